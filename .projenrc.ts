@@ -1,0 +1,116 @@
+import { awscdk, javascript } from 'projen';
+
+/** The Lambda runtime every bundled handler is built for: the newest Node.js LTS that aws-cdk-lib offers. */
+const lambdaRuntime = awscdk.LambdaRuntime.NODEJS_24_X;
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'mining-guard',
+  description: 'One CDK construct that guards an AWS account against crypto-mining abuse: CloudTrail, GuardDuty, cost alarms, Config rules and Lambda evaluators that alert and, on request, contain.',
+  keywords: ['cdk', 'aws-cdk', 'security', 'guardduty', 'cloudtrail', 'cryptomining', 'guardrail'],
+  author: 'MiningGuard maintainers',
+  authorAddress: 'maintainers@mining-guard.dev',
+  repositoryUrl: 'https://github.com/mining-guard/mining-guard.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  srcdir: 'lib',
+  libdir: 'dist',
+  entrypoint: 'dist/index.js',
+  artifactsDirectory: 'dist-pkg',
+
+  // Handlers are listed one by one below so each gets an explicit runtime and construct file.
+  lambdaAutoDiscover: false,
+  integrationTestAutoDiscover: false,
+
+  publishToPypi: { distName: 'mining-guard', module: 'mining_guard' },
+  publishToMaven: {
+    javaPackage: 'dev.miningguard',
+    mavenGroupId: 'dev.miningguard',
+    mavenArtifactId: 'mining-guard',
+  },
+  publishToNuget: { dotNetNamespace: 'MiningGuard', packageId: 'MiningGuard' },
+  publishToGo: { moduleName: 'github.com/mining-guard/mining-guard-go' },
+
+  devDeps: [
+    'aws-cdk@^2.1100.0',
+    'tsx',
+    'cdk-nag@^3',
+    '@cdklabs/cdk-validator-cfnguard',
+    '@aws-lambda-powertools/logger@^2',
+    '@aws-sdk/client-sns@^3',
+    '@aws-sdk/client-sqs@^3',
+    '@aws-sdk/client-s3@^3',
+    '@aws-sdk/client-cloudformation@^3',
+    '@aws-sdk/client-ec2@^3',
+    '@aws-sdk/client-guardduty@^3',
+    '@types/aws-lambda',
+    'aws-sdk-client-mock@^4',
+    'aws-sdk-client-mock-jest@^4',
+    'fast-check@^4',
+    'jszip',
+  ],
+
+  jestOptions: {
+    // Never rewrite snapshots in CI: a changed template must be a reviewed change.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      globalSetup: '<rootDir>/test/harness/global-setup.ts',
+      globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+      testTimeout: 120_000,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+    },
+  },
+
+  eslintOptions: {
+    dirs: ['lib'],
+    devdirs: ['test', 'lambda', 'examples', 'bench', '.projenrc.ts'],
+  },
+  tsconfigDev: {
+    include: ['lambda/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
+    compilerOptions: {},
+  },
+
+  gitignore: ['cdk.out', '*.tsbuildinfo', '/.out/'],
+});
+
+for (const devOnly of ['/bench/', '/examples/', '/lambda/', '/requirements-dev.txt', '/.ci/']) {
+  project.addPackageIgnore(devOnly);
+}
+
+project.eslint?.allowDevDeps('examples/**');
+project.eslint?.allowDevDeps('lambda/**');
+project.eslint?.allowDevDeps('bench/**');
+
+/** One bundled construct per handler: `lambda/x.lambda.ts` becomes `lib/functions/x-function.ts`. */
+for (const handler of ['notifier']) {
+  new awscdk.LambdaFunction(project, {
+    entrypoint: `lambda/${handler}.lambda.ts`,
+    constructFile: `lib/functions/${handler}-function.ts`,
+    cdkDeps: project.cdkDeps,
+    runtime: lambdaRuntime,
+    bundlingOptions: {
+      // Bundle the SDK too, so the code that runs is the code that was tested.
+      externals: [],
+      sourcemap: false,
+    },
+  });
+  // projen's bundling options have no minify switch; the bundle's size is a cold-start cost, so minify here.
+  project.tasks.tryFind(`bundle:lambda/${handler}.lambda`)?.reset([
+    'esbuild --bundle', `lambda/${handler}.lambda.ts`, '--target=node24 --platform=node',
+    '--minify --main-fields=module,main --legal-comments=none',
+    `--outfile=assets/lambda/${handler}.lambda/index.js`, '--tsconfig=test/tsconfig.json',
+  ].join(' '));
+}
+
+project.addTask('bench:synth', {
+  description: 'Wall-time ratio of synthesizing examples/basic against an app with one empty stack',
+  exec: 'tsx bench/synth.bench.ts',
+});
+
+project.synth();
