@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 /** The Lambda runtime every bundled handler is built for: the newest Node.js LTS that aws-cdk-lib offers. */
 const lambdaRuntime = awscdk.LambdaRuntime.NODEJS_24_X;
@@ -71,16 +71,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['lib'],
     devdirs: ['test', 'lambda', 'examples', 'bench', '.projenrc.ts'],
   },
-  tsconfigDev: {
-    include: ['lambda/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
-    compilerOptions: {},
-  },
 
   gitignore: ['cdk.out', '*.tsbuildinfo', '/.out/'],
 });
 
 for (const devOnly of ['/bench/', '/examples/', '/lambda/', '/requirements-dev.txt', '/.ci/']) {
   project.addPackageIgnore(devOnly);
+}
+
+// Tests and handlers compile to CommonJS so jest can run a handler's lazy `import()` of an SDK client.
+project.tsconfigDev.file.addOverride('compilerOptions.module', 'commonjs');
+
+// Handlers, examples and benchmarks are type-checked and linted with the test settings, each from its own folder.
+for (const dir of ['lambda', 'examples', 'bench']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
+  });
 }
 
 project.eslint?.allowDevDeps('examples/**');
@@ -104,7 +110,7 @@ for (const handler of ['notifier']) {
   project.tasks.tryFind(`bundle:lambda/${handler}.lambda`)?.reset([
     'esbuild --bundle', `lambda/${handler}.lambda.ts`, '--target=node24 --platform=node',
     '--minify --main-fields=module,main --legal-comments=none',
-    `--outfile=assets/lambda/${handler}.lambda/index.js`, '--tsconfig=test/tsconfig.json',
+    `--outfile=assets/lambda/${handler}.lambda/index.js`, '--tsconfig=lambda/tsconfig.json',
   ].join(' '));
 }
 

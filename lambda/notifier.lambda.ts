@@ -1,1 +1,20 @@
-export const handler = async (): Promise<void> => {};
+/** Notifier handler: reads the event, renders its alert, publishes it. Unreadable events become alerts too. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { publishAlert } from './aws/publish-alert';
+import { alertForEvent } from './core/alert-for-event';
+import { toAlertMessage } from './core/render-alert';
+
+const logger = new Logger({ serviceName: 'mining-guard-notifier' });
+
+export const handler = async (event: unknown): Promise<{ messageId?: string; detection: string }> => {
+  const topicArn = process.env.ALERT_TOPIC_ARN;
+  if (!topicArn) throw new Error('ALERT_TOPIC_ARN is not set: the notifier has nowhere to publish');
+
+  const read = alertForEvent(event);
+  if (!read.recognised) logger.warn('Unrecognised event', { reason: read.reason, event });
+
+  const message = toAlertMessage(read.alert);
+  const messageId = await publishAlert(topicArn, message);
+  logger.info('Alert published', { messageId, detection: read.alert.detectionId, severity: read.alert.severity, subject: message.subject });
+  return { messageId, detection: read.alert.detectionId };
+};

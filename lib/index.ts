@@ -1,1 +1,5 @@
-export {};
+export * from './mining-guard';
+export * from './alerts/alert-channel';
+export * from './alerts/notifier';
+export * from './trail/audit-trail';
+export * from './threats/threat-detection';

@@ -1,0 +1,171 @@
+/** AlertChannel: the encrypted SNS topic every part alerts through, its subscribers, and the notifier in front of it. */
+import { Stack } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { Notifier } from './notifier';
+import { validateEmails, validateWebhookUrls } from './validation';
+
+/** An AWS Chatbot (Amazon Q Developer in chat applications) Slack channel that receives the alerts. */
+export interface SlackChannelOptions {
+  /** The Slack workspace id (team id), from the AWS Chatbot console after you authorise the workspace. */
+  readonly workspaceId: string;
+  /** The Slack channel id, e.g. `C0123456789` (Slack: channel details, bottom of the About tab). */
+  readonly channelId: string;
+  /**
+   * The name of the Chatbot channel configuration.
+   * @default - derived from the construct path
+   */
+  readonly configurationName?: string;
+}
+
+/** Properties of an `AlertChannel`. */
+export interface AlertChannelProps {
+  /**
+   * Email addresses that receive every alert. Each address must confirm the subscription from the email AWS sends.
+   * @default - no email subscriptions
+   */
+  readonly emails?: string[];
+
+  /**
+   * An AWS Chatbot Slack channel that receives every alert, rendered as a Chatbot custom notification.
+   * @default - no Slack channel
+   */
+  readonly slack?: SlackChannelOptions;
+
+  /**
+   * HTTPS endpoints that receive every alert as a JSON document (SNS HTTPS subscriptions; the endpoint must
+   * confirm the subscription).
+   * @default - no webhooks
+   */
+  readonly webhookUrls?: string[];
+
+  /**
+   * An existing topic to alert through instead of creating one. Its policy and key are left as they are: make
+   * sure they let EventBridge, Budgets, Cost Anomaly Detection and CloudWatch publish if you route those to it.
+   * The topic is never deleted with this stack. Import an encrypted topic with its key
+   * (`sns.Topic.fromTopicAttributes(this, 'Alerts', { topicArn, keyArn })`) so the notifier may publish to it.
+   * @default - a new topic, encrypted with a new customer-managed key
+   */
+  readonly topic?: sns.ITopic;
+
+  /**
+   * The name of the topic to create. Not with `topic`.
+   * @default - a name CloudFormation generates
+   */
+  readonly topicName?: string;
+
+  /**
+   * How long the notifier's logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** The AWS services that publish to the alert topic directly, each only on this account's behalf. */
+const SERVICE_PUBLISHERS = [
+  'events.amazonaws.com',
+  'budgets.amazonaws.com',
+  'costalerts.amazonaws.com',
+  'cloudwatch.amazonaws.com',
+];
+
+/**
+ * Where alerts go: an SNS topic encrypted with a customer-managed KMS key (an AWS-managed key silently drops
+ * EventBridge deliveries), a policy that refuses publishing without TLS and lets the AWS services that alarm
+ * publish only for this account, and the subscribers: email, Slack through AWS Chatbot, HTTPS webhooks.
+ *
+ * The `notifier` in front of the topic turns raw events into alerts; route events to `notifier.ruleTarget()`.
+ */
+export class AlertChannel extends Construct {
+  /** The topic alerts are published to. */
+  public readonly topic: sns.ITopic;
+  /** The key the topic is encrypted with, when this channel created it or it was imported with its key. */
+  public readonly topicKey?: kms.IKey;
+  /** The function that formats events into alerts. */
+  public readonly notifier: Notifier;
+  /** The Slack channel configuration, when `slack` is set. */
+  public readonly slackChannel?: chatbot.SlackChannelConfiguration;
+
+  constructor(scope: Construct, id: string, props: AlertChannelProps = {}) {
+    super(scope, id);
+
+    const emails = props.emails ?? [];
+    const webhookUrls = props.webhookUrls ?? [];
+    validateEmails('emails', emails);
+    validateWebhookUrls('webhookUrls', webhookUrls);
+    if (props.topic && props.topicName !== undefined) {
+      throw new Error('AlertChannel: give either `topic` (use an existing topic) or `topicName` (name the topic to create), not both.');
+    }
+    if (!props.topic && emails.length === 0 && webhookUrls.length === 0 && !props.slack) {
+      throw new Error('AlertChannel: alerts would reach nobody. Set `emails: [\'secops@example.com\']`, `slack`, `webhookUrls`, or an existing `topic` that has subscribers.');
+    }
+
+    if (props.topic) {
+      this.topic = props.topic;
+      this.topicKey = props.topic.masterKey;
+    } else {
+      const key = this.createKey();
+      const topic = new sns.Topic(this, 'Topic', {
+        topicName: props.topicName,
+        displayName: 'MiningGuard alerts',
+        masterKey: key,
+        enforceSSL: true,
+      });
+      for (const service of SERVICE_PUBLISHERS) {
+        topic.addToResourcePolicy(new iam.PolicyStatement({
+          sid: `Allow${service.split('.')[0]}Publish`,
+          principals: [new iam.ServicePrincipal(service)],
+          actions: ['sns:Publish'],
+          resources: [topic.topicArn],
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        }));
+      }
+      this.topic = topic;
+      this.topicKey = key;
+    }
+
+    for (const email of emails) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    for (const url of webhookUrls) {
+      this.topic.addSubscription(new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
+    }
+    if (props.slack) {
+      this.slackChannel = new chatbot.SlackChannelConfiguration(this, 'Slack', {
+        slackChannelConfigurationName: props.slack.configurationName ?? this.node.path.replace(/[^A-Za-z0-9-_]/g, '-').slice(-128),
+        slackWorkspaceId: props.slack.workspaceId,
+        slackChannelId: props.slack.channelId,
+        notificationTopics: [this.topic],
+        loggingLevel: chatbot.LoggingLevel.ERROR,
+        logRetention: logs.RetentionDays.ONE_YEAR,
+        // The channel only receives alerts; nobody in it should act on the account through Chatbot.
+        guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSDenyAll')],
+      });
+    }
+
+    this.notifier = new Notifier(this, 'Notifier', {
+      topic: this.topic,
+      logRetention: props.logRetention,
+    });
+  }
+
+  private createKey(): kms.Key {
+    const key = new kms.Key(this, 'Key', {
+      description: 'MiningGuard alert topic',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowAlertingServicesToEncrypt',
+      principals: SERVICE_PUBLISHERS.map((service) => new iam.ServicePrincipal(service)),
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
+    return key;
+  }
+}

@@ -1,0 +1,180 @@
+/** Detections for the GuardDuty findings that mean crypto-mining, stolen credentials or a blinded defender. */
+import { Detection } from './types';
+
+const GUARDDUTY_DOCS = 'https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-active.html';
+const GUARDDUTY_LATENCY = '~5 min (new finding), updates every 15 min';
+
+export const GUARDDUTY_DETECTIONS: readonly Detection[] = [
+  {
+    id: 'guardduty-attack-sequence',
+    title: 'GuardDuty attack sequence',
+    severity: 'CRITICAL',
+    signal: { kind: 'guardduty', findingTypes: ['AttackSequence:*'] },
+    rationale: 'GuardDuty correlated several signals into one multi-stage attack. It is the most reliable sign that an account is being actively abused.',
+    nextSteps: [
+      'Open the finding and read the sequence of signals and the principals involved.',
+      'Revoke the sessions and keys of those principals, then look for compute launched since the first signal.',
+    ],
+    references: {
+      guardDutyTypes: ['AttackSequence:IAM/CompromisedCredentials', 'AttackSequence:S3/CompromisedData', 'AttackSequence:EKS/CompromisedCluster', 'AttackSequence:ECS/CompromisedCluster', 'AttackSequence:EC2/CompromisedInstanceGroup'],
+      urls: ['https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-attack-sequence-finding-types.html'],
+    },
+    responses: ['NOTIFY'],
+    latency: GUARDDUTY_LATENCY,
+  },
+  {
+    id: 'guardduty-cryptocurrency',
+    title: 'Crypto-currency mining traffic',
+    severity: 'HIGH',
+    signal: { kind: 'guardduty', findingTypes: ['CryptoCurrency:*'] },
+    rationale: 'A workload talks to a Bitcoin or other crypto-currency network. Unless the account mines on purpose, someone is mining on its bill.',
+    nextSteps: [
+      'Identify who launched the resource (CloudTrail RunInstances / RunTask / CreateFunction) and whether it is yours.',
+      'If it is not yours: stop the instance or task, keep its volumes for forensics, and rotate the launching credentials.',
+      'Look for the same pattern in every other region: miners launch everywhere at once.',
+    ],
+    references: {
+      guardDutyTypes: ['CryptoCurrency:EC2/BitcoinTool.B', 'CryptoCurrency:EC2/BitcoinTool.B!DNS', 'CryptoCurrency:Runtime/BitcoinTool.B', 'CryptoCurrency:Runtime/BitcoinTool.B!DNS', 'CryptoCurrency:Lambda/BitcoinTool.B'],
+      mitreAttack: ['T1496'],
+      urls: [GUARDDUTY_DOCS],
+    },
+    responses: ['NOTIFY', 'STOP', 'QUARANTINE'],
+    latency: GUARDDUTY_LATENCY,
+  },
+  {
+    id: 'guardduty-crypto-miner-executed',
+    title: 'Crypto miner process executed',
+    severity: 'HIGH',
+    signal: { kind: 'guardduty', findingTypes: ['Impact:Runtime/CryptoMinerExecuted'] },
+    rationale: 'GuardDuty Runtime Monitoring saw a known crypto-mining binary run inside an instance or container.',
+    nextSteps: [
+      'Stop the instance or task, keep its volumes for forensics.',
+      'Find how the miner got there: the image, the user data, or a compromised process.',
+    ],
+    references: { guardDutyTypes: ['Impact:Runtime/CryptoMinerExecuted'], mitreAttack: ['T1496'], urls: [GUARDDUTY_DOCS] },
+    responses: ['NOTIFY', 'STOP', 'QUARANTINE'],
+    latency: GUARDDUTY_LATENCY,
+  },
+  {
+    id: 'guardduty-bitcoin-domain',
+    title: 'Crypto-currency domain requested',
+    severity: 'HIGH',
+    signal: { kind: 'guardduty', findingTypes: ['Impact:EC2/BitcoinDomainRequest.*', 'Impact:Runtime/BitcoinDomainRequest.*'] },
+    rationale: 'A workload resolved a domain known for crypto-currency activity: mining pools are how miners get paid.',
+    nextSteps: [
+      'Check whether the workload should reach crypto-currency services at all.',
+      'If not, stop it and trace how it was launched and by whom.',
+    ],
+    references: {
+      guardDutyTypes: ['Impact:EC2/BitcoinDomainRequest.Reputation', 'Impact:Runtime/BitcoinDomainRequest.Reputation'],
+      mitreAttack: ['T1496'],
+      urls: [GUARDDUTY_DOCS],
+    },
+    responses: ['NOTIFY', 'STOP', 'QUARANTINE'],
+    latency: GUARDDUTY_LATENCY,
+  },
+  {
+    id: 'guardduty-malicious-file',
+    title: 'Malicious file found',
+    severity: 'HIGH',
+    signal: { kind: 'guardduty', findingTypes: ['Execution:*/MaliciousFile*'] },
+    rationale: 'Malware Protection found a malicious file (often a miner or its dropper) on a volume, in a container or in an S3 object.',
+    nextSteps: ['Isolate the resource, keep the volume snapshot GuardDuty scanned, and find how the file arrived.'],
+    references: {
+      guardDutyTypes: ['Execution:EC2/MaliciousFile', 'Execution:ECS/MaliciousFile', 'Execution:Kubernetes/MaliciousFile', 'Execution:Container/MaliciousFile', 'Execution:EC2/MaliciousFile!Snapshot', 'Execution:S3/MaliciousFile'],
+      mitreAttack: ['T1204'],
+      urls: [GUARDDUTY_DOCS],
+    },
+    responses: ['NOTIFY', 'STOP', 'QUARANTINE'],
+    latency: GUARDDUTY_LATENCY,
+  },
+  {
+    id: 'guardduty-instance-credential-exfiltration',
+    title: 'Instance credentials used from outside',
+    severity: 'HIGH',
+    signal: { kind: 'guardduty', findingTypes: ['UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.*'] },
+    rationale: 'Credentials created for an EC2 instance role are being used from elsewhere: someone stole them, usually through IMDSv1 or SSRF.',
+    nextSteps: [
+      'Revoke the role\'s active sessions (IAM console: Revoke active sessions).',
+      'Require IMDSv2 on the instance and find the vulnerability that leaked the credentials.',
+    ],
+    references: {
+      guardDutyTypes: ['UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS'],
+      stratusTechniques: ['aws.credential-access.ec2-steal-instance-credentials'],
+      mitreAttack: ['T1552.005'],
+      urls: [GUARDDUTY_DOCS],
+    },
+    responses: ['NOTIFY'],
+    latency: GUARDDUTY_LATENCY,
+  },
+  {
+    id: 'guardduty-cost-harvesting',
+    title: 'Compute launched for cost harvesting',
+    severity: 'HIGH',
+    signal: { kind: 'guardduty', findingTypes: ['Impact:IAMUser/CostHarvesting'] },
+    rationale: 'GuardDuty saw an identity launch compute in a way that matches resource hijacking: the bill is the target.',
+    nextSteps: ['Stop what the identity launched in every region and revoke its credentials.'],
+    references: { guardDutyTypes: ['Impact:IAMUser/CostHarvesting'], mitreAttack: ['T1496'], urls: [GUARDDUTY_DOCS] },
+    responses: ['NOTIFY'],
+    latency: GUARDDUTY_LATENCY,
+  },
+  {
+    id: 'guardduty-anomalous-behavior',
+    title: 'Anomalous API behaviour by an identity',
+    severity: 'MEDIUM',
+    signal: { kind: 'guardduty', findingTypes: ['*:IAMUser/AnomalousBehavior'] },
+    rationale: 'GuardDuty\'s model says an identity is calling APIs it does not normally call, the way stolen credentials behave before a launch burst.',
+    nextSteps: ['Ask the identity\'s owner whether the calls were theirs; if not, disable its keys and revoke its sessions.'],
+    references: {
+      guardDutyTypes: ['CredentialAccess:IAMUser/AnomalousBehavior', 'DefenseEvasion:IAMUser/AnomalousBehavior', 'Discovery:IAMUser/AnomalousBehavior', 'Exfiltration:IAMUser/AnomalousBehavior', 'Impact:IAMUser/AnomalousBehavior', 'InitialAccess:IAMUser/AnomalousBehavior', 'Persistence:IAMUser/AnomalousBehavior', 'PrivilegeEscalation:IAMUser/AnomalousBehavior'],
+      urls: [GUARDDUTY_DOCS],
+    },
+    responses: ['NOTIFY'],
+    latency: GUARDDUTY_LATENCY,
+  },
+  {
+    id: 'guardduty-cloudtrail-logging-disabled',
+    title: 'CloudTrail logging disabled',
+    severity: 'HIGH',
+    signal: { kind: 'guardduty', findingTypes: ['Stealth:IAMUser/CloudTrailLoggingDisabled'] },
+    rationale: 'Someone turned off a trail. Attackers blind the defender before they launch; GuardDuty rates it low, MiningGuard does not.',
+    nextSteps: ['Turn the trail back on (StartLogging) and find who stopped it and what they did next.'],
+    references: {
+      guardDutyTypes: ['Stealth:IAMUser/CloudTrailLoggingDisabled'],
+      cisControls: ['CIS 4.5'],
+      stratusTechniques: ['aws.defense-evasion.cloudtrail-stop'],
+      mitreAttack: ['T1562.008'],
+      urls: [GUARDDUTY_DOCS],
+    },
+    responses: ['NOTIFY'],
+    latency: GUARDDUTY_LATENCY,
+  },
+  {
+    id: 'guardduty-root-credential-usage',
+    title: 'Root credentials used',
+    severity: 'MEDIUM',
+    signal: { kind: 'guardduty', findingTypes: ['Policy:IAMUser/RootCredentialUsage'] },
+    rationale: 'The root user signed in or called an API. Root is rarely needed; an attacker with root can do anything, including leaving the organization.',
+    nextSteps: ['Confirm with the root credential\'s custodian that it was them; if not, reset the root password and MFA at once.'],
+    references: {
+      guardDutyTypes: ['Policy:IAMUser/RootCredentialUsage'],
+      cisControls: ['CIS 1.7', 'CIS 4.3'],
+      urls: [GUARDDUTY_DOCS],
+    },
+    responses: ['NOTIFY'],
+    latency: GUARDDUTY_LATENCY,
+  },
+];
+
+/** Any other GuardDuty finding that reaches the notifier: formatted as well as the catalog ones, never routed by itself. */
+export const GUARDDUTY_OTHER: Detection = {
+  id: 'guardduty-other',
+  title: 'GuardDuty finding',
+  severity: 'LOW',
+  signal: { kind: 'guardduty', findingTypes: [] },
+  rationale: 'GuardDuty reported a finding that is not one of MiningGuard\'s crypto-mining or credential detections.',
+  nextSteps: ['Read the finding in the GuardDuty console and follow its remediation guidance.'],
+  references: { urls: ['https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_remediate.html'] },
+  responses: ['NOTIFY'],
+  latency: GUARDDUTY_LATENCY,
+};

@@ -1,0 +1,53 @@
+/** The shape of a detection: plain data that rules, evaluators, alert texts and the README are generated from. */
+
+/** How urgently a person should look. Ordered: LOW < MEDIUM < HIGH < CRITICAL. */
+export type Severity = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+
+/** Every severity, lowest first. */
+export const SEVERITIES: readonly Severity[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+
+/** What MiningGuard may do about a detection when the user allows it. Notifying is always allowed. */
+export type Response = 'NOTIFY' | 'STOP' | 'QUARANTINE';
+
+/** A GuardDuty finding whose type matches one of the patterns (`*` matches any run of characters). */
+export interface GuardDutySignal {
+  readonly kind: 'guardduty';
+  readonly findingTypes: readonly string[];
+}
+
+/** Where the detection comes from. Later parts add CloudTrail, Config and cost signals to this union. */
+export type Signal = GuardDutySignal;
+
+/** Public references that explain the detection and let people map it to their own controls. */
+export interface References {
+  /** GuardDuty finding types, as AWS names them. */
+  readonly guardDutyTypes?: readonly string[];
+  /** CIS AWS Foundations Benchmark controls, e.g. `CIS 4.5`. */
+  readonly cisControls?: readonly string[];
+  /** Stratus Red Team technique ids, e.g. `aws.defense-evasion.cloudtrail-stop`. */
+  readonly stratusTechniques?: readonly string[];
+  /** MITRE ATT&CK technique ids, e.g. `T1496`. */
+  readonly mitreAttack?: readonly string[];
+  /** Documentation pages. */
+  readonly urls?: readonly string[];
+}
+
+/** One detection of the catalog. */
+export interface Detection {
+  /** Stable id, used in alert attributes, tags and props: lower-case words joined by dashes. */
+  readonly id: string;
+  /** A short noun phrase for alert subjects and the README table. */
+  readonly title: string;
+  /** The severity MiningGuard gives it; a finding's own severity can only raise it. */
+  readonly severity: Severity;
+  readonly signal: Signal;
+  /** Why it matters, in one or two sentences a person reads at 3 a.m. */
+  readonly rationale: string;
+  /** What to do next, most urgent first. */
+  readonly nextSteps: readonly string[];
+  readonly references: References;
+  /** The responses this detection allows. */
+  readonly responses: readonly Response[];
+  /** How long after the event the alert typically arrives, for the README table. */
+  readonly latency: string;
+}

@@ -1,0 +1,80 @@
+/** MiningGuard: composes the guard's parts with safe defaults; it holds no logic of its own. */
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { AlertChannel, SlackChannelOptions } from './alerts/alert-channel';
+import { AuditTrail, AuditTrailProps } from './trail/audit-trail';
+import { ThreatDetection, ThreatDetectionOptions } from './threats/threat-detection';
+
+/** Properties of `MiningGuard`. Give at least one alert destination. */
+export interface MiningGuardProps {
+  /**
+   * Email addresses that receive every alert. Each must confirm the subscription email AWS sends.
+   * @default - no email subscriptions
+   */
+  readonly alertEmails?: string[];
+
+  /**
+   * An AWS Chatbot Slack channel that receives every alert.
+   * @default - no Slack channel
+   */
+  readonly alertSlack?: SlackChannelOptions;
+
+  /**
+   * HTTPS endpoints that receive every alert as JSON.
+   * @default - no webhooks
+   */
+  readonly alertWebhookUrls?: string[];
+
+  /**
+   * An existing topic to alert through instead of creating one; it is never deleted with the stack.
+   * @default - a new topic encrypted with a new customer-managed key
+   */
+  readonly alertTopic?: sns.ITopic;
+
+  /**
+   * The audit trail: created, or an existing one adopted with `existingTrailArn`.
+   * @default - a new multi-region trail
+   */
+  readonly auditTrail?: AuditTrailProps;
+
+  /**
+   * GuardDuty: a detector created, or an existing one adopted with `existingDetectorId`, and the minimum severity
+   * routed to people.
+   * @default - a new detector with every protection plan that sees miners
+   */
+  readonly threatDetection?: ThreatDetectionOptions;
+}
+
+/**
+ * The guardrail against crypto-mining abuse, in one line:
+ * `new MiningGuard(this, 'MiningGuard', { alertEmails: ['secops@example.com'] })`.
+ *
+ * It deploys the alert channel (encrypted topic, subscribers, notifier), a multi-region audit trail, and GuardDuty
+ * with the routing of every crypto-mining and stolen-credential finding to people. Each part is a public construct
+ * that also works alone; account singletons (the detector, the trail) can be adopted instead of created.
+ * Nothing is contained or deleted by default: MiningGuard notifies.
+ */
+export class MiningGuard extends Construct {
+  /** Where alerts go. */
+  public readonly alertChannel: AlertChannel;
+  /** The audit trail, created or adopted. */
+  public readonly auditTrail: AuditTrail;
+  /** GuardDuty and the routing of its findings. */
+  public readonly threatDetection: ThreatDetection;
+
+  constructor(scope: Construct, id: string, props: MiningGuardProps) {
+    super(scope, id);
+
+    this.alertChannel = new AlertChannel(this, 'Alerts', {
+      emails: props.alertEmails,
+      slack: props.alertSlack,
+      webhookUrls: props.alertWebhookUrls,
+      topic: props.alertTopic,
+    });
+    this.auditTrail = new AuditTrail(this, 'AuditTrail', props.auditTrail);
+    this.threatDetection = new ThreatDetection(this, 'ThreatDetection', {
+      ...props.threatDetection,
+      notifier: this.alertChannel.notifier,
+    });
+  }
+}

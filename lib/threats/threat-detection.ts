@@ -1,0 +1,142 @@
+/** ThreatDetection: a GuardDuty detector (created or adopted) and the rule that routes the catalog's findings to people. */
+import * as events from 'aws-cdk-lib/aws-events';
+import * as guardduty from 'aws-cdk-lib/aws-guardduty';
+import { Construct } from 'constructs';
+import { GUARDDUTY_SEVERITY_RANGE, guardDutyFindingTypePatterns, toEventFilter } from '../catalog';
+import { Notifier } from '../alerts/notifier';
+
+/** How often GuardDuty sends updates of findings it already reported. New findings are always sent within ~5 minutes. */
+export enum FindingPublishingFrequency {
+  /** Every 15 minutes: the fastest, what a guard against mining wants. */
+  FIFTEEN_MINUTES = 'FIFTEEN_MINUTES',
+  /** Every hour. */
+  ONE_HOUR = 'ONE_HOUR',
+  /** Every six hours: GuardDuty's own default. */
+  SIX_HOURS = 'SIX_HOURS',
+}
+
+/** What a `ThreatDetection` can be told apart from where its alerts go. */
+export interface ThreatDetectionOptions {
+  /**
+   * The id of the GuardDuty detector that already exists in this account and region. An account has at most one
+   * detector per region, and creating a second fails the deployment: adopt it here when GuardDuty is already on
+   * (by you, by Control Tower, or by a delegated administrator). The adopted detector is neither changed nor
+   * deleted; its findings are routed all the same.
+   * Find it with `aws guardduty list-detectors`.
+   * @default - a detector is created
+   */
+  readonly existingDetectorId?: string;
+
+  /**
+   * How often updates of existing findings are published. Only for a created detector.
+   * @default FindingPublishingFrequency.FIFTEEN_MINUTES
+   */
+  readonly findingPublishingFrequency?: FindingPublishingFrequency;
+
+  /**
+   * Runtime Monitoring for EC2, ECS (Fargate included) and EKS, with GuardDuty managing its agent: it sees the
+   * miner process itself (`Impact:Runtime/CryptoMinerExecuted`). Only for a created detector. Billed per vCPU.
+   * @default true
+   */
+  readonly runtimeMonitoring?: boolean;
+
+  /**
+   * Malware Protection for EC2: scans the EBS volumes of instances GuardDuty suspects. Only for a created detector.
+   * @default true
+   */
+  readonly malwareProtection?: boolean;
+
+  /**
+   * S3 Protection: analyses S3 data events for exfiltration and tampering. Only for a created detector.
+   * @default true
+   */
+  readonly s3Protection?: boolean;
+
+  /**
+   * Lambda Protection: watches functions' network activity, which is how `CryptoCurrency:Lambda/*` is found.
+   * Only for a created detector.
+   * @default true
+   */
+  readonly lambdaProtection?: boolean;
+
+  /**
+   * The lowest GuardDuty severity routed to people, from 1 to 8.9. The catalog already limits routing to
+   * crypto-mining and credential findings; raise this to hear only about the severe ones.
+   * @default 1
+   * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-severity.html
+   */
+  readonly minimumSeverity?: number;
+}
+
+/** Properties of a `ThreatDetection`. */
+export interface ThreatDetectionProps extends ThreatDetectionOptions {
+  /** The notifier that turns findings into alerts. */
+  readonly notifier: Notifier;
+}
+
+const CREATE_ONLY_PROPS: readonly (keyof ThreatDetectionOptions)[] = [
+  'findingPublishingFrequency', 'runtimeMonitoring', 'malwareProtection', 's3Protection', 'lambdaProtection',
+];
+
+/**
+ * GuardDuty, the signal that names mining for what it is: a detector with the protection plans that see miners
+ * (Runtime Monitoring, Malware Protection, S3 and Lambda Protection) configured through `features`, and an
+ * EventBridge rule that routes the catalog's finding types at or above a minimum severity to the notifier.
+ */
+export class ThreatDetection extends Construct {
+  /** The detector id, created or adopted. */
+  public readonly detectorId: string;
+  /** The detector, when it was created here. */
+  public readonly detector?: guardduty.CfnDetector;
+  /** The rule that routes findings to the notifier. */
+  public readonly findingRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ThreatDetectionProps) {
+    super(scope, id);
+
+    const minimumSeverity = props.minimumSeverity ?? GUARDDUTY_SEVERITY_RANGE.min;
+    if (!(minimumSeverity >= GUARDDUTY_SEVERITY_RANGE.min && minimumSeverity <= GUARDDUTY_SEVERITY_RANGE.max)) {
+      throw new Error(`ThreatDetection: minimumSeverity must be between ${GUARDDUTY_SEVERITY_RANGE.min} and ${GUARDDUTY_SEVERITY_RANGE.max} (GuardDuty's scale), got ${minimumSeverity}. Write e.g. 4 for Medium and above, 7 for High and above.`);
+    }
+
+    if (props.existingDetectorId !== undefined) {
+      const given = CREATE_ONLY_PROPS.filter((p) => props[p] !== undefined);
+      if (given.length > 0) {
+        throw new Error(`ThreatDetection: ${given.map((p) => `\`${p}\``).join(', ')} configure a new detector, but \`existingDetectorId\` adopts one. Change the adopted detector's settings in GuardDuty, or remove \`existingDetectorId\` to create a detector.`);
+      }
+      this.detectorId = props.existingDetectorId;
+    } else {
+      const feature = (name: string, enabled: boolean | undefined, additional?: string[]) => ({
+        name,
+        status: enabled ?? true ? 'ENABLED' : 'DISABLED',
+        additionalConfiguration: additional?.map((n) => ({ name: n, status: enabled ?? true ? 'ENABLED' : 'DISABLED' })),
+      });
+      // Protection plans go through `features` only: CloudFormation rejects a detector that sets both
+      // `dataSources` and `features`.
+      this.detector = new guardduty.CfnDetector(this, 'Detector', {
+        enable: true,
+        findingPublishingFrequency: props.findingPublishingFrequency ?? FindingPublishingFrequency.FIFTEEN_MINUTES,
+        features: [
+          feature('RUNTIME_MONITORING', props.runtimeMonitoring, ['EC2_AGENT_MANAGEMENT', 'ECS_FARGATE_AGENT_MANAGEMENT', 'EKS_ADDON_MANAGEMENT']),
+          feature('EBS_MALWARE_PROTECTION', props.malwareProtection),
+          feature('S3_DATA_EVENTS', props.s3Protection),
+          feature('LAMBDA_NETWORK_LOGS', props.lambdaProtection),
+        ],
+      });
+      this.detectorId = this.detector.ref;
+    }
+
+    this.findingRule = new events.Rule(this, 'FindingRule', {
+      description: 'MiningGuard: GuardDuty findings of crypto-mining, stolen credentials and a blinded defender, to the notifier',
+      eventPattern: {
+        source: ['aws.guardduty'],
+        detailType: ['GuardDuty Finding'],
+        detail: {
+          type: guardDutyFindingTypePatterns().map(toEventFilter),
+          severity: [{ numeric: ['>=', minimumSeverity] }],
+        },
+      },
+      targets: [props.notifier.ruleTarget()],
+    });
+  }
+}

@@ -1,0 +1,185 @@
+/** AuditTrail: a multi-region, validated, encrypted CloudTrail trail delivered to S3 and CloudWatch Logs, or an existing one. */
+import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/** Properties of an `AuditTrail`. */
+export interface AuditTrailProps {
+  /**
+   * The ARN of an existing trail that already records management events in every region: an organization trail,
+   * a Control Tower trail, or your own. No trail, bucket or key is created then; only what is missing is added.
+   * @default - a new trail is created
+   */
+  readonly existingTrailArn?: string;
+
+  /**
+   * The CloudWatch Logs group the existing trail delivers to. MiningGuard reads every region's events from it;
+   * without it, only the regions where MiningGuard is deployed are watched in real time. Only with `existingTrailArn`.
+   * @default - the existing trail is assumed not to deliver to CloudWatch Logs in this account
+   */
+  readonly existingLogGroup?: logs.ILogGroup;
+
+  /**
+   * The name of the trail to create.
+   * @default - a name CloudFormation generates
+   */
+  readonly trailName?: string;
+
+  /**
+   * Create an organization trail that records every account of the organization. Deploy it in the management
+   * account (or a delegated administrator); member accounts then pass its ARN as `existingTrailArn`.
+   * @default false
+   * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
+   */
+  readonly organizationTrail?: boolean;
+
+  /**
+   * How long log files are kept in S3. They move to Glacier Instant Retrieval after 90 days.
+   * @default Duration.days(365)
+   */
+  readonly logFileRetention?: Duration;
+
+  /**
+   * How long events are kept in CloudWatch Logs, where they are searchable and feed MiningGuard's evaluators.
+   * CloudWatch Logs storage costs more than S3: the S3 copy is the archive.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly cloudWatchLogsRetention?: logs.RetentionDays;
+}
+
+/** The props that only make sense when the trail is created here. */
+const CREATE_ONLY_PROPS: readonly (keyof AuditTrailProps)[] = ['trailName', 'organizationTrail', 'logFileRetention', 'cloudWatchLogsRetention'];
+
+/**
+ * The audit trail every other signal relies on: CloudTrail in every region, global service events included,
+ * log-file integrity validation, encrypted with a customer-managed key, delivered to a locked-down S3 bucket and
+ * to CloudWatch Logs.
+ *
+ * In an account that already has a trail (Control Tower, an organization trail), adopt it with
+ * `existingTrailArn`; nothing of it is changed or deleted.
+ */
+export class AuditTrail extends Construct {
+  /** The ARN of the trail, created or adopted. */
+  public readonly trailArn: string;
+  /** The trail, when it was created here. */
+  public readonly trail?: cloudtrail.Trail;
+  /** The log group the trail delivers to, when known. */
+  public readonly logGroup?: logs.ILogGroup;
+  /** The bucket that holds the log files, when created here. */
+  public readonly bucket?: s3.IBucket;
+  /** The key the log files and log group are encrypted with, when created here. */
+  public readonly key?: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: AuditTrailProps = {}) {
+    super(scope, id);
+
+    if (props.existingTrailArn !== undefined) {
+      const given = CREATE_ONLY_PROPS.filter((p) => props[p] !== undefined);
+      if (given.length > 0) {
+        throw new Error(`AuditTrail: ${given.map((p) => `\`${p}\``).join(', ')} configure a new trail, but \`existingTrailArn\` adopts one. Remove them, or remove \`existingTrailArn\` to create a trail.`);
+      }
+      this.trailArn = props.existingTrailArn;
+      this.logGroup = props.existingLogGroup;
+      if (!props.existingLogGroup) {
+        Annotations.of(this).addWarningV2('mining-guard:trail-without-log-group',
+          'The adopted trail has no CloudWatch Logs group here: only regions where MiningGuard is deployed are judged in real time. Pass `existingLogGroup` if the trail delivers to one in this account.');
+      }
+      return;
+    }
+    if (props.existingLogGroup) {
+      throw new Error('AuditTrail: `existingLogGroup` belongs to an adopted trail. Add `existingTrailArn`, or remove `existingLogGroup` to create a trail with its own log group.');
+    }
+
+    const stack = Stack.of(this);
+    const retention = props.logFileRetention ?? Duration.days(365);
+
+    const key = new kms.Key(this, 'Key', {
+      description: 'MiningGuard audit trail: log files and log group',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudTrailToEncryptLogs',
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      actions: ['kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*` },
+      },
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudTrailToDescribeKey',
+      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+      actions: ['kms:DescribeKey'],
+      resources: ['*'],
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchLogsToEncryptLogGroup',
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
+      },
+    }));
+
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      lifecycleRules: [{ expiration: retention, noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const bucket = new s3.Bucket(this, 'Bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'trail-bucket/',
+      lifecycleRules: [{
+        transitions: retention.toDays() > 90
+          ? [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) }]
+          : [],
+        expiration: retention,
+        noncurrentVersionExpiration: Duration.days(30),
+      }],
+      // Audit evidence outlives the guard: the bucket stays when the stack is deleted.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      encryptionKey: key,
+      retention: props.cloudWatchLogsRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const trail = new cloudtrail.Trail(this, 'Trail', {
+      trailName: props.trailName,
+      bucket,
+      encryptionKey: key,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableFileValidation: true,
+      isOrganizationTrail: props.organizationTrail ?? false,
+      managementEvents: cloudtrail.ReadWriteType.ALL,
+      sendToCloudWatchLogs: true,
+      cloudWatchLogGroup: logGroup,
+    });
+    // CloudTrail checks that it may use the key when the trail is created.
+    trail.node.addDependency(key);
+
+    this.trail = trail;
+    this.trailArn = trail.trailArn;
+    this.logGroup = logGroup;
+    this.bucket = bucket;
+    this.key = key;
+  }
+}
