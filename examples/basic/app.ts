@@ -1,10 +1,5 @@
-/** The one-line guard: everything MiningGuard deploys, with its defaults, alerting one email address. */
-import { App, Stack } from 'aws-cdk-lib';
-import { MiningGuard } from '../../lib';
+/** `cdk deploy --app 'npx tsx examples/basic/app.ts'` deploys the one-line guard. */
+import { App } from 'aws-cdk-lib';
+import { BasicStack } from './stack';
 
-const app = new App();
-const stack = new Stack(app, 'MiningGuardBasic', {
-  description: 'MiningGuard with its defaults: alerts to one email address',
-});
-
-new MiningGuard(stack, 'MiningGuard', { alertEmails: ['secops@example.com'] });
+new BasicStack(new App(), 'MiningGuardBasic');

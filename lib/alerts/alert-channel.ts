@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { GuardKey } from '../common/guard-key';
 import { Notifier } from './notifier';
 import { validateEmails, validateWebhookUrls } from './validation';
 
@@ -86,6 +87,8 @@ export class AlertChannel extends Construct {
   public readonly topic: sns.ITopic;
   /** The key the topic is encrypted with, when this channel created it or it was imported with its key. */
   public readonly topicKey?: kms.IKey;
+  /** The key of what this channel stores: its topic, when created here, and the notifier's logs. */
+  public readonly key: kms.IKey;
   /** The function that formats events into alerts. */
   public readonly notifier: Notifier;
   /** The Slack channel configuration, when `slack` is set. */
@@ -105,11 +108,17 @@ export class AlertChannel extends Construct {
       throw new Error('AlertChannel: alerts would reach nobody. Set `emails: [\'secops@example.com\']`, `slack`, `webhookUrls`, or an existing `topic` that has subscribers.');
     }
 
+    // One key for what this channel stores: the topic's messages (when the topic is created here) and the notifier's logs.
+    // Kept when the stack is deleted, like the logs it decrypts.
+    const key = new GuardKey(this, 'Key', { description: 'MiningGuard alerts: topic and notifier logs' });
+    key.allowLogs();
+    this.key = key;
+
     if (props.topic) {
       this.topic = props.topic;
       this.topicKey = props.topic.masterKey;
     } else {
-      const key = this.createKey();
+      key.allowServices('AllowAlertingServicesToEncrypt', SERVICE_PUBLISHERS);
       const topic = new sns.Topic(this, 'Topic', {
         topicName: props.topicName,
         displayName: 'MiningGuard alerts',
@@ -150,22 +159,8 @@ export class AlertChannel extends Construct {
 
     this.notifier = new Notifier(this, 'Notifier', {
       topic: this.topic,
+      logsKey: this.key,
       logRetention: props.logRetention,
     });
-  }
-
-  private createKey(): kms.Key {
-    const key = new kms.Key(this, 'Key', {
-      description: 'MiningGuard alert topic',
-      enableKeyRotation: true,
-    });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowAlertingServicesToEncrypt',
-      principals: SERVICE_PUBLISHERS.map((service) => new iam.ServicePrincipal(service)),
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-    }));
-    return key;
   }
 }

@@ -1,4 +1,5 @@
 /** ThreatDetection: a GuardDuty detector (created or adopted) and the rule that routes the catalog's findings to people. */
+import { Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { Construct } from 'constructs';
@@ -124,6 +125,12 @@ export class ThreatDetection extends Construct {
         ],
       });
       this.detectorId = this.detector.ref;
+      if (props.s3Protection ?? true) {
+        Validations.of(this.detector).acknowledge({
+          id: 'cdk-validator-cfnguard::guardduty_s3_protection_enabled_check',
+          reason: 'S3 Protection is on, through the S3_DATA_EVENTS feature; the rule reads only the legacy DataSources, which cannot be set beside Features.',
+        });
+      }
     }
 
     this.findingRule = new events.Rule(this, 'FindingRule', {

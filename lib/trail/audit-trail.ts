@@ -1,11 +1,12 @@
 /** AuditTrail: a multi-region, validated, encrypted CloudTrail trail delivered to S3 and CloudWatch Logs, or an existing one. */
-import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { GuardKey } from '../common/guard-key';
 
 /** Properties of an `AuditTrail`. */
 export interface AuditTrailProps {
@@ -45,8 +46,8 @@ export interface AuditTrailProps {
 
   /**
    * How long events are kept in CloudWatch Logs, where they are searchable and feed MiningGuard's evaluators.
-   * CloudWatch Logs storage costs more than S3: the S3 copy is the archive.
-   * @default logs.RetentionDays.THREE_MONTHS
+   * A year is what the CIS benchmark and Control Tower ask for.
+   * @default logs.RetentionDays.ONE_YEAR
    */
   readonly cloudWatchLogsRetention?: logs.RetentionDays;
 }
@@ -94,13 +95,13 @@ export class AuditTrail extends Construct {
       throw new Error('AuditTrail: `existingLogGroup` belongs to an adopted trail. Add `existingTrailArn`, or remove `existingLogGroup` to create a trail with its own log group.');
     }
 
+    // Server access logs are delivered under a bucket policy, never an ACL, whatever the app's feature flags say.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+
     const stack = Stack.of(this);
     const retention = props.logFileRetention ?? Duration.days(365);
 
-    const key = new kms.Key(this, 'Key', {
-      description: 'MiningGuard audit trail: log files and log group',
-      enableKeyRotation: true,
-    });
+    const key = new GuardKey(this, 'Key', { description: 'MiningGuard audit trail: log files and log group' });
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudTrailToEncryptLogs',
       principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
@@ -111,30 +112,23 @@ export class AuditTrail extends Construct {
         StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*` },
       },
     }));
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudTrailToDescribeKey',
-      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-      actions: ['kms:DescribeKey'],
-      resources: ['*'],
-    }));
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchLogsToEncryptLogGroup',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
-      },
-    }));
+    key.allowServices('AllowCloudTrailToDescribeKey', ['cloudtrail.amazonaws.com'], ['kms:DescribeKey']);
+    key.allowLogs();
 
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: retention, noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    Validations.of(accessLogs).acknowledge(
+      { id: 'cdk-validator-cfnguard::s3_bucket_logging_enabled_check', reason: 'This bucket receives the trail bucket\'s access logs; logging it too would only log the logging.' },
+      { id: 'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check', reason: 'S3 server access logging delivers only to buckets encrypted with SSE-S3, not SSE-KMS.' },
+      { id: 'AwsSolutions::AwsSolutions-S1', reason: 'This bucket receives the trail bucket\'s access logs; logging it too would only log the logging.' },
+    );
 
     const bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -154,10 +148,22 @@ export class AuditTrail extends Construct {
       // Audit evidence outlives the guard: the bucket stays when the stack is deleted.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    Validations.of(bucket).acknowledge({
+      id: 'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
+      reason: 'CloudTrail encrypts every log file with the trail\'s KMS key itself; the bucket default stays SSE-S3 for the digest files, which CloudTrail always writes with SSE-S3.',
+    });
+    for (const b of [bucket, accessLogs]) {
+      // Object events go to EventBridge natively; the L2's eventBridgeEnabled would add a custom-resource Lambda.
+      (b.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+      Validations.of(b).acknowledge({
+        id: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+        reason: 'Log-file integrity is proven by CloudTrail digest files (log-file validation is on); Object Lock cannot be turned off again and would keep the lifecycle from expiring logs.',
+      });
+    }
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       encryptionKey: key,
-      retention: props.cloudWatchLogsRetention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: props.cloudWatchLogsRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

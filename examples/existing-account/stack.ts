@@ -1,0 +1,43 @@
+/**
+ * A busy account that already has GuardDuty, a trail delivering to CloudWatch Logs, and an alert topic:
+ * MiningGuard adopts all three, changes none of them, and deletes none of them with its stack.
+ */
+import { ArnFormat, Stack, StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { MiningGuard } from '../../lib';
+
+/** What the account already has. */
+export interface ExistingAccountStackProps extends StackProps {
+  /** The GuardDuty detector of this region: `aws guardduty list-detectors`. */
+  readonly detectorId: string;
+  /** The trail that records every region (Control Tower's, or an organization trail). */
+  readonly trailName: string;
+  /** The CloudWatch Logs group that trail delivers to in this account. */
+  readonly trailLogGroupName: string;
+  /** The topic the security team already reads. */
+  readonly topicName: string;
+}
+
+export class ExistingAccountStack extends Stack {
+  constructor(scope: Construct, id: string, props: ExistingAccountStackProps) {
+    super(scope, id, { description: 'MiningGuard adopting an existing GuardDuty detector, trail and alert topic', ...props });
+
+    new MiningGuard(this, 'MiningGuard', {
+      alertTopic: sns.Topic.fromTopicArn(this, 'SecurityAlerts', this.formatArn({
+        service: 'sns',
+        resource: props.topicName,
+        arnFormat: ArnFormat.NO_RESOURCE_NAME,
+      })),
+      auditTrail: {
+        existingTrailArn: this.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: props.trailName }),
+        existingLogGroup: logs.LogGroup.fromLogGroupName(this, 'TrailLogs', props.trailLogGroupName),
+      },
+      threatDetection: {
+        existingDetectorId: props.detectorId,
+        minimumSeverity: 4,
+      },
+    });
+  }
+}

@@ -1,0 +1,125 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AlertChannel } from '../../lib';
+
+function stack(): Stack {
+  return new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+}
+
+const SERVICES = ['events.amazonaws.com', 'budgets.amazonaws.com', 'costalerts.amazonaws.com', 'cloudwatch.amazonaws.com'];
+
+describe('AlertChannel', () => {
+  test('by default: a topic encrypted with a rotating customer-managed key, TLS enforced, services limited to this account', () => {
+    // GIVEN
+    const s = stack();
+    // WHEN
+    new AlertChannel(s, 'Alerts', { emails: ['secops@example.com'] });
+    // THEN
+    const t = Template.fromStack(s);
+    t.resourceCountIs('AWS::KMS::Key', 1);
+    t.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny',
+          Action: 'kms:CreateGrant',
+          Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+        })]),
+      },
+    });
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlertsKey'), 'Arn'] } });
+    t.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ...SERVICES.map((service) => Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: service },
+            Action: 'sns:Publish',
+            Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+          })),
+        ]),
+      },
+    });
+    t.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { Service: SERVICES },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+        })]),
+      },
+    });
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com' });
+  });
+
+  test('webhooks subscribe over HTTPS', () => {
+    const s = stack();
+    new AlertChannel(s, 'Alerts', { webhookUrls: ['https://hooks.example.com/mining-guard'] });
+    Template.fromStack(s).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://hooks.example.com/mining-guard' });
+  });
+
+  test('a Slack channel gets a Chatbot configuration on the topic that cannot act on the account', () => {
+    const s = stack();
+    new AlertChannel(s, 'Alerts', { slack: { workspaceId: 'T0123456', channelId: 'C0123456789', configurationName: 'mining-guard' } });
+    Template.fromStack(s).hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      ConfigurationName: 'mining-guard',
+      SlackWorkspaceId: 'T0123456',
+      SlackChannelId: 'C0123456789',
+      SnsTopicArns: [{ Ref: Match.stringLikeRegexp('AlertsTopic') }],
+      GuardrailPolicies: [{ 'Fn::Join': ['', Match.arrayWith([':iam::aws:policy/AWSDenyAll'])] }],
+    });
+  });
+
+  test('an existing topic is used as it is: no topic or policy is created, and the notifier may use its key', () => {
+    // GIVEN
+    const s = stack();
+    const key = kms.Key.fromKeyArn(s, 'Key', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const topic = sns.Topic.fromTopicAttributes(s, 'Existing', { topicArn: 'arn:aws:sns:eu-west-1:111122223333:security', keyArn: key.keyArn });
+    // WHEN
+    const channel = new AlertChannel(s, 'Alerts', { topic, emails: ['secops@example.com'] });
+    // THEN
+    const t = Template.fromStack(s);
+    t.resourceCountIs('AWS::SNS::Topic', 0);
+    t.resourceCountIs('AWS::SNS::TopicPolicy', 0);
+    // Only the notifier's logs key, which lets no alerting service in.
+    t.resourceCountIs('AWS::KMS::Key', 1);
+    expect(JSON.stringify(t.findResources('AWS::KMS::Key'))).not.toContain('budgets.amazonaws.com');
+    t.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: 'arn:aws:sns:eu-west-1:111122223333:security' });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sns:Publish', Resource: 'arn:aws:sns:eu-west-1:111122223333:security' }),
+          Match.objectLike({ Action: Match.arrayWith(['kms:Decrypt']), Resource: key.keyArn }),
+        ]),
+      },
+    });
+    expect(channel.topicKey).toBeDefined();
+  });
+
+  test('an existing topic alone is a destination', () => {
+    const s = stack();
+    expect(() => new AlertChannel(s, 'Alerts', { topic: sns.Topic.fromTopicArn(s, 'T', 'arn:aws:sns:eu-west-1:111122223333:security') })).not.toThrow();
+  });
+
+  describe('refuses', () => {
+    test.each([
+      ['a bad email address', { emails: ['secops.example.com'] }, /'secops.example.com' is not an email address.*\['secops@example.com'\]/],
+      ['an email list with a blank', { emails: [''] }, /is not an email address/],
+      ['a webhook without TLS', { webhookUrls: ['http://hooks.example.com'] }, /not an HTTPS URL.*'https:\/\//],
+      ['no destination at all', {}, /alerts would reach nobody.*emails: \['secops@example.com'\]/],
+      ['no destination with empty lists', { emails: [], webhookUrls: [] }, /alerts would reach nobody/],
+    ])('%s', (_name, props, message) => {
+      const s = stack();
+      expect(() => new AlertChannel(s, 'Alerts', props)).toThrow(message);
+    });
+
+    test('adopting a topic and naming a new one together', () => {
+      const s = stack();
+      const topic = sns.Topic.fromTopicArn(s, 'T', 'arn:aws:sns:eu-west-1:111122223333:security');
+      expect(() => new AlertChannel(s, 'Alerts', { topic, topicName: 'mine' })).toThrow(/either `topic`.*or `topicName`/);
+    });
+  });
+});

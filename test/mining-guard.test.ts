@@ -1,0 +1,60 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { MiningGuard } from '../lib';
+
+function stack(): Stack {
+  return new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+}
+
+describe('MiningGuard', () => {
+  test('one line deploys the topic and key, the trail, the detector, the finding rule and the notifier', () => {
+    // GIVEN
+    const s = stack();
+    // WHEN
+    const guard = new MiningGuard(s, 'MiningGuard', { alertEmails: ['secops@example.com'] });
+    // THEN
+    const t = Template.fromStack(s);
+    t.resourceCountIs('AWS::SNS::Topic', 1);
+    t.resourceCountIs('AWS::KMS::Key', 2);
+    t.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    t.resourceCountIs('AWS::GuardDuty::Detector', 1);
+    t.resourceCountIs('AWS::Events::Rule', 1);
+    t.resourceCountIs('AWS::Lambda::Function', 1);
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com' });
+    expect(guard.threatDetection.findingRule).toBeDefined();
+    expect(guard.auditTrail.logGroup).toBeDefined();
+  });
+
+  test('each part is configured through its own props', () => {
+    const s = stack();
+    new MiningGuard(s, 'MiningGuard', {
+      alertWebhookUrls: ['https://hooks.example.com/x'],
+      alertSlack: { workspaceId: 'T1', channelId: 'C1' },
+      auditTrail: { trailName: 'guard' },
+      threatDetection: { minimumSeverity: 7 },
+    });
+    const t = Template.fromStack(s);
+    t.hasResourceProperties('AWS::CloudTrail::Trail', { TrailName: 'guard' });
+    t.hasResourceProperties('AWS::Events::Rule', { EventPattern: { detail: { severity: [{ numeric: ['>=', 7] }] } } });
+    t.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 1);
+  });
+
+  test('an existing topic, trail and detector are adopted, not created', () => {
+    const s = stack();
+    new MiningGuard(s, 'MiningGuard', {
+      alertTopic: sns.Topic.fromTopicArn(s, 'T', 'arn:aws:sns:eu-west-1:111122223333:security'),
+      auditTrail: { existingTrailArn: 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/org' },
+      threatDetection: { existingDetectorId: '12abc34d567e8fa901bc2d34e56789f0' },
+    });
+    const t = Template.fromStack(s);
+    for (const type of ['AWS::SNS::Topic', 'AWS::CloudTrail::Trail', 'AWS::GuardDuty::Detector', 'AWS::S3::Bucket']) {
+      t.resourceCountIs(type, 0);
+    }
+    t.resourceCountIs('AWS::Events::Rule', 1);
+  });
+
+  test('refuses to deploy alerts that reach nobody', () => {
+    expect(() => new MiningGuard(stack(), 'MiningGuard', {})).toThrow(/alerts would reach nobody/);
+  });
+});
