@@ -49,6 +49,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudformation@^3',
     '@aws-sdk/client-ec2@^3',
     '@aws-sdk/client-guardduty@^3',
+    '@aws-sdk/client-lambda@^3',
+    '@aws-sdk/client-eventbridge@^3',
+    '@aws-sdk/client-kms@^3',
+    '@aws-sdk/client-cloudwatch-logs@^3',
     '@types/aws-lambda',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
@@ -62,6 +66,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/harness/quiet-logs.ts'],
       testTimeout: 120_000,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },
@@ -69,13 +74,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['lib'],
-    devdirs: ['test', 'lambda', 'examples', 'bench', '.projenrc.ts'],
+    devdirs: ['test', 'lambda', 'examples', 'bench', 'tools', '.projenrc.ts'],
   },
 
   gitignore: ['cdk.out', '*.tsbuildinfo', '/.out/'],
 });
 
-for (const devOnly of ['/bench/', '/examples/', '/lambda/', '/requirements-dev.txt', '/.ci/']) {
+// jsii-pacmak appends `dist-pkg` itself when it is missing, which would change a generated file on every build.
+for (const devOnly of ['/bench/', '/examples/', '/lambda/', '/tools/', '/requirements-dev.txt', '/.ci/', 'dist-pkg']) {
   project.addPackageIgnore(devOnly);
 }
 
@@ -83,7 +89,7 @@ for (const devOnly of ['/bench/', '/examples/', '/lambda/', '/requirements-dev.t
 project.tsconfigDev.file.addOverride('compilerOptions.module', 'commonjs');
 
 // Handlers, examples and benchmarks are type-checked and linted with the test settings, each from its own folder.
-for (const dir of ['lambda', 'examples', 'bench']) {
+for (const dir of ['lambda', 'examples', 'bench', 'tools']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
   });
@@ -92,6 +98,7 @@ for (const dir of ['lambda', 'examples', 'bench']) {
 project.eslint?.allowDevDeps('examples/**');
 project.eslint?.allowDevDeps('lambda/**');
 project.eslint?.allowDevDeps('bench/**');
+project.eslint?.allowDevDeps('tools/**');
 
 /** One bundled construct per handler: `lambda/x.lambda.ts` becomes `lib/functions/x-function.ts`. */
 for (const handler of ['notifier']) {
@@ -113,6 +120,11 @@ for (const handler of ['notifier']) {
     `--outfile=assets/lambda/${handler}.lambda/index.js`, '--tsconfig=lambda/tsconfig.json',
   ].join(' '));
 }
+
+project.addTask('docs:detections', {
+  description: 'Rewrite the README\'s detection table from the catalog',
+  exec: 'tsx tools/readme-detections.ts',
+});
 
 project.addTask('bench:synth', {
   description: 'Wall-time ratio of synthesizing examples/basic against an app with one empty stack',

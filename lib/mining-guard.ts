@@ -2,8 +2,8 @@
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlertChannel, SlackChannelOptions } from './alerts/alert-channel';
-import { AuditTrail, AuditTrailProps } from './trail/audit-trail';
 import { ThreatDetection, ThreatDetectionOptions } from './threats/threat-detection';
+import { AuditTrail, AuditTrailProps } from './trail/audit-trail';
 
 /** Properties of `MiningGuard`. Give at least one alert destination. */
 export interface MiningGuardProps {

@@ -1,8 +1,8 @@
 /** Turns a GuardDuty finding (EventBridge `GuardDuty Finding` detail) into an alert. */
-import { classifyGuardDutyFinding, guardDutySeverityLabel, maxSeverity } from '../../lib/catalog';
 import type { Alert, AlertLink } from './alert';
 import { cloudTrailEventsUrl, ec2InstanceUrl, guardDutyFindingUrl, iamUserUrl } from './console-links';
 import { fieldAt, isObject, numberAt, stringAt } from './event-fields';
+import { classifyGuardDutyFinding, guardDutySeverityLabel, maxSeverity } from '../../lib/catalog';
 
 /** Why a finding could not be read, for the unrecognised-event alert. */
 export class MalformedFindingError extends Error {}
@@ -107,9 +107,9 @@ export function isGuardDutyEvent(event: unknown): boolean {
 /** The alert for a GuardDuty finding. Throws `MalformedFindingError` when the finding lacks its type or severity. */
 export function guardDutyAlert(event: unknown): Alert {
   const finding = guardDutyFindingOf(event);
-  const type = stringAt(finding, 'type');
+  const type = fieldAt(finding, 'type');
   const severityScore = numberAt(finding, 'severity');
-  if (!type) throw new MalformedFindingError('GuardDuty finding without a `type`');
+  if (typeof type !== 'string' || type === '') throw new MalformedFindingError('GuardDuty finding without a `type` string');
   if (severityScore === undefined) throw new MalformedFindingError(`GuardDuty finding ${type} without a numeric \`severity\``);
 
   const detection = classifyGuardDutyFinding(type);

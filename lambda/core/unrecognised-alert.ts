@@ -28,7 +28,7 @@ export function unrecognisedAlert(event: unknown, reason: string): Alert {
     severity: 'MEDIUM',
     detectionId: UNRECOGNISED_EVENT_ID,
     title: 'Unrecognised event',
-    headline: `Unrecognised event${origin ? ` from ${origin}` : ''} reached the notifier`,
+    headline: `Unrecognised event${origin ? ` from ${origin}` : ''}`,
     what: `The notifier received an event it could not turn into an alert: ${reason}.\n\nEvent excerpt:\n${excerptOf(event)}`,
     who: ['Unknown: the event could not be read.'],
     where: [stringAt(event, 'account') && `Account ${stringAt(event, 'account')}`, stringAt(event, 'region') && `region ${stringAt(event, 'region')}`]

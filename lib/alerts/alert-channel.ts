@@ -7,9 +7,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { GuardKey } from '../common/guard-key';
 import { Notifier } from './notifier';
 import { validateEmails, validateWebhookUrls } from './validation';
+import { GuardKey } from '../common/guard-key';
 
 /** An AWS Chatbot (Amazon Q Developer in chat applications) Slack channel that receives the alerts. */
 export interface SlackChannelOptions {

@@ -3,8 +3,8 @@ import { Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { Construct } from 'constructs';
-import { GUARDDUTY_SEVERITY_RANGE, guardDutyFindingTypePatterns, toEventFilter } from '../catalog';
 import { Notifier } from '../alerts/notifier';
+import { GUARDDUTY_SEVERITY_RANGE, guardDutyFindingTypePatterns, toEventFilter } from '../catalog';
 
 /** How often GuardDuty sends updates of findings it already reported. New findings are always sent within ~5 minutes. */
 export enum FindingPublishingFrequency {

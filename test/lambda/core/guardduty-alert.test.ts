@@ -1,7 +1,7 @@
-import { GUARDDUTY_OTHER } from '../../../lib/catalog';
 import { alertForEvent } from '../../../lambda/core/alert-for-event';
 import { guardDutyAlert } from '../../../lambda/core/guardduty-alert';
 import { renderText, toAlertMessage } from '../../../lambda/core/render-alert';
+import { GUARDDUTY_OTHER } from '../../../lib/catalog';
 import { CATALOG_FINDING_TYPES, documentedFinding, guardDutyEvent } from '../../fixtures/documented-findings';
 import { readJsonLines } from '../../fixtures/real-events';
 

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
-import { SEVERITIES } from '../../../lib/catalog';
 import { formatSubject, MAX_SUBJECT_LENGTH } from '../../../lambda/core/subject';
+import { SEVERITIES } from '../../../lib/catalog';
 
 describe('formatSubject', () => {
   test('keeps a short headline as it is', () => {

@@ -1,0 +1,41 @@
+/**
+ * The README's detection table, generated from the catalog. `npx projen docs:detections` rewrites it in place;
+ * a test fails when the README and the catalog disagree.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Detection, DETECTIONS } from '../lib/catalog';
+
+export const README = path.join(__dirname, '..', 'README.md');
+const START = '<!-- detections:start (generated from lib/catalog by `npx projen docs:detections`) -->';
+const END = '<!-- detections:end -->';
+
+function signalOf(d: Detection): string {
+  switch (d.signal.kind) {
+    case 'guardduty': return `GuardDuty ${d.signal.findingTypes.map((t) => `\`${t}\``).join(', ')}`;
+  }
+}
+
+function referencesOf(d: Detection): string {
+  const r = d.references;
+  return [...(r.cisControls ?? []), ...(r.stratusTechniques ?? []).map((t) => `Stratus \`${t}\``), ...(r.mitreAttack ?? []).map((t) => `ATT&CK ${t}`)]
+    .join(', ') || '-';
+}
+
+/** The Markdown table of every detection. */
+export function detectionsTable(): string {
+  const rows = DETECTIONS.map((d) => `| \`${d.id}\` | ${d.title} | ${d.severity} | ${signalOf(d)} | ${d.latency} | ${referencesOf(d)} |`);
+  return ['| id | detection | severity | signal | latency | references |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/** The README with its detection table replaced by the current one. */
+export function withCurrentTable(readme: string): string {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`README.md lacks the markers ${START} ... ${END}`);
+  return `${readme.slice(0, start + START.length)}\n${detectionsTable()}\n${readme.slice(end)}`;
+}
+
+if (require.main === module) {
+  fs.writeFileSync(README, withCurrentTable(fs.readFileSync(README, 'utf8')));
+}
