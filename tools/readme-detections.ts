@@ -13,6 +13,9 @@ const END = '<!-- detections:end -->';
 function signalOf(d: Detection): string {
   switch (d.signal.kind) {
     case 'guardduty': return `GuardDuty ${d.signal.findingTypes.map((t) => `\`${t}\``).join(', ')}`;
+    case 'cloudtrail': return `CloudTrail \`${d.signal.eventSource}\` ${d.signal.eventNames.map((n) => `\`${n}\``).join(', ')}`;
+    case 'config': return `AWS Config rule \`${d.signal.rule}\``;
+    case 'cost': return `cost: ${d.signal.source}`;
   }
 }
 

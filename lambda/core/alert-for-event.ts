@@ -1,7 +1,11 @@
 /** Chooses how to read an event and returns its alert; never throws, whatever the event. */
 import type { Alert } from './alert';
-import { guardDutyAlert, isGuardDutyEvent, MalformedFindingError } from './guardduty-alert';
+import { EventReader, MalformedEventError } from './event-reader';
+import { GUARDDUTY_READER } from './guardduty-alert';
 import { unrecognisedAlert } from './unrecognised-alert';
+
+/** Every kind of event the notifier reads, asked in this order. */
+const READERS: readonly EventReader[] = [GUARDDUTY_READER];
 
 /** The outcome of reading one event: its alert, and whether it was understood. */
 export interface ReadEvent {
@@ -13,12 +17,15 @@ export interface ReadEvent {
 
 /** The alert for any event that reaches the notifier. */
 export function alertForEvent(event: unknown): ReadEvent {
+  const reader = READERS.find((r) => r.matches(event));
+  if (!reader) {
+    const reason = 'no reader for this kind of event';
+    return { alert: unrecognisedAlert(event, reason), recognised: false, reason };
+  }
   try {
-    if (isGuardDutyEvent(event)) return { alert: guardDutyAlert(event), recognised: true };
+    return { alert: reader.read(event), recognised: true };
   } catch (error) {
-    if (!(error instanceof MalformedFindingError)) throw error;
+    if (!(error instanceof MalformedEventError)) throw error;
     return { alert: unrecognisedAlert(event, error.message), recognised: false, reason: error.message };
   }
-  const reason = 'no reader for this kind of event';
-  return { alert: unrecognisedAlert(event, reason), recognised: false, reason };
 }

@@ -2,10 +2,9 @@
 import type { Alert, AlertLink } from './alert';
 import { cloudTrailEventsUrl, ec2InstanceUrl, guardDutyFindingUrl, iamUserUrl } from './console-links';
 import { fieldAt, isObject, numberAt, stringAt } from './event-fields';
+import { EventReader, MalformedEventError } from './event-reader';
 import { classifyGuardDutyFinding, guardDutySeverityLabel, maxSeverity } from '../../lib/catalog';
 
-/** Why a finding could not be read, for the unrecognised-event alert. */
-export class MalformedFindingError extends Error {}
 
 /** The resource a finding is about, as a short name for the subject and a sentence for the body. */
 interface ResourceDescription {
@@ -104,13 +103,13 @@ export function isGuardDutyEvent(event: unknown): boolean {
     || (stringAt(event, 'schemaVersion') !== undefined && stringAt(event, 'service.serviceName') === 'guardduty');
 }
 
-/** The alert for a GuardDuty finding. Throws `MalformedFindingError` when the finding lacks its type or severity. */
+/** The alert for a GuardDuty finding. Throws `MalformedEventError` when the finding lacks its type or severity. */
 export function guardDutyAlert(event: unknown): Alert {
   const finding = guardDutyFindingOf(event);
   const type = fieldAt(finding, 'type');
   const severityScore = numberAt(finding, 'severity');
-  if (typeof type !== 'string' || type === '') throw new MalformedFindingError('GuardDuty finding without a `type` string');
-  if (severityScore === undefined) throw new MalformedFindingError(`GuardDuty finding ${type} without a numeric \`severity\``);
+  if (typeof type !== 'string' || type === '') throw new MalformedEventError('GuardDuty finding without a `type` string');
+  if (severityScore === undefined) throw new MalformedEventError(`GuardDuty finding ${type} without a numeric \`severity\``);
 
   const detection = classifyGuardDutyFinding(type);
   const partition = stringAt(finding, 'partition') ?? 'aws';
@@ -153,3 +152,6 @@ export function guardDutyAlert(event: unknown): Alert {
     refs,
   };
 }
+
+/** GuardDuty findings, wrapped by EventBridge or bare. */
+export const GUARDDUTY_READER: EventReader = { matches: isGuardDutyEvent, read: guardDutyAlert };

@@ -15,8 +15,29 @@ export interface GuardDutySignal {
   readonly findingTypes: readonly string[];
 }
 
-/** Where the detection comes from. Later parts add CloudTrail, Config and cost signals to this union. */
-export type Signal = GuardDutySignal;
+/** CloudTrail management events: calls to one service's APIs, by name, successful or failed. */
+export interface CloudTrailSignal {
+  readonly kind: 'cloudtrail';
+  /** The service's CloudTrail event source, e.g. `ec2.amazonaws.com`. */
+  readonly eventSource: string;
+  readonly eventNames: readonly string[];
+}
+
+/** An AWS Config rule of MiningGuard's turning NON_COMPLIANT. */
+export interface ConfigRuleSignal {
+  readonly kind: 'config';
+  /** The rule's name suffix as MiningGuard deploys it, e.g. `imdsv2-required`. */
+  readonly rule: string;
+}
+
+/** A cost signal: AWS Budgets, Cost Anomaly Detection, the vCPU usage alarms or the spend evaluator. */
+export interface CostSignal {
+  readonly kind: 'cost';
+  readonly source: 'budgets' | 'anomaly-detection' | 'usage-alarm' | 'spend-evaluator';
+}
+
+/** Where the detection comes from. */
+export type Signal = GuardDutySignal | CloudTrailSignal | ConfigRuleSignal | CostSignal;
 
 /** Public references that explain the detection and let people map it to their own controls. */
 export interface References {
