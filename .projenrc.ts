@@ -53,6 +53,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-eventbridge@^3',
     '@aws-sdk/client-kms@^3',
     '@aws-sdk/client-cloudwatch-logs@^3',
+    '@aws-sdk/client-auto-scaling@^3',
+    '@aws-sdk/client-ecs@^3',
+    '@aws-sdk/client-batch@^3',
+    '@aws-sdk/client-sagemaker@^3',
+    '@aws-sdk/client-dynamodb@^3',
+    '@aws-sdk/util-dynamodb@^3',
+    '@aws-sdk/client-pricing@^3',
+    '@aws-lambda-powertools/idempotency@^2',
     '@types/aws-lambda',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
@@ -101,7 +109,7 @@ project.eslint?.allowDevDeps('bench/**');
 project.eslint?.allowDevDeps('tools/**');
 
 /** One bundled construct per handler: `lambda/x.lambda.ts` becomes `lib/functions/x-function.ts`. */
-for (const handler of ['notifier']) {
+for (const handler of ['notifier', 'launch-evaluator']) {
   new awscdk.LambdaFunction(project, {
     entrypoint: `lambda/${handler}.lambda.ts`,
     constructFile: `lib/functions/${handler}-function.ts`,
@@ -113,13 +121,30 @@ for (const handler of ['notifier']) {
       sourcemap: false,
     },
   });
-  // projen's bundling options have no minify switch; the bundle's size is a cold-start cost, so minify here.
+  // projen's bundling options have neither minify nor code splitting. Both matter for cold starts: ESM with
+  // splitting leaves each lazily imported SDK client in a chunk of its own, loaded only on the path that uses it.
   project.tasks.tryFind(`bundle:lambda/${handler}.lambda`)?.reset([
+    // Chunk names carry content hashes: start from an empty folder so no stale chunk ships.
+    `rm -rf assets/lambda/${handler}.lambda &&`,
     'esbuild --bundle', `lambda/${handler}.lambda.ts`, '--target=node24 --platform=node',
-    '--minify --main-fields=module,main --legal-comments=none',
-    `--outfile=assets/lambda/${handler}.lambda/index.js`, '--tsconfig=lambda/tsconfig.json',
+    '--format=esm --splitting --out-extension:.js=.mjs --minify --main-fields=module,main --legal-comments=none',
+    // Bundled CommonJS dependencies still call require(); give ESM one.
+    '"--banner:js=import { createRequire as __cr } from \'module\'; const require = __cr(import.meta.url);"',
+    `--outdir=assets/lambda/${handler}.lambda`, '--entry-names=index', '--tsconfig=lambda/tsconfig.json',
   ].join(' '));
 }
+
+// The replay command ships in the package, bundled like the handlers, so it runs without the sources.
+project.bundler.addBundle('lambda/cli/mining-guard.ts', {
+  platform: 'node',
+  target: 'node20',
+  outfile: 'mining-guard.js',
+  executable: true,
+  banner: '#!/usr/bin/env node',
+  minify: true,
+  externals: [],
+});
+project.addBins({ 'mining-guard': 'assets/lambda/cli/mining-guard/mining-guard.js' });
 
 project.addTask('docs:detections', {
   description: 'Rewrite the README\'s detection table from the catalog',

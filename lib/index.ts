@@ -3,3 +3,4 @@ export * from './alerts/alert-channel';
 export * from './alerts/notifier';
 export * from './trail/audit-trail';
 export * from './threats/threat-detection';
+export * from './launches/launch-watch';

@@ -2,6 +2,7 @@
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlertChannel, SlackChannelOptions } from './alerts/alert-channel';
+import { LaunchWatch, LaunchWatchOptions } from './launches/launch-watch';
 import { ThreatDetection, ThreatDetectionOptions } from './threats/threat-detection';
 import { AuditTrail, AuditTrailProps } from './trail/audit-trail';
 
@@ -38,6 +39,12 @@ export interface MiningGuardProps {
   readonly auditTrail?: AuditTrailProps;
 
   /**
+   * LaunchWatch: the launch policy and the response per detection. Notify-only unless `responses` says otherwise.
+   * @default - the default policy (GPU and accelerator families denied, 64 vCPUs and 10 instances per call), NOTIFY
+   */
+  readonly launchWatch?: LaunchWatchOptions;
+
+  /**
    * GuardDuty: a detector created, or an existing one adopted with `existingDetectorId`, and the minimum severity
    * routed to people.
    * @default - a new detector with every protection plan that sees miners
@@ -49,8 +56,9 @@ export interface MiningGuardProps {
  * The guardrail against crypto-mining abuse, in one line:
  * `new MiningGuard(this, 'MiningGuard', { alertEmails: ['secops@example.com'] })`.
  *
- * It deploys the alert channel (encrypted topic, subscribers, notifier), a multi-region audit trail, and GuardDuty
- * with the routing of every crypto-mining and stolen-credential finding to people. Each part is a public construct
+ * It deploys the alert channel (encrypted topic, subscribers, notifier), a multi-region audit trail, GuardDuty
+ * with the routing of every crypto-mining and stolen-credential finding to people, and LaunchWatch, which judges
+ * every compute launch in every region against a policy. Each part is a public construct
  * that also works alone; account singletons (the detector, the trail) can be adopted instead of created.
  * Nothing is contained or deleted by default: MiningGuard notifies.
  */
@@ -61,6 +69,8 @@ export class MiningGuard extends Construct {
   public readonly auditTrail: AuditTrail;
   /** GuardDuty and the routing of its findings. */
   public readonly threatDetection: ThreatDetection;
+  /** The launch evaluator and its rules. */
+  public readonly launchWatch: LaunchWatch;
 
   constructor(scope: Construct, id: string, props: MiningGuardProps) {
     super(scope, id);
@@ -75,6 +85,12 @@ export class MiningGuard extends Construct {
     this.threatDetection = new ThreatDetection(this, 'ThreatDetection', {
       ...props.threatDetection,
       notifier: this.alertChannel.notifier,
+    });
+    this.launchWatch = new LaunchWatch(this, 'LaunchWatch', {
+      ...props.launchWatch,
+      topic: this.alertChannel.topic,
+      trailLogGroup: this.auditTrail.logGroup,
+      key: this.alertChannel.key,
     });
   }
 }

@@ -8,7 +8,7 @@ function stack(): Stack {
 }
 
 describe('MiningGuard', () => {
-  test('one line deploys the topic and key, the trail, the detector, the finding rule and the notifier', () => {
+  test('one line deploys the topic and key, the trail, the detector, the finding rule, the notifier and LaunchWatch', () => {
     // GIVEN
     const s = stack();
     // WHEN
@@ -19,8 +19,10 @@ describe('MiningGuard', () => {
     t.resourceCountIs('AWS::KMS::Key', 2);
     t.resourceCountIs('AWS::CloudTrail::Trail', 1);
     t.resourceCountIs('AWS::GuardDuty::Detector', 1);
-    t.resourceCountIs('AWS::Events::Rule', 1);
-    t.resourceCountIs('AWS::Lambda::Function', 1);
+    // The finding rule, and one launch rule per event source of the catalog's launch detections.
+    t.resourceCountIs('AWS::Events::Rule', 7);
+    t.resourceCountIs('AWS::Lambda::Function', 2);
+    t.resourceCountIs('AWS::Logs::SubscriptionFilter', 1);
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com' });
     expect(guard.threatDetection.findingRule).toBeDefined();
     expect(guard.auditTrail.logGroup).toBeDefined();
@@ -51,7 +53,9 @@ describe('MiningGuard', () => {
     for (const type of ['AWS::SNS::Topic', 'AWS::CloudTrail::Trail', 'AWS::GuardDuty::Detector', 'AWS::S3::Bucket']) {
       t.resourceCountIs(type, 0);
     }
-    t.resourceCountIs('AWS::Events::Rule', 1);
+    t.resourceCountIs('AWS::Events::Rule', 7);
+    // Without the adopted trail's log group, only this region's launches are judged.
+    t.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
   });
 
   test('refuses to deploy alerts that reach nobody', () => {

@@ -1,15 +1,17 @@
 /** The detection catalog: the one list of what MiningGuard detects, and lookups over it. No aws-cdk-lib import here. */
 import { GUARDDUTY_DETECTIONS, GUARDDUTY_OTHER } from './guardduty';
+import { LAUNCH_DETECTIONS } from './launches';
 import { matchesPattern } from './patterns';
 import { Detection } from './types';
 
 export * from './types';
 export * from './patterns';
 export * from './severity';
-export { GUARDDUTY_OTHER };
+export * from './launch-policy';
+export { GUARDDUTY_OTHER, LAUNCH_DETECTIONS };
 
 /** Every detection, in the order the README lists them. */
-export const DETECTIONS: readonly Detection[] = [...GUARDDUTY_DETECTIONS];
+export const DETECTIONS: readonly Detection[] = [...GUARDDUTY_DETECTIONS, ...LAUNCH_DETECTIONS];
 
 /** The detection with this id, or undefined. */
 export function findDetection(id: string): Detection | undefined {
@@ -19,6 +21,28 @@ export function findDetection(id: string): Detection | undefined {
 /** The GuardDuty finding-type patterns of every GuardDuty detection, in catalog order. */
 export function guardDutyFindingTypePatterns(): string[] {
   return DETECTIONS.flatMap((d) => (d.signal.kind === 'guardduty' ? d.signal.findingTypes : []));
+}
+
+/** The EventBridge `source` of a CloudTrail event source: `ec2.amazonaws.com` is `aws.ec2`. */
+export function eventBridgeSource(eventSource: string): string {
+  return `aws.${eventSource.split('.')[0]}`;
+}
+
+/** The catalog's CloudTrail detections grouped by event source, each with every event name it selects. */
+export function cloudTrailSelections(detections: readonly Detection[] = DETECTIONS): Map<string, string[]> {
+  const bySource = new Map<string, string[]>();
+  for (const d of detections) {
+    if (d.signal.kind !== 'cloudtrail') continue;
+    const names = bySource.get(d.signal.eventSource) ?? [];
+    names.push(...d.signal.eventNames.filter((n) => !names.includes(n)));
+    bySource.set(d.signal.eventSource, names);
+  }
+  return bySource;
+}
+
+/** The catalog detection that selects a CloudTrail call, or undefined. */
+export function classifyCloudTrailEvent(eventSource: string, eventName: string): Detection | undefined {
+  return DETECTIONS.find((d) => d.signal.kind === 'cloudtrail' && d.signal.eventSource === eventSource && d.signal.eventNames.includes(eventName));
 }
 
 /** The first catalog detection whose patterns match a GuardDuty finding type, or the catch-all. */

@@ -69,6 +69,8 @@ export interface Detection {
   readonly references: References;
   /** The responses this detection allows. */
   readonly responses: readonly Response[];
+  /** The IAM actions each containing response needs, granted only where that response is enabled. */
+  readonly containmentPermissions?: Readonly<Partial<Record<Response, readonly string[]>>>;
   /** How long after the event the alert typically arrives, for the README table. */
   readonly latency: string;
 }

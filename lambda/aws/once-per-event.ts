@@ -1,0 +1,42 @@
+/** Runs work once per CloudTrail eventID across invocations and delivery paths: Powertools idempotency on DynamoDB. */
+
+type Once = (eventId: string, work: () => Promise<void>) => Promise<boolean>;
+let once: Promise<Once> | undefined;
+
+async function createOnce(tableName: string): Promise<Once> {
+  const { makeIdempotent, IdempotencyConfig } = await import('@aws-lambda-powertools/idempotency');
+  const { DynamoDBPersistenceLayer } = await import('@aws-lambda-powertools/idempotency/dynamodb');
+  const persistenceStore = new DynamoDBPersistenceLayer({ tableName });
+  // A day covers EventBridge's retries and the log group's delivery delay many times over.
+  const config = new IdempotencyConfig({ eventKeyJmesPath: 'eventId', expiresAfterSeconds: 24 * 3600 });
+  return async (eventId, work) => {
+    let ran = false;
+    const idempotent = makeIdempotent(async (_: { eventId: string }) => {
+      ran = true;
+      await work();
+      return { eventId };
+    }, { persistenceStore, config });
+    try {
+      await idempotent({ eventId });
+    } catch (error) {
+      // Another invocation is handling the same event right now: it acts and alerts.
+      if ((error as Error).name === 'IdempotencyAlreadyInProgressError') return false;
+      throw error;
+    }
+    return ran;
+  };
+}
+
+/**
+ * Runs `work` unless it already ran (or is running) for this event; returns whether it ran now. Without a table
+ * (`IDEMPOTENCY_TABLE` unset) every call runs.
+ */
+export async function onceFor(eventId: string, work: () => Promise<void>): Promise<boolean> {
+  const table = process.env.IDEMPOTENCY_TABLE;
+  if (!table) {
+    await work();
+    return true;
+  }
+  once ??= createOnce(table);
+  return (await once)(eventId, work);
+}

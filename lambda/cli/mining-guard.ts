@@ -1,0 +1,47 @@
+/**
+ * `mining-guard replay [--policy policy.json] FILE...`: judges past CloudTrail logs with the launch evaluator, offline,
+ * and prints one JSON line per call it would flag, then a summary line. It makes no AWS call.
+ */
+import { readFileSync } from 'fs';
+import { bundledSpec } from '../core/launch/bundled-specs';
+import { launchPolicy } from '../../lib/catalog';
+import { recordsOfLogFile } from '../core/launch/read-log-file';
+import { replay } from '../core/launch/replay';
+
+const USAGE = 'usage: mining-guard replay [--policy policy.json] FILE...\n'
+  + '  FILE: CloudTrail logs as delivered to S3 ({"Records": [...]}, .json or .json.gz), JSON lines of records, or EventBridge events.\n'
+  + '  --policy: a JSON launch policy; fields not given keep the construct\'s defaults.';
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command !== 'replay') {
+    process.stderr.write(`${USAGE}\n`);
+    return command === '--help' || command === '-h' ? 0 : 2;
+  }
+  let policyFile: string | undefined;
+  const files: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--policy') policyFile = rest[++i];
+    else files.push(rest[i]);
+  }
+  if (files.length === 0 || (rest.includes('--policy') && !policyFile)) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const policy = launchPolicy(policyFile ? JSON.parse(readFileSync(policyFile, 'utf8')) : {});
+  function* records(): Generator<unknown> {
+    for (const file of files) {
+      yield* recordsOfLogFile(file, readFileSync(file), (part) => process.stderr.write(`skipped ${part.where}: ${part.reason}\n`));
+    }
+  }
+  const summary = replay(records(), policy, bundledSpec, (line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`mining-guard: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+}

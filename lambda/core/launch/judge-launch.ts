@@ -1,0 +1,28 @@
+/** The evaluator's pure pipeline for one record: read, select by the catalog, describe, judge, plan. */
+import { classifyCloudTrailEvent, Detection, LAUNCH_DETECTIONS } from '../../../lib/catalog';
+import { CloudTrailRecord, readRecord } from './cloudtrail-record';
+import { evaluateLaunch, LaunchVerdict, SpecLookup } from './evaluate-launch';
+import { describeLaunch, LaunchRequest } from './launch-request';
+import { ContainmentPlan, planContainment } from './plan-containment';
+import type { LaunchPolicy } from '../../../lib/catalog';
+
+/** The catalog entries this evaluator judges. */
+export function isLaunchDetection(detection: Detection): boolean {
+  return LAUNCH_DETECTIONS.includes(detection);
+}
+
+export type Judgement =
+  | { readonly outcome: 'malformed'; readonly reason: string }
+  | { readonly outcome: 'not-selected'; readonly record: CloudTrailRecord }
+  | { readonly outcome: 'judged'; readonly record: CloudTrailRecord; readonly request: LaunchRequest; readonly verdict: LaunchVerdict; readonly plan: ContainmentPlan };
+
+export function judgeLaunch(value: unknown, policy: LaunchPolicy, specs: SpecLookup, now: Date): Judgement {
+  const record = readRecord(value);
+  if (typeof record === 'string') return { outcome: 'malformed', reason: record };
+  const detection = classifyCloudTrailEvent(record.eventSource, record.eventName);
+  if (!detection || !isLaunchDetection(detection)) return { outcome: 'not-selected', record };
+  const request = describeLaunch(record);
+  const verdict = evaluateLaunch(record, request, detection, policy, specs);
+  const plan = planContainment(record, request, detection.id, verdict.flagged ? verdict.response : 'NOTIFY', now);
+  return { outcome: 'judged', record, request, verdict, plan };
+}

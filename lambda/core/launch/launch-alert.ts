@@ -1,0 +1,58 @@
+/** Writes the alert for a flagged launch: who launched how much of what, where, what it costs, and what was done. */
+import type { Alert, AlertLink } from '../alert';
+import { cloudTrailEventsUrl, consoleOrigin, ec2InstanceUrl } from '../console-links';
+import type { CloudTrailRecord } from './cloudtrail-record';
+import { principalName } from './cloudtrail-record';
+import type { LaunchVerdict } from './evaluate-launch';
+import type { LaunchRequest } from './launch-request';
+
+/** `~$1,310/h`, or `cost unknown`. */
+export function formatCost(usdPerHour: number | undefined, estimated: boolean): string {
+  if (usdPerHour === undefined) return 'cost unknown';
+  const rounded = usdPerHour >= 10 ? Math.round(usdPerHour).toLocaleString('en-US') : usdPerHour.toFixed(2);
+  return `~$${rounded}/h${estimated ? ' (estimated)' : ''}`;
+}
+
+/** What the call asks for, in a few words: `40 x p4d.24xlarge`, `service of 20 tasks`, `quota increase`. */
+export function summarizeRequest(record: CloudTrailRecord, request: LaunchRequest): string {
+  if (request.instanceTypes.length > 0) return request.instanceTypes.map((t) => `${t.count} x ${t.type}`).join(' + ');
+  if (request.quota) return `quota increase for ${request.quota.serviceCode}`;
+  if (request.taskVcpus !== undefined) return `task definition of ${request.taskVcpus} vCPUs`;
+  if (request.protection.length > 0) return `${request.protection.join(' and ')} protection on ${request.resources[0]?.id ?? 'an instance'}`.replace('user-data protection', 'new user data');
+  if (request.units > 0) return `${request.units} x ${record.eventName}`;
+  return record.eventName;
+}
+
+/** The alert for one flagged launch; `done` lists what containment did or would do. */
+export function launchAlert(record: CloudTrailRecord, request: LaunchRequest, verdict: LaunchVerdict, done: readonly string[]): Alert {
+  const who = principalName(record.principalArn);
+  const verb = verdict.failed ? `${record.eventName} failed (${record.errorCode})` : record.eventName;
+  const partition = /^arn:([^:]+):/.exec(record.principalArn)?.[1] ?? 'aws';
+  const links: AlertLink[] = [
+    { label: 'CloudTrail event', url: `${consoleOrigin(partition, record.region)}/cloudtrail/home?region=${encodeURIComponent(record.region)}#/events/${encodeURIComponent(record.eventId)}` },
+    { label: 'Everything this principal did', url: cloudTrailEventsUrl(partition, record.region, 'Username', who.split('/').pop() ?? who) },
+    ...request.resources.filter((r) => r.kind === 'instance').slice(0, 5).map((r) => ({ label: `Instance ${r.id}`, url: ec2InstanceUrl(partition, record.region, r.id) })),
+  ];
+  return {
+    severity: verdict.severity,
+    detectionId: verdict.detection.id,
+    title: verdict.detection.title,
+    headline: `${summarizeRequest(record, request)} ${verdict.failed ? 'attempted' : 'launched'} in ${record.region} by ${who} (${formatCost(verdict.usdPerHour, verdict.estimated)})`,
+    what: [
+      `${verb}: ${summarizeRequest(record, request)}, ${verdict.vcpus} vCPUs${verdict.gpus > 0 ? `, ${verdict.gpus} GPUs` : ''}, ${formatCost(verdict.usdPerHour, verdict.estimated)} on demand.`,
+      `Flagged because: ${verdict.reasons.join('; ')}.`,
+      verdict.estimated ? 'Figures marked estimated come from the instance size, not from AWS\'s specifications.' : '',
+    ].filter(Boolean).join('\n'),
+    who: [
+      `Principal: ${record.principalArn} (${record.principalType})`,
+      ...(record.sourceIp ? [`Source IP: ${record.sourceIp}`] : []),
+      ...(record.userAgent ? [`User agent: ${record.userAgent}`] : []),
+    ],
+    where: `Account ${record.account}, region ${record.region}`,
+    why: verdict.detection.rationale,
+    done: done.length > 0 ? done : ['Notified this channel. No containment is configured for this detection.'],
+    next: verdict.detection.nextSteps,
+    links,
+    refs: { eventId: record.eventId, eventName: record.eventName, eventTime: record.eventTime },
+  };
+}

@@ -1,0 +1,222 @@
+/** Reads what a launch call asks for, API by API: instance types and counts, vCPUs, capacity, and what it created. */
+import { fieldAt, isObject, numberAt, stringAt } from '../event-fields';
+import type { CloudTrailRecord } from './cloudtrail-record';
+
+/** A resource a call created or changed, which containment may act on. */
+export interface LaunchedResource {
+  readonly kind: 'instance' | 'autoscaling-group' | 'spot-fleet-request' | 'spot-instance-request' | 'fleet'
+  | 'ecs-service' | 'ecs-task' | 'batch-compute-environment' | 'sagemaker-notebook' | 'sagemaker-training-job'
+  | 'sagemaker-processing-job' | 'launch-template' | 'task-definition';
+  readonly id: string;
+  /** The ECS cluster of a service or task. */
+  readonly cluster?: string;
+}
+
+/** What one call asks for, independent of the API's own shape. */
+export interface LaunchRequest {
+  /** Instance types with how many of each (EC2 and SageMaker `ml.` types). */
+  readonly instanceTypes: ReadonlyArray<{ readonly type: string; readonly count: number }>;
+  /** Units started when no instance type says it: ECS tasks, Auto Scaling capacity. */
+  readonly units: number;
+  /** vCPUs stated by the call itself (ECS CPU units, Batch maxvCpus), when it states them. */
+  readonly statedVcpus?: number;
+  /** vCPUs of one ECS task, when the call registers a task definition. */
+  readonly taskVcpus?: number;
+  /** Protection the call turns on: termination or stop protection; new user data. */
+  readonly protection: ReadonlyArray<'termination' | 'stop' | 'user-data'>;
+  /** Protection the call turns off. */
+  readonly unprotection: ReadonlyArray<'termination' | 'stop'>;
+  readonly resources: readonly LaunchedResource[];
+  /** For quota requests: service and desired value. */
+  readonly quota?: { readonly serviceCode: string; readonly quotaCode?: string; readonly desiredValue?: number };
+}
+
+const EMPTY: LaunchRequest = { instanceTypes: [], units: 0, protection: [], unprotection: [], resources: [] };
+
+/** CloudTrail writes lists as `{ items: [...] }` or `{ item: [...] }` in EC2 events, and plain arrays elsewhere. */
+function list(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  const items = fieldAt(value, 'items') ?? fieldAt(value, 'item');
+  if (Array.isArray(items)) return items;
+  return isObject(items) ? [items] : [];
+}
+
+/** Every value of a key anywhere in a JSON value (case-insensitive key), for request shapes that nest templates. */
+function deepValues(value: unknown, key: string, found: unknown[] = []): unknown[] {
+  if (Array.isArray(value)) {
+    for (const v of value) deepValues(v, key, found);
+  } else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.toLowerCase() === key.toLowerCase()) found.push(v);
+      else deepValues(v, key, found);
+    }
+  }
+  return found;
+}
+
+function typesWithCount(types: unknown[], count: number): Array<{ type: string; count: number }> {
+  const names = [...new Set(types.filter((t): t is string => typeof t === 'string' && t.length > 0))];
+  // When a call offers several types (fleet overrides), assume the whole capacity could land on each: the worst case.
+  return names.map((type) => ({ type, count }));
+}
+
+/** The first of the values that is a number or a numeric string, or 0. */
+function firstNumber(values: unknown[]): number {
+  for (const v of values) {
+    const n = typeof v === 'string' ? Number(v) : v;
+    if (typeof n === 'number' && Number.isFinite(n)) return n;
+  }
+  return 0;
+}
+
+function ids(value: unknown, key: string): string[] {
+  return list(value).map((i) => stringAt(i, key)).filter((x): x is string => x !== undefined);
+}
+
+const READERS: Record<string, (r: CloudTrailRecord) => LaunchRequest> = {
+  RunInstances: (r) => {
+    const created = ids(fieldAt(r.response, 'instancesSet'), 'instanceId');
+    const asked = numberAt(list(fieldAt(r.request, 'instancesSet'))[0], 'maxCount') ?? 1;
+    const count = created.length > 0 ? created.length : asked;
+    const type = stringAt(r.request, 'instanceType');
+    return {
+      ...EMPTY,
+      instanceTypes: type ? [{ type, count }] : typesWithCount(deepValues(r.response, 'instanceType'), 1),
+      units: count,
+      protection: [
+        ...(fieldAt(r.request, 'disableApiTermination') === true ? ['termination' as const] : []),
+        ...(fieldAt(r.request, 'disableApiStop') === true ? ['stop' as const] : []),
+      ],
+      resources: created.map((id) => ({ kind: 'instance', id })),
+    };
+  },
+  StartInstances: (r) => {
+    const started = ids(fieldAt(r.request, 'instancesSet'), 'instanceId');
+    return { ...EMPTY, units: started.length, resources: started.map((id) => ({ kind: 'instance', id })) };
+  },
+  ModifyInstanceAttribute: (r) => {
+    const id = stringAt(r.request, 'instanceId');
+    const flag = (name: string) => {
+      const v = fieldAt(r.request, `${name}.value`) ?? (stringAt(r.request, 'attribute') === name ? fieldAt(r.request, 'value') : undefined);
+      return v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined;
+    };
+    const termination = flag('disableApiTermination');
+    const stop = flag('disableApiStop');
+    return {
+      ...EMPTY,
+      protection: [
+        ...(termination === true ? ['termination' as const] : []),
+        ...(stop === true ? ['stop' as const] : []),
+        ...(fieldAt(r.request, 'userData') !== undefined || stringAt(r.request, 'attribute') === 'userData' ? ['user-data' as const] : []),
+      ],
+      unprotection: [...(termination === false ? ['termination' as const] : []), ...(stop === false ? ['stop' as const] : [])],
+      resources: id ? [{ kind: 'instance', id }] : [],
+    };
+  },
+  CreateFleet: (r) => {
+    const capacity = firstNumber(deepValues(r.request, 'TotalTargetCapacity'));
+    const fleetId = stringAt(r.response, 'CreateFleetResponse.fleetId') ?? stringAt(r.response, 'fleetId');
+    return {
+      ...EMPTY,
+      instanceTypes: typesWithCount(deepValues(r.request, 'InstanceType'), capacity),
+      units: capacity,
+      resources: fleetId ? [{ kind: 'fleet', id: fleetId }] : [],
+    };
+  },
+  RequestSpotFleet: (r) => {
+    const capacity = firstNumber(deepValues(r.request, 'targetCapacity'));
+    const id = stringAt(r.response, 'spotFleetRequestId');
+    return {
+      ...EMPTY,
+      instanceTypes: typesWithCount(deepValues(r.request, 'instanceType'), capacity),
+      units: capacity,
+      resources: id ? [{ kind: 'spot-fleet-request', id }] : [],
+    };
+  },
+  RequestSpotInstances: (r) => {
+    const count = numberAt(r.request, 'instanceCount') ?? 1;
+    return {
+      ...EMPTY,
+      instanceTypes: typesWithCount(deepValues(r.request, 'instanceType'), count),
+      units: count,
+      resources: ids(fieldAt(r.response, 'spotInstanceRequestSet'), 'spotInstanceRequestId').map((id) => ({ kind: 'spot-instance-request', id })),
+    };
+  },
+  CreateLaunchTemplate: (r) => ({ ...EMPTY, instanceTypes: typesWithCount(deepValues(r.request, 'InstanceType'), 1) }),
+  CreateLaunchTemplateVersion: (r) => ({ ...EMPTY, instanceTypes: typesWithCount(deepValues(r.request, 'InstanceType'), 1) }),
+  CreateAutoScalingGroup: (r) => autoScaling(r),
+  UpdateAutoScalingGroup: (r) => autoScaling(r),
+  SetDesiredCapacity: (r) => autoScaling(r),
+  CreateCluster: () => EMPTY,
+  RegisterTaskDefinition: (r) => {
+    const taskCpu = numberAt(r.request, 'cpu') ?? list(fieldAt(r.request, 'containerDefinitions')).reduce<number>((sum, c) => sum + (numberAt(c, 'cpu') ?? 0), 0);
+    const arn = stringAt(r.response, 'taskDefinition.taskDefinitionArn');
+    return { ...EMPTY, taskVcpus: taskCpu / 1024, resources: arn ? [{ kind: 'task-definition', id: arn }] : [] };
+  },
+  CreateService: (r) => ecsService(r),
+  UpdateService: (r) => ecsService(r),
+  RunTask: (r) => {
+    const count = numberAt(r.request, 'count') ?? 1;
+    const tasks = list(fieldAt(r.response, 'tasks')).map((t) => ({ id: stringAt(t, 'taskArn'), cluster: stringAt(t, 'clusterArn') }));
+    return {
+      ...EMPTY,
+      units: count,
+      resources: tasks.filter((t) => t.id).map((t) => ({ kind: 'ecs-task', id: t.id!, cluster: t.cluster ?? stringAt(r.request, 'cluster') })),
+    };
+  },
+  CreateComputeEnvironment: (r) => batch(r),
+  UpdateComputeEnvironment: (r) => batch(r),
+  CreateNotebookInstance: (r) => sageMaker(r, 'instanceType', undefined, 'notebookInstanceName', 'sagemaker-notebook'),
+  CreateTrainingJob: (r) => sageMaker(r, 'resourceConfig.instanceType', 'resourceConfig.instanceCount', 'trainingJobName', 'sagemaker-training-job'),
+  CreateProcessingJob: (r) => sageMaker(r, 'processingResources.clusterConfig.instanceType', 'processingResources.clusterConfig.instanceCount', 'processingJobName', 'sagemaker-processing-job'),
+  CreateEndpointConfig: (r) => {
+    const variants = list(fieldAt(r.request, 'productionVariants'));
+    const instanceTypes = variants
+      .map((v) => ({ type: stringAt(v, 'instanceType'), count: numberAt(v, 'initialInstanceCount') ?? 1 }))
+      .filter((v): v is { type: string; count: number } => v.type !== undefined);
+    return { ...EMPTY, instanceTypes, units: instanceTypes.reduce((s, t) => s + t.count, 0) };
+  },
+  RequestServiceQuotaIncrease: (r) => ({
+    ...EMPTY,
+    quota: { serviceCode: stringAt(r.request, 'serviceCode') ?? 'unknown', quotaCode: stringAt(r.request, 'quotaCode'), desiredValue: numberAt(r.request, 'desiredValue') },
+  }),
+};
+
+function autoScaling(r: CloudTrailRecord): LaunchRequest {
+  const name = stringAt(r.request, 'autoScalingGroupName');
+  const capacity = Math.max(numberAt(r.request, 'minSize') ?? 0, numberAt(r.request, 'desiredCapacity') ?? 0, numberAt(r.request, 'maxSize') ?? 0);
+  return {
+    ...EMPTY,
+    instanceTypes: typesWithCount(deepValues(r.request, 'instanceType'), capacity),
+    units: capacity,
+    resources: name ? [{ kind: 'autoscaling-group', id: name }] : [],
+  };
+}
+
+function ecsService(r: CloudTrailRecord): LaunchRequest {
+  const service = stringAt(r.response, 'service.serviceArn') ?? stringAt(r.request, 'service') ?? stringAt(r.request, 'serviceName');
+  const cluster = stringAt(r.response, 'service.clusterArn') ?? stringAt(r.request, 'cluster');
+  return { ...EMPTY, units: numberAt(r.request, 'desiredCount') ?? 0, resources: service ? [{ kind: 'ecs-service', id: service, cluster }] : [] };
+}
+
+function batch(r: CloudTrailRecord): LaunchRequest {
+  const name = stringAt(r.response, 'computeEnvironmentArn') ?? stringAt(r.request, 'computeEnvironment') ?? stringAt(r.request, 'computeEnvironmentName');
+  return {
+    ...EMPTY,
+    instanceTypes: typesWithCount((fieldAt(r.request, 'computeResources.instanceTypes') as unknown[] | undefined) ?? [], 1).filter((t) => t.type !== 'optimal'),
+    statedVcpus: numberAt(r.request, 'computeResources.maxvCpus'),
+    resources: name ? [{ kind: 'batch-compute-environment', id: name }] : [],
+  };
+}
+
+function sageMaker(r: CloudTrailRecord, typePath: string, countPath: string | undefined, namePath: string, kind: LaunchedResource['kind']): LaunchRequest {
+  const type = stringAt(r.request, typePath);
+  const count = countPath ? numberAt(r.request, countPath) ?? 1 : 1;
+  const name = stringAt(r.request, namePath);
+  return { ...EMPTY, instanceTypes: type ? [{ type, count }] : [], units: count, resources: name ? [{ kind, id: name }] : [] };
+}
+
+/** What the call asks for; an API the evaluator does not know asks for nothing it can judge. */
+export function describeLaunch(record: CloudTrailRecord): LaunchRequest {
+  return (READERS[record.eventName] ?? (() => EMPTY))(record);
+}

@@ -1,0 +1,32 @@
+/** Reads the records of a CloudTrail log in any of the shapes people keep: S3 delivery files, JSON lines, EventBridge events. */
+import { gunzipSync } from 'zlib';
+import { recordsIn } from './cloudtrail-record';
+
+/** A line or file that is not JSON; counted and reported, never fatal. */
+export interface UnreadablePart {
+  readonly where: string;
+  readonly reason: string;
+}
+
+/**
+ * Every record in a file's bytes: gunzipped when gzip-compressed, then read as one JSON document (`{"Records": [...]}`,
+ * an array, an EventBridge event or a record) or, failing that, as JSON lines of any of those.
+ */
+export function recordsOfLogFile(name: string, bytes: Buffer, unreadable: (part: UnreadablePart) => void): unknown[] {
+  const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+  try {
+    const whole: unknown = JSON.parse(text);
+    return Array.isArray(whole) ? whole.flatMap(recordsIn) : recordsIn(whole);
+  } catch {
+    const records: unknown[] = [];
+    text.split('\n').forEach((line, i) => {
+      if (line.trim() === '') return;
+      try {
+        records.push(...recordsIn(JSON.parse(line)));
+      } catch (error) {
+        unreadable({ where: `${name}:${i + 1}`, reason: (error as Error).message });
+      }
+    });
+    return records;
+  }
+}
