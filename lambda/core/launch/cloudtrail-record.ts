@@ -36,8 +36,9 @@ export function recordsIn(value: unknown): unknown[] {
   return Array.isArray(records) ? records : [unwrapRecord(value)];
 }
 
-/** Reads a record's fields, or returns why it cannot be judged. */
-export function readRecord(value: unknown): CloudTrailRecord | string {
+/** Reads a record's fields (unwrapping an EventBridge event), or returns why it cannot be judged. */
+export function readRecord(event: unknown): CloudTrailRecord | string {
+  const value = unwrapRecord(event);
   if (!isCloudTrailRecord(value)) return 'not a CloudTrail record (no eventName and eventSource)';
   const eventId = stringAt(value, 'eventID');
   const eventTime = stringAt(value, 'eventTime');

@@ -18,9 +18,20 @@ export function summarizeRequest(record: CloudTrailRecord, request: LaunchReques
   if (request.instanceTypes.length > 0) return request.instanceTypes.map((t) => `${t.count} x ${t.type}`).join(' + ');
   if (request.quota) return `quota increase for ${request.quota.serviceCode}`;
   if (request.taskVcpus !== undefined) return `task definition of ${request.taskVcpus} vCPUs`;
-  if (request.protection.length > 0) return `${request.protection.join(' and ')} protection on ${request.resources[0]?.id ?? 'an instance'}`.replace('user-data protection', 'new user data');
+  if (request.protection.length > 0) {
+    const what = request.protection.map((p) => (p === 'user-data' ? 'new user data' : `${p} protection`)).join(' and ');
+    return `${what} on ${request.resources[0]?.id ?? 'an instance'}`;
+  }
   if (request.units > 0) return `${request.units} x ${record.eventName}`;
   return record.eventName;
+}
+
+/** What the call did, as the headline says it. */
+function verbOf(request: LaunchRequest): string {
+  if (request.protection.length > 0) return 'set';
+  if (request.quota) return 'requested';
+  if (request.taskVcpus !== undefined) return 'registered';
+  return 'launched';
 }
 
 /** The alert for one flagged launch; `done` lists what containment did or would do. */
@@ -37,7 +48,7 @@ export function launchAlert(record: CloudTrailRecord, request: LaunchRequest, ve
     severity: verdict.severity,
     detectionId: verdict.detection.id,
     title: verdict.detection.title,
-    headline: `${summarizeRequest(record, request)} ${verdict.failed ? 'attempted' : 'launched'} in ${record.region} by ${who} (${formatCost(verdict.usdPerHour, verdict.estimated)})`,
+    headline: `${summarizeRequest(record, request)} ${verdict.failed ? 'attempted' : verbOf(request)} in ${record.region} by ${who}${request.instanceTypes.length > 0 ? ` (${formatCost(verdict.usdPerHour, verdict.estimated)})` : ''}`,
     what: [
       `${verb}: ${summarizeRequest(record, request)}, ${verdict.vcpus} vCPUs${verdict.gpus > 0 ? `, ${verdict.gpus} GPUs` : ''}, ${formatCost(verdict.usdPerHour, verdict.estimated)} on demand.`,
       `Flagged because: ${verdict.reasons.join('; ')}.`,

@@ -1,0 +1,134 @@
+import { findDetection, launchPolicy } from '../../../../lib/catalog';
+import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
+import { judgeLaunch, Judgement } from '../../../../lambda/core/launch/judge-launch';
+import { launchAlert } from '../../../../lambda/core/launch/launch-alert';
+import { toAlertMessage } from '../../../../lambda/core/render-alert';
+import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../../../fixtures/documented-cloudtrail';
+
+const NOW = new Date('2026-11-20T03:12:10Z');
+
+function judged(value: unknown, policy = launchPolicy()): Extract<Judgement, { outcome: 'judged' }> {
+  const j = judgeLaunch(value, policy, bundledSpec, NOW);
+  if (j.outcome !== 'judged') throw new Error(`expected a judged launch, got ${j.outcome}`);
+  return j;
+}
+
+describe('every launch detection, on records in the documented shape', () => {
+  test.each([
+    ['ec2-instance-launch', runInstances('p4d.24xlarge', 40, ['i-0aaa'])],
+    ['ec2-instance-launch', cloudTrailRecord('ec2.amazonaws.com', 'StartInstances', { instancesSet: { items: Array.from({ length: 12 }, (_, i) => ({ instanceId: `i-0${i}` })) } })],
+    ['ec2-fleet-request', cloudTrailRecord('ec2.amazonaws.com', 'RequestSpotFleet', { spotFleetRequestConfig: { targetCapacity: 50, launchSpecifications: { item: [{ instanceType: 'g5.12xlarge' }] } } }, { spotFleetRequestId: 'sfr-123' })],
+    ['ec2-fleet-request', cloudTrailRecord('ec2.amazonaws.com', 'RequestSpotInstances', { instanceCount: 20, launchSpecification: { instanceType: 'c5.24xlarge' } })],
+    ['ec2-fleet-request', cloudTrailRecord('ec2.amazonaws.com', 'CreateFleet', { CreateFleetRequest: { TargetCapacitySpecification: { TotalTargetCapacity: 30 }, LaunchTemplateConfigs: { item: { Overrides: { item: [{ InstanceType: 'p3.16xlarge' }] } } } } })],
+    ['ec2-launch-template-change', cloudTrailRecord('ec2.amazonaws.com', 'CreateLaunchTemplate', { CreateLaunchTemplateRequest: { LaunchTemplateName: 'x', LaunchTemplateData: { InstanceType: 'p5.48xlarge' } } })],
+    ['ec2-launch-template-change', cloudTrailRecord('ec2.amazonaws.com', 'CreateLaunchTemplateVersion', { CreateLaunchTemplateVersionRequest: { LaunchTemplateData: { InstanceType: 'g6.48xlarge' } } })],
+    ['ec2-instance-protection', cloudTrailRecord('ec2.amazonaws.com', 'ModifyInstanceAttribute', { instanceId: 'i-0aaa', disableApiTermination: { value: true } })],
+    ['ec2-instance-protection', cloudTrailRecord('ec2.amazonaws.com', 'ModifyInstanceAttribute', { instanceId: 'i-0aaa', disableApiStop: { value: true } })],
+    ['autoscaling-capacity-change', cloudTrailRecord('autoscaling.amazonaws.com', 'CreateAutoScalingGroup', { autoScalingGroupName: 'asg-1', minSize: 20, maxSize: 999, mixedInstancesPolicy: { launchTemplate: { overrides: [{ instanceType: 'g4dn.12xlarge' }] } } })],
+    ['autoscaling-capacity-change', cloudTrailRecord('autoscaling.amazonaws.com', 'UpdateAutoScalingGroup', { autoScalingGroupName: 'asg-1', maxSize: 500 })],
+    ['autoscaling-capacity-change', cloudTrailRecord('autoscaling.amazonaws.com', 'SetDesiredCapacity', { autoScalingGroupName: 'asg-1', desiredCapacity: 100 })],
+    ['ecs-task-launch', cloudTrailRecord('ecs.amazonaws.com', 'RegisterTaskDefinition', { family: 'miner', cpu: '16384', memory: '32768', requiresCompatibilities: ['FARGATE'] })],
+    ['ecs-task-launch', cloudTrailRecord('ecs.amazonaws.com', 'CreateService', { serviceName: 's', cluster: 'c1', desiredCount: 40, launchType: 'FARGATE' })],
+    ['ecs-task-launch', cloudTrailRecord('ecs.amazonaws.com', 'UpdateService', { service: 's', cluster: 'c1', desiredCount: 40 })],
+    ['ecs-task-launch', cloudTrailRecord('ecs.amazonaws.com', 'RunTask', { taskDefinition: 'miner:1', count: 20, launchType: 'FARGATE' })],
+    ['batch-compute-environment-change', cloudTrailRecord('batch.amazonaws.com', 'CreateComputeEnvironment', { computeEnvironmentName: 'ce', computeResources: { maxvCpus: 2000, instanceTypes: ['p3'] } })],
+    ['batch-compute-environment-change', cloudTrailRecord('batch.amazonaws.com', 'UpdateComputeEnvironment', { computeEnvironment: 'ce', computeResources: { maxvCpus: 4096 } })],
+    ['sagemaker-compute-launch', cloudTrailRecord('sagemaker.amazonaws.com', 'CreateNotebookInstance', { notebookInstanceName: 'nb', instanceType: 'ml.p3.16xlarge' })],
+    ['sagemaker-compute-launch', cloudTrailRecord('sagemaker.amazonaws.com', 'CreateTrainingJob', { trainingJobName: 'tj', resourceConfig: { instanceType: 'ml.g5.48xlarge', instanceCount: 4 } })],
+    ['sagemaker-compute-launch', cloudTrailRecord('sagemaker.amazonaws.com', 'CreateProcessingJob', { processingJobName: 'pj', processingResources: { clusterConfig: { instanceType: 'ml.p4d.24xlarge', instanceCount: 2 } } })],
+    ['sagemaker-compute-launch', cloudTrailRecord('sagemaker.amazonaws.com', 'CreateEndpointConfig', { endpointConfigName: 'ec', productionVariants: [{ instanceType: 'ml.g5.2xlarge', initialInstanceCount: 20 }] })],
+    ['service-quota-increase', cloudTrailRecord('servicequotas.amazonaws.com', 'RequestServiceQuotaIncrease', { serviceCode: 'ec2', quotaCode: 'L-417A185B', desiredValue: 1024 })],
+  ])('%s flags %#', (detectionId, record) => {
+    const j = judged(eventBridgeEvent(record));
+    expect(j.verdict.detection.id).toBe(detectionId);
+    expect(j.verdict.flagged).toBe(true);
+    expect(j.verdict.reasons.length).toBeGreaterThan(0);
+    const message = toAlertMessage(launchAlert(j.record, j.request, j.verdict, []));
+    expect(message.subject.length).toBeLessThan(100);
+    expect(message.subject).toMatch(/in sa-east-1 by user\/ci-bot/);
+  });
+
+  test.each([
+    ['a small launch', runInstances('t3.micro', 1, ['i-0bbb'])],
+    ['protection turned off', cloudTrailRecord('ec2.amazonaws.com', 'ModifyInstanceAttribute', { instanceId: 'i-0aaa', disableApiTermination: { value: false } })],
+    ['a small Auto Scaling group', cloudTrailRecord('autoscaling.amazonaws.com', 'CreateAutoScalingGroup', { autoScalingGroupName: 'web', minSize: 2, maxSize: 6, launchTemplate: { launchTemplateName: 'web' } })],
+    ['a 1-vCPU task definition', cloudTrailRecord('ecs.amazonaws.com', 'RegisterTaskDefinition', { family: 'web', cpu: '1024' })],
+    ['a cluster', cloudTrailRecord('ecs.amazonaws.com', 'CreateCluster', { clusterName: 'c1' })],
+    ['a CPU notebook', cloudTrailRecord('sagemaker.amazonaws.com', 'CreateNotebookInstance', { notebookInstanceName: 'nb', instanceType: 'ml.t3.medium' })],
+    ['a quota request for a non-compute service', cloudTrailRecord('servicequotas.amazonaws.com', 'RequestServiceQuotaIncrease', { serviceCode: 's3', quotaCode: 'L-1', desiredValue: 200 })],
+  ])('does not flag %s', (_name, record) => {
+    expect(judged(record).verdict.flagged).toBe(false);
+  });
+});
+
+describe('the judgement', () => {
+  test('40 x p4d.24xlarge reads like the alert a person needs', () => {
+    const j = judged(runInstances('p4d.24xlarge', 40, Array.from({ length: 40 }, (_, i) => `i-0${i}`)));
+    expect(j.verdict).toMatchObject({ vcpus: 3840, gpus: 320, units: 40, estimated: false, severity: 'CRITICAL', failed: false });
+    const subject = toAlertMessage(launchAlert(j.record, j.request, j.verdict, [])).subject;
+    expect(subject).toMatch(/^\[MiningGuard\]\[CRITICAL\] 40 x p4d\.24xlarge launched in sa-east-1 by user\/ci-bot \(~\$[\d,]+\/h\)$/);
+  });
+
+  test('an unknown type is sized by the size rule and says so', () => {
+    const j = judged(runInstances('zz9.24xlarge', 2));
+    expect(j.verdict).toMatchObject({ vcpus: 192, estimated: true, usdPerHour: undefined, flagged: true });
+    expect(launchAlert(j.record, j.request, j.verdict, []).headline).toContain('(cost unknown)');
+  });
+
+  test('an exempt principal is never flagged', () => {
+    const j = judged(runInstances('p5.48xlarge', 50, [], { principalArn: 'arn:aws:sts::123456789012:assumed-role/ml-training/pipeline' }), launchPolicy({ exemptPrincipals: ['arn:aws:sts::*:assumed-role/ml-training/*'] }));
+    expect(j.verdict.flagged).toBe(false);
+    expect(j.verdict.reasons[0]).toMatch(/exempt principal/);
+  });
+
+  test('a launch outside the allowed regions is flagged even when small', () => {
+    const j = judged(runInstances('t3.micro', 1, [], { region: 'ap-east-1' }), launchPolicy({ allowedRegions: ['eu-west-1'] }));
+    expect(j.verdict.reasons).toEqual(['region ap-east-1 is not an allowed region (eu-west-1)']);
+  });
+
+  test('a launch refused for the vCPU limit is flagged whatever it asked for', () => {
+    const j = judged(runInstances('t3.micro', 1, [], { errorCode: 'Client.VcpuLimitExceeded' }));
+    expect(j.verdict).toMatchObject({ flagged: true, failed: true, severity: 'HIGH', response: 'NOTIFY' });
+  });
+
+  test('a dry run of an allowed launch is not a probe worth waking anyone for', () => {
+    expect(judged(runInstances('t3.micro', 1, [], { errorCode: 'Client.DryRunOperation' })).verdict.flagged).toBe(false);
+  });
+});
+
+describe('containment plans', () => {
+  const stop = launchPolicy({ responses: { 'ec2-instance-launch': 'STOP', 'autoscaling-capacity-change': 'STOP', 'ecs-task-launch': 'STOP', 'ec2-fleet-request': 'STOP' } });
+
+  test('are empty unless a response is configured', () => {
+    expect(judged(runInstances('p4d.24xlarge', 4, ['i-0aaa'])).plan.actions).toEqual([]);
+  });
+
+  test('stop every instance a flagged launch created, tagged with the detection, the time and the event', () => {
+    const j = judged(runInstances('p4d.24xlarge', 2, ['i-0aaa', 'i-0bbb'], { eventId: 'e-1' }), stop);
+    expect(j.plan).toEqual({
+      region: 'sa-east-1',
+      actions: [{ kind: 'stop-instance', instanceId: 'i-0aaa', quarantine: false }, { kind: 'stop-instance', instanceId: 'i-0bbb', quarantine: false }],
+      tags: { 'mining-guard:detection': 'ec2-instance-launch', 'mining-guard:contained-at': NOW.toISOString(), 'mining-guard:event-id': 'e-1' },
+    });
+  });
+
+  test('scale Auto Scaling groups and ECS services to zero and cancel Spot fleets, never terminating', () => {
+    expect(judged(cloudTrailRecord('autoscaling.amazonaws.com', 'CreateAutoScalingGroup', { autoScalingGroupName: 'asg-1', minSize: 20, maxSize: 999 }), stop).plan.actions)
+      .toEqual([{ kind: 'scale-autoscaling-group-to-zero', groupName: 'asg-1' }]);
+    expect(judged(cloudTrailRecord('ecs.amazonaws.com', 'CreateService', { serviceName: 's', cluster: 'c1', desiredCount: 40 }), stop).plan.actions)
+      .toEqual([{ kind: 'scale-ecs-service-to-zero', service: 's', cluster: 'c1' }]);
+    expect(judged(cloudTrailRecord('ec2.amazonaws.com', 'RequestSpotFleet', { spotFleetRequestConfig: { targetCapacity: 50, launchSpecifications: { item: [{ instanceType: 'g5.12xlarge' }] } } }, { spotFleetRequestId: 'sfr-1' }), stop).plan.actions)
+      .toEqual([{ kind: 'cancel-spot-fleet-request', requestId: 'sfr-1' }]);
+  });
+
+  test('act on nothing when the call failed: it started nothing', () => {
+    expect(judged(runInstances('p4d.24xlarge', 2, [], { errorCode: 'Client.VcpuLimitExceeded' }), stop).plan.actions).toEqual([]);
+  });
+
+  test('quarantine moves instances before stopping them', () => {
+    const j = judged(cloudTrailRecord('ec2.amazonaws.com', 'ModifyInstanceAttribute', { instanceId: 'i-0aaa', disableApiStop: { value: true } }),
+      launchPolicy({ responses: { 'ec2-instance-protection': 'QUARANTINE' } }));
+    expect(j.plan.actions).toEqual([{ kind: 'stop-instance', instanceId: 'i-0aaa', quarantine: true }]);
+    expect(findDetection('ec2-instance-protection')?.containmentPermissions?.QUARANTINE).toContain('ec2:DisassociateIamInstanceProfile');
+  });
+});

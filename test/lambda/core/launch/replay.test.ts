@@ -1,0 +1,90 @@
+import * as path from 'path';
+import * as fs from 'fs';
+import { launchPolicy } from '../../../../lib/catalog';
+import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
+import { recordsOfLogFile } from '../../../../lambda/core/launch/read-log-file';
+import { replay, ReplayLine } from '../../../../lambda/core/launch/replay';
+
+const FIXTURES = path.join(__dirname, '../../../fixtures/cloudtrail');
+
+function replayFiles(files: string[], policy = launchPolicy()): { lines: ReplayLine[]; summary: ReturnType<typeof replay> } {
+  const lines: ReplayLine[] = [];
+  const records = files.flatMap((f) => recordsOfLogFile(f, fs.readFileSync(path.join(FIXTURES, f)), (u) => {
+    throw new Error(`fixture line unreadable: ${u.where}`);
+  }));
+  const summary = replay(records, policy, bundledSpec, (l) => lines.push(l));
+  return { lines, summary };
+}
+
+const ATTACK = ['attack/invictus_stratus_2023-07-10.jsonl', 'attack/stratus_detonation_logs.jsonl'];
+const BENIGN = ['benign/invictus_terraform_setup_teardown.jsonl', 'benign/invictus_aws_service_background.jsonl', 'benign/awsdocs_cloudtrail_examples.jsonl'];
+
+describe('replaying the public attack logs with the default policy', () => {
+  const { lines, summary } = replayFiles(ATTACK);
+
+  test('flags every attack RunInstances: the p2.xlarge GPU launches, refused for the vCPU limit or unauthorized', () => {
+    const runs = lines.filter((l) => l.eventName === 'RunInstances');
+    expect(runs.map((l) => [l.eventID, l.detection, l.severity])).toEqual([
+      ['8e865acb-b1e1-41d1-bdf3-47462f79d24c', 'ec2-instance-launch', 'HIGH'],
+      ['2f4876ba-b0fc-4a24-b406-bef4dcc9656f', 'ec2-instance-launch', 'HIGH'],
+      ['1a4debbb-12e9-4bde-b8c7-ea29002bb2a7', 'ec2-instance-launch', 'HIGH'],
+    ]);
+    for (const l of runs) expect(l.reason).toMatch(/instance type p2\.xlarge is outside the allowed families/);
+    expect(runs.filter((l) => /VcpuLimitExceeded/.test(l.reason))).toHaveLength(2);
+    // 10 x p2.xlarge at the bundled us-east-1 price: what the attacker tried to start.
+    expect(runs[0].estimatedUsdPerHour).toBe(9);
+  });
+
+  test('flags no Terraform t3.micro launch in the same account', () => {
+    const all = replayFiles(ATTACK).lines;
+    expect(all.filter((l) => l.eventName === 'RunInstances' && !/p2\.xlarge/.test(l.reason))).toEqual([]);
+  });
+
+  test('flags the user-data rewrite; no ModifyInstanceAttribute in these logs turns protection on (Terraform only turns it off)', () => {
+    const modifies = lines.filter((l) => l.eventName === 'ModifyInstanceAttribute');
+    expect(modifies.map((l) => [l.eventID, l.reason])).toEqual([['f634894e-d625-4b7b-b1c1-50354cc1100e', 'instance user data replaced']]);
+    expect(lines.filter((l) => /protection turned on/.test(l.reason))).toEqual([]);
+  });
+
+  test('ends with a summary that accounts for every record', () => {
+    expect(summary).toEqual({
+      summary: true,
+      events: 3210,
+      selected: expect.any(Number),
+      flagged: 4,
+      malformed: 0,
+      byDetection: { 'ec2-instance-launch': 3, 'ec2-instance-protection': 1 },
+      flaggedUsdPerHour: 0,
+    });
+    expect(summary.selected).toBeGreaterThan(summary.flagged);
+  });
+});
+
+describe('replaying the public benign logs with the default policy', () => {
+  test('flags nothing: Terraform set-up and tear-down, AWS service activity, console logins', () => {
+    const { lines, summary } = replayFiles(BENIGN);
+    expect(lines).toEqual([]);
+    expect(summary.events).toBe(1938 + 353 + 16);
+    expect(summary.selected).toBeGreaterThan(0);
+  });
+});
+
+describe('a policy from a file', () => {
+  test('a policy that no longer denies the p family quiets the unauthorized probe but not the vCPU-limit refusals', () => {
+    const { lines } = replayFiles(ATTACK, launchPolicy({ deniedInstanceFamilies: ['g', 'inf', 'trn'] }));
+    expect(lines.filter((l) => l.eventName === 'RunInstances').map((l) => l.eventID)).toEqual([
+      '8e865acb-b1e1-41d1-bdf3-47462f79d24c',
+      '2f4876ba-b0fc-4a24-b406-bef4dcc9656f',
+    ]);
+  });
+
+  test('an allow-list of families denies every other family', () => {
+    const { lines } = replayFiles(['benign/invictus_terraform_setup_teardown.jsonl'], launchPolicy({ allowedInstanceFamilies: ['m5'] }));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(l.reason).toContain('instance type t3.micro is outside the allowed families');
+  });
+
+  test('refuses an unknown field instead of ignoring it', () => {
+    expect(() => launchPolicy({ maxVcpus: 4 })).toThrow(/Unknown launch policy field\(s\): maxVcpus. Known fields: allowedRegions/);
+  });
+});

@@ -1,0 +1,109 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { LaunchWatch, LaunchWatchOptions, ResponseMode } from '../../lib';
+import { cloudTrailSelections, DEFAULT_LAUNCH_POLICY, LAUNCH_DETECTIONS } from '../../lib/catalog';
+import { launchSubscriptionPattern } from '../../lib/launches/subscription-pattern';
+
+function deploy(options: LaunchWatchOptions = {}, withLogGroup = true): Template {
+  const s = new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+  new LaunchWatch(s, 'LaunchWatch', {
+    ...options,
+    topic: sns.Topic.fromTopicArn(s, 'Topic', 'arn:aws:sns:eu-west-1:111122223333:alerts'),
+    trailLogGroup: withLogGroup ? logs.LogGroup.fromLogGroupName(s, 'Trail', 'trail-logs') : undefined,
+  });
+  return Template.fromStack(s);
+}
+
+function evaluatorPolicyActions(t: Template): string[] {
+  const policies = t.findResources('AWS::IAM::Policy');
+  return Object.values(policies).flatMap((p) => (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>)
+    .flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])));
+}
+
+describe('LaunchWatch', () => {
+  test('one rule per event source of the catalog\'s launch detections, selecting exactly their calls', () => {
+    const t = deploy();
+    const selections = cloudTrailSelections(LAUNCH_DETECTIONS);
+    t.resourceCountIs('AWS::Events::Rule', selections.size);
+    for (const [eventSource, eventNames] of selections) {
+      t.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          'source': [`aws.${eventSource.split('.')[0]}`],
+          'detail-type': ['AWS API Call via CloudTrail'],
+          'detail': { eventSource: [eventSource], eventName: eventNames },
+        },
+        Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() })],
+      });
+    }
+  });
+
+  test('the trail\'s log group feeds the same evaluator, so every region is judged', () => {
+    const t = deploy();
+    t.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      LogGroupName: 'trail-logs',
+      FilterPattern: launchSubscriptionPattern(),
+      DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Evaluator'), 'Arn'] },
+    });
+    expect(launchSubscriptionPattern().length).toBeLessThanOrEqual(1024);
+    for (const d of LAUNCH_DETECTIONS) {
+      if (d.signal.kind === 'cloudtrail') for (const n of d.signal.eventNames) expect(launchSubscriptionPattern()).toContain(`$.eventName = "${n}"`);
+    }
+    deploy({}, false).resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
+  });
+
+  test('the evaluator gets the policy, the topic and an on-demand idempotency table with a TTL', () => {
+    const t = deploy({ maxVcpusPerCall: 32, exemptPrincipals: ['arn:aws:iam::*:role/ci-*'] });
+    t.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    const fn = Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.LAUNCH_POLICY);
+    expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    expect(JSON.parse(fn!.Properties.Environment.Variables.LAUNCH_POLICY)).toEqual({
+      ...DEFAULT_LAUNCH_POLICY,
+      maxVcpusPerCall: 32,
+      exemptPrincipals: ['arn:aws:iam::*:role/ci-*'],
+    });
+  });
+
+  test('notify-only by default: the evaluator may describe instance types and nothing that changes a resource', () => {
+    const actions = evaluatorPolicyActions(deploy());
+    expect(actions).toContain('ec2:DescribeInstanceTypes');
+    for (const d of LAUNCH_DETECTIONS) {
+      for (const granted of Object.values(d.containmentPermissions ?? {}).flat()) expect(actions).not.toContain(granted);
+    }
+  });
+
+  test('each response grants only its own actions, limited to this account', () => {
+    const t = deploy({ responses: { 'autoscaling-capacity-change': ResponseMode.STOP } });
+    const actions = evaluatorPolicyActions(t);
+    expect(actions).toEqual(expect.arrayContaining(['autoscaling:SuspendProcesses', 'autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags']));
+    expect(actions).not.toContain('ec2:StopInstances');
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Condition: { StringEquals: { 'aws:ResourceAccount': '111122223333' } } })]) },
+    });
+  });
+
+  test('QUARANTINE adds isolation and profile detachment to stopping', () => {
+    const actions = evaluatorPolicyActions(deploy({ responses: { 'ec2-instance-launch': ResponseMode.QUARANTINE } }));
+    expect(actions).toEqual(expect.arrayContaining(['ec2:StopInstances', 'ec2:ModifyInstanceAttribute', 'ec2:CreateSecurityGroup', 'ec2:DisassociateIamInstanceProfile']));
+    expect(actions).not.toContain('ec2:TerminateInstances');
+  });
+
+  describe('refuses', () => {
+    test.each([
+      [{ maxVcpusPerCall: 0 }, /maxVcpusPerCall must be a whole number above 0, got 0. Write e.g. maxVcpusPerCall: 64/],
+      [{ maxInstancesPerCall: 2.5 }, /maxInstancesPerCall must be a whole number above 0/],
+      [{ maxVcpusPerTask: -1 }, /maxVcpusPerTask must be a whole number above 0/],
+      [{ allowedRegions: ['eu-west'] }, /'eu-west' in allowedRegions is not a region name. Write e.g. \['eu-west-1', 'us-east-1'\]/],
+      [{ responses: { 'ec2-launch': ResponseMode.STOP } }, /responses names 'ec2-launch', which is not a launch detection. Launch detections: ec2-instance-launch/],
+      [{ responses: { 'service-quota-increase': ResponseMode.STOP } }, /'service-quota-increase' allows NOTIFY, not STOP/],
+    ] as Array<[LaunchWatchOptions, RegExp]>)('%j', (options, message) => {
+      expect(() => deploy(options)).toThrow(message);
+    });
+  });
+});
