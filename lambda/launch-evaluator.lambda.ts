@@ -1,31 +1,31 @@
 /** Launch evaluator handler: judges each launch call, contains it when the policy asks, and alerts once per call. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { actContainment, describeOutcomes } from './aws/act-containment';
-import { onceFor } from './aws/once-per-event';
 import { resolveSpecs } from './aws/instance-specs';
+import { onceFor } from './aws/once-per-event';
 import { publishAlert } from './aws/publish-alert';
+import { launchPolicy, LaunchPolicy } from '../lib/catalog';
+import { bundledSpec } from './core/launch/bundled-specs';
+import { readRecord } from './core/launch/cloudtrail-record';
 import { invocationRecords, UnreadableRecord } from './core/launch/invocation-records';
 import { judgeLaunch } from './core/launch/judge-launch';
 import { launchAlert } from './core/launch/launch-alert';
-import { describeAction } from './core/launch/plan-containment';
-import { launchPolicy } from '../lib/catalog';
-import { bundledSpec } from './core/launch/bundled-specs';
-import { readRecord } from './core/launch/cloudtrail-record';
 import { describeLaunch } from './core/launch/launch-request';
+import { describeAction } from './core/launch/plan-containment';
 import { toAlertMessage } from './core/render-alert';
 import { unrecognisedAlert } from './core/unrecognised-alert';
 
 const logger = new Logger({ serviceName: 'mining-guard-launch-evaluator' });
 
 /** Read once per container: a bad policy fails every invocation loudly rather than judging with a wrong one. */
-const policy = launchPolicy(JSON.parse(process.env.LAUNCH_POLICY ?? '{}'));
+let containerPolicy: LaunchPolicy | undefined;
 
 interface Outcome {
   readonly eventId?: string;
   readonly result: 'malformed' | 'not-selected' | 'within-policy' | 'alerted' | 'duplicate';
 }
 
-async function judgeAndAct(value: unknown, topicArn: string): Promise<Outcome> {
+async function judgeAndAct(value: unknown, topicArn: string, policy: LaunchPolicy): Promise<Outcome> {
   const record = readRecord(value);
   const region = typeof record === 'string' ? undefined : record.region;
   const types = typeof record === 'string' ? [] : describeLaunch(record).instanceTypes.map((t) => t.type);
@@ -57,10 +57,11 @@ async function judgeAndAct(value: unknown, topicArn: string): Promise<Outcome> {
 export const handler = async (event: unknown): Promise<{ outcomes: Outcome[] }> => {
   const topicArn = process.env.ALERT_TOPIC_ARN;
   if (!topicArn) throw new Error('ALERT_TOPIC_ARN is not set: the launch evaluator has nowhere to alert');
+  const policy = containerPolicy ??= launchPolicy(JSON.parse(process.env.LAUNCH_POLICY ?? '{}'));
   const outcomes: Outcome[] = [];
   const unreadable: UnreadableRecord[] = [];
   for (const value of invocationRecords(event, (u) => unreadable.push(u))) {
-    outcomes.push(await judgeAndAct(value, topicArn));
+    outcomes.push(await judgeAndAct(value, topicArn, policy));
   }
   // Unreadable parts of the batch are alerted after the rest was judged, never instead of it.
   for (const u of unreadable) {

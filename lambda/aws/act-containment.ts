@@ -1,8 +1,8 @@
 /** Carries out a containment plan step by step; every step's outcome is reported, none is swallowed. */
+import { disableBatchComputeEnvironment, scaleAutoScalingGroupToZero, scaleEcsServiceToZero, stopEcsTask, stopSageMaker } from './contain-compute';
+import { cancelSpotFleetRequest, cancelSpotInstanceRequest, deleteFleetKeepInstances, stopInstance } from './contain-ec2';
 import type { ContainmentAction, ContainmentPlan } from '../core/launch/plan-containment';
 import { describeAction } from '../core/launch/plan-containment';
-import { cancelSpotFleetRequest, cancelSpotInstanceRequest, deleteFleetKeepInstances, stopInstance } from './contain-ec2';
-import { disableBatchComputeEnvironment, scaleAutoScalingGroupToZero, scaleEcsServiceToZero, stopEcsTask, stopSageMaker } from './contain-compute';
 
 /** What happened to one step. */
 export interface ActionOutcome {

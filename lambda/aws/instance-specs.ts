@@ -1,7 +1,7 @@
 /** Instance specs in Lambda: the bundled table first, then EC2 DescribeInstanceTypes for types it lacks; cached per container. */
+import { regionalClient } from './regional-client';
 import type { SpecLookup } from '../core/launch/evaluate-launch';
 import { instanceSpec, InstanceSpec } from '../core/launch/instance-types';
-import { regionalClient } from './regional-client';
 
 const described = new Map<string, InstanceSpec>();
 

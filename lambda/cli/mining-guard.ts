@@ -3,8 +3,8 @@
  * and prints one JSON line per call it would flag, then a summary line. It makes no AWS call.
  */
 import { readFileSync } from 'fs';
-import { bundledSpec } from '../core/launch/bundled-specs';
 import { launchPolicy } from '../../lib/catalog';
+import { bundledSpec } from '../core/launch/bundled-specs';
 import { recordsOfLogFile } from '../core/launch/read-log-file';
 import { replay } from '../core/launch/replay';
 

@@ -11,10 +11,10 @@ import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { cloudTrailSelections, DEFAULT_LAUNCH_POLICY, eventBridgeSource, LAUNCH_DETECTIONS, LaunchPolicy } from '../catalog';
+import { launchSubscriptionPattern } from './subscription-pattern';
 import { DeadLetters } from '../common/dead-letters';
 import { FunctionBasics } from '../common/function-basics';
 import { LaunchEvaluatorFunction } from '../functions/launch-evaluator-function';
-import { launchSubscriptionPattern } from './subscription-pattern';
 
 /** What MiningGuard does about a flagged launch. */
 export enum ResponseMode {

@@ -72,7 +72,8 @@ describe('patterns', () => {
 
   test('every GuardDuty detection contributes at least one pattern', () => {
     const patterns = guardDutyFindingTypePatterns();
-    for (const d of DETECTIONS.filter((x) => x.signal.kind === 'guardduty')) {
+    for (const d of DETECTIONS) {
+      if (d.signal.kind !== 'guardduty') continue;
       expect(d.signal.findingTypes.every((p) => patterns.includes(p))).toBe(true);
       expect(d.signal.findingTypes.length).toBeGreaterThan(0);
     }

@@ -28,7 +28,7 @@ describe('the notifier, against the emulated topic', () => {
   });
 
   function expectReadable(alert: SnsEnvelope, type: string, region: string): void {
-    expect(alert.Subject.length).toBeLessThan(100);
+    expect(alert.Subject?.length).toBeLessThan(100);
     expect(alert.Subject).toMatch(/^\[MiningGuard\]\[(LOW|MEDIUM|HIGH|CRITICAL)\] /);
     expect(alert.Subject).toContain(type.slice(type.indexOf(':') + 1));
     expect(alert.Subject).toMatch(new RegExp(` on \\S+ in ${region}$`));
@@ -41,10 +41,10 @@ describe('the notifier, against the emulated topic', () => {
     const alerts = await receiveAll(inbox.queueUrl, { expected: REAL_FINDINGS.length });
     expect(alerts).toHaveLength(REAL_FINDINGS.length);
     for (const finding of REAL_FINDINGS) {
-      const alert = alerts.find((a) => a.Subject.includes(finding.type as string));
+      const alert = alerts.find((a) => a.Subject?.includes(finding.type as string));
       expect(alert).toBeDefined();
       expectReadable(alert!, finding.type as string, 'us-east-1');
-      expect(alert!.MessageAttributes.detection.Value).toBe('guardduty-other');
+      expect(alert!.MessageAttributes?.detection.Value).toBe('guardduty-other');
     }
   });
 
@@ -57,8 +57,8 @@ describe('the notifier, against the emulated topic', () => {
       const alert = alerts.find((a) => a.Message.includes(`findingType: ${type}`));
       expect(alert).toBeDefined();
       expectReadable(alert!, type, 'sa-east-1');
-      expect(alert!.MessageAttributes.detection.Value).toBe(detection);
-      expect(alert!.MessageAttributes.severity.Value).toMatch(/^(HIGH|CRITICAL|MEDIUM)$/);
+      expect(alert!.MessageAttributes?.detection.Value).toBe(detection);
+      expect(alert!.MessageAttributes?.severity.Value).toMatch(/^(HIGH|CRITICAL|MEDIUM)$/);
     }
   });
 
@@ -68,7 +68,7 @@ describe('the notifier, against the emulated topic', () => {
     const alerts = await receiveAll(inbox.queueUrl, { expected: 1 });
     expect(alerts).toHaveLength(1);
     expect(alerts[0].Subject).toBe('[MiningGuard][MEDIUM] Unrecognised event from aws.guardduty / GuardDuty Finding');
-    expect(alerts[0].MessageAttributes.detection.Value).toBe('unrecognised-event');
+    expect(alerts[0].MessageAttributes?.detection.Value).toBe('unrecognised-event');
     expect(alerts[0].Message).toContain('"detail":{"type":42}');
     // And nothing more arrives for it.
     expect(await receiveAll(inbox.queueUrl, { expected: 0, timeoutMs: 1500 })).toHaveLength(0);

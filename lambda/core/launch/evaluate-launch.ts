@@ -1,10 +1,9 @@
 /** Judges a launch against the policy: how much compute, what it costs, whether it is flagged and why. */
-import type { Detection, Response, Severity } from '../../../lib/catalog';
-import { maxSeverity } from '../../../lib/catalog';
 import type { CloudTrailRecord } from './cloudtrail-record';
 import { InstanceSpec, instanceFamily } from './instance-types';
 import type { LaunchRequest } from './launch-request';
-import { familyDenied, LaunchPolicy, principalExempt } from '../../../lib/catalog';
+import type { Detection, Response, Severity } from '../../../lib/catalog';
+import { maxSeverity, familyDenied, LaunchPolicy, principalExempt } from '../../../lib/catalog';
 
 /** Error codes of failed launches that are probes: the attacker learning what the account allows. */
 export const PROBE_ERROR_CODES: readonly string[] = [

@@ -1,9 +1,9 @@
 /** The evaluator's pure pipeline for one record: read, select by the catalog, describe, judge, plan. */
-import { classifyCloudTrailEvent, Detection, LAUNCH_DETECTIONS } from '../../../lib/catalog';
 import { CloudTrailRecord, readRecord } from './cloudtrail-record';
 import { evaluateLaunch, LaunchVerdict, SpecLookup } from './evaluate-launch';
 import { describeLaunch, LaunchRequest } from './launch-request';
 import { ContainmentPlan, planContainment } from './plan-containment';
+import { classifyCloudTrailEvent, Detection, LAUNCH_DETECTIONS } from '../../../lib/catalog';
 import type { LaunchPolicy } from '../../../lib/catalog';
 
 /** The catalog entries this evaluator judges. */

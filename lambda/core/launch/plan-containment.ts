@@ -1,7 +1,7 @@
 /** Plans what containment does about a flagged launch: never terminate, never delete; undo the attacker's protection first. */
-import type { Response } from '../../../lib/catalog';
 import type { CloudTrailRecord } from './cloudtrail-record';
 import type { LaunchRequest } from './launch-request';
+import type { Response } from '../../../lib/catalog';
 
 /** One step of containment, acted on in the event's own region. */
 export type ContainmentAction =

@@ -1,7 +1,7 @@
 /** Replays CloudTrail records through the catalog and the launch evaluator: one line per flagged call, then a summary. */
-import { describeAction } from './plan-containment';
-import { judgeLaunch } from './judge-launch';
 import type { SpecLookup } from './evaluate-launch';
+import { judgeLaunch } from './judge-launch';
+import { describeAction } from './plan-containment';
 import type { LaunchPolicy } from '../../../lib/catalog';
 
 /** One flagged call, as the replay command prints it. */

@@ -1,8 +1,8 @@
-import { findDetection, launchPolicy } from '../../../../lib/catalog';
 import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
 import { judgeLaunch, Judgement } from '../../../../lambda/core/launch/judge-launch';
 import { launchAlert } from '../../../../lambda/core/launch/launch-alert';
 import { toAlertMessage } from '../../../../lambda/core/render-alert';
+import { findDetection, launchPolicy } from '../../../../lib/catalog';
 import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../../../fixtures/documented-cloudtrail';
 
 const NOW = new Date('2026-11-20T03:12:10Z');

@@ -1,9 +1,9 @@
-import * as path from 'path';
 import * as fs from 'fs';
-import { launchPolicy } from '../../../../lib/catalog';
+import * as path from 'path';
 import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
 import { recordsOfLogFile } from '../../../../lambda/core/launch/read-log-file';
 import { replay, ReplayLine } from '../../../../lambda/core/launch/replay';
+import { launchPolicy } from '../../../../lib/catalog';
 
 const FIXTURES = path.join(__dirname, '../../../fixtures/cloudtrail');
 

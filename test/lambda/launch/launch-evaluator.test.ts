@@ -1,0 +1,183 @@
+import { gzipSync } from 'zlib';
+import { AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateLaunchTemplateCommand, DescribeInstancesCommand, DescribeSpotFleetRequestsCommand, EC2Client, ModifyInstanceAttributeCommand,
+  RequestSpotFleetCommand, RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../../fixtures/documented-cloudtrail';
+import { motoClientConfig, motoEndpoint, receiveAll, subscribeQueueToTopic, TopicInbox, uniqueName } from '../../harness/moto';
+
+type Handler = (event: unknown) => Promise<{ outcomes: Array<{ result: string }> }>;
+
+/** A fresh copy of the handler, as a new Lambda container with this policy would run it. */
+function handlerWith(policy: object): Handler {
+  process.env.LAUNCH_POLICY = JSON.stringify(policy);
+  let handler: Handler | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    handler = require('../../../lambda/launch-evaluator.lambda').handler;
+  });
+  return handler!;
+}
+
+/** A CloudWatch Logs subscription delivery of the records, gzipped and base64-encoded as Lambda receives it. */
+function logsDelivery(records: object[]): object {
+  const payload = {
+    messageType: 'DATA_MESSAGE',
+    owner: '123456789012',
+    logGroup: 'trail',
+    logStream: '123456789012_CloudTrail_us-east-1',
+    subscriptionFilters: ['EveryRegion'],
+    logEvents: records.map((r, i) => ({ id: String(i), timestamp: Date.now(), message: JSON.stringify(r) })),
+  };
+  return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') } };
+}
+
+const ec2 = () => new EC2Client(motoClientConfig());
+const REGION = { region: 'us-east-1' };
+
+let inbox: TopicInbox;
+
+beforeAll(async () => {
+  const { TopicArn } = await new SNSClient(motoClientConfig()).send(new CreateTopicCommand({ Name: uniqueName('alerts') }));
+  inbox = await subscribeQueueToTopic(TopicArn!);
+  const table = uniqueName('idempotency');
+  await new DynamoDBClient(motoClientConfig()).send(new CreateTableCommand({
+    TableName: table,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+  }));
+  Object.assign(process.env, {
+    ALERT_TOPIC_ARN: TopicArn,
+    IDEMPOTENCY_TABLE: table,
+    AWS_ENDPOINT_URL: motoEndpoint(),
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+  });
+});
+
+async function launchProtected(count: number): Promise<string[]> {
+  const out = await ec2().send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 'p3.2xlarge', MinCount: count, MaxCount: count }));
+  const ids = out.Instances!.map((i) => i.InstanceId!);
+  for (const id of ids) {
+    // What the attacker does to every instance, so that defenders cannot stop or terminate it.
+    await ec2().send(new ModifyInstanceAttributeCommand({ InstanceId: id, DisableApiStop: { Value: true } }));
+    await ec2().send(new ModifyInstanceAttributeCommand({ InstanceId: id, DisableApiTermination: { Value: true } }));
+  }
+  return ids;
+}
+
+async function instanceStates(ids: string[]): Promise<Array<[string | undefined, Record<string, string>]>> {
+  const out = await ec2().send(new DescribeInstancesCommand({ InstanceIds: ids }));
+  return out.Reservations!.flatMap((r) => r.Instances!).map((i) => [i.State?.Name, Object.fromEntries((i.Tags ?? []).map((t) => [t.Key!, t.Value!]))]);
+}
+
+describe('the launch evaluator, against the emulated account', () => {
+  test('notify-only by default: alerts, and leaves the instances running', async () => {
+    const ids = await launchProtected(2);
+    const handler = handlerWith({});
+    await handler(eventBridgeEvent(runInstances('p3.2xlarge', 2, ids, REGION)));
+    const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
+    expect(alert.Subject).toMatch(/^\[MiningGuard\]\[HIGH\] 2 x p3\.2xlarge launched in us-east-1 by user\/ci-bot \(~\$6\.12\/h\)$/);
+    expect(alert.Message).toContain('Notified this channel. No containment is configured for this detection.');
+    expect((await instanceStates(ids)).map(([state]) => state)).toEqual(['running', 'running']);
+  });
+
+  test('STOP turns off the attacker\'s stop and termination protection, stops and tags every instance', async () => {
+    const ids = await launchProtected(3);
+    const handler = handlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
+    const record = runInstances('p3.2xlarge', 3, ids, { ...REGION, eventId: uniqueName('event') });
+    await handler(eventBridgeEvent(record));
+    const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
+    for (const [state, tags] of await instanceStates(ids)) {
+      expect(state).toBe('stopped');
+      expect(tags).toMatchObject({ 'mining-guard:detection': 'ec2-instance-launch', 'mining-guard:event-id': record.eventID });
+    }
+    expect(alert.Message).toContain(`Done: stop instance ${ids[0]} (turning off stop/termination protection first).`);
+  });
+
+  test('the same event twice, and through both paths, acts and alerts once', async () => {
+    const ids = await launchProtected(1);
+    const handler = handlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
+    const record = runInstances('p3.2xlarge', 1, ids, { ...REGION, eventId: uniqueName('event') });
+    const first = await handler(eventBridgeEvent(record));
+    const again = await handler(eventBridgeEvent(record));
+    const otherPath = await handler(logsDelivery([record]));
+    expect([first, again, otherPath].map((o) => o.outcomes.map((x) => x.result))).toEqual([['alerted'], ['duplicate'], ['duplicate']]);
+    expect(await receiveAll(inbox.queueUrl, { expected: 1 })).toHaveLength(1);
+    expect(await receiveAll(inbox.queueUrl, { expected: 0, timeoutMs: 1500 })).toHaveLength(0);
+  });
+
+  test('STOP scales an Auto Scaling group to zero and suspends Launch', async () => {
+    const name = uniqueName('asg');
+    const template = await ec2().send(new CreateLaunchTemplateCommand({ LaunchTemplateName: uniqueName('lt'), LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 'g4dn.12xlarge' } }));
+    const autoscaling = new AutoScalingClient(motoClientConfig());
+    await autoscaling.send(new CreateAutoScalingGroupCommand({
+      AutoScalingGroupName: name,
+      MinSize: 2,
+      MaxSize: 999,
+      DesiredCapacity: 2,
+      LaunchTemplate: { LaunchTemplateId: template.LaunchTemplate!.LaunchTemplateId },
+      AvailabilityZones: ['us-east-1a'],
+    }));
+    const handler = handlerWith({ responses: { 'autoscaling-capacity-change': 'STOP' } });
+    await handler(eventBridgeEvent(cloudTrailRecord('autoscaling.amazonaws.com', 'CreateAutoScalingGroup', { autoScalingGroupName: name, minSize: 2, maxSize: 999 }, null, REGION)));
+    await receiveAll(inbox.queueUrl, { expected: 1 });
+    const { AutoScalingGroups: [group] = [] } = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+    expect(group).toMatchObject({ MinSize: 0, DesiredCapacity: 0 });
+    expect(group.SuspendedProcesses?.map((p) => p.ProcessName)).toContain('Launch');
+    expect(group.Tags?.map((t) => t.Key)).toContain('mining-guard:detection');
+  });
+
+  test('STOP cancels a Spot fleet request without terminating its instances', async () => {
+    const { SpotFleetRequestId: id } = await ec2().send(new RequestSpotFleetCommand({
+      SpotFleetRequestConfig: {
+        TargetCapacity: 2,
+        IamFleetRole: 'arn:aws:iam::123456789012:role/fleet',
+        AllocationStrategy: 'lowestPrice',
+        SpotPrice: '5.0',
+        LaunchSpecifications: [{ ImageId: 'ami-12c6146b', InstanceType: 'g5.12xlarge' }],
+      },
+    }));
+    const handler = handlerWith({ responses: { 'ec2-fleet-request': 'STOP' } });
+    await handler(eventBridgeEvent(cloudTrailRecord('ec2.amazonaws.com', 'RequestSpotFleet', { spotFleetRequestConfig: { targetCapacity: 2, launchSpecifications: { item: [{ instanceType: 'g5.12xlarge' }] } } }, { spotFleetRequestId: id }, REGION)));
+    const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
+    const { SpotFleetRequestConfigs: [config] = [] } = await ec2().send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [id!] }));
+    expect(config.SpotFleetRequestState).toMatch(/^cancelled/);
+    expect(alert.Message).toContain(`Done: cancel Spot fleet request ${id} without terminating its instances.`);
+  });
+
+  test('STOP sets an ECS service to zero tasks', async () => {
+    const ecs = new ECSClient(motoClientConfig());
+    const cluster = uniqueName('cluster');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: 'miner', cpu: '16384', memory: '32768', containerDefinitions: [{ name: 'x', image: 'alpine' }] }));
+    const { service } = await ecs.send(new CreateServiceCommand({ cluster, serviceName: 'miners', taskDefinition: 'miner', desiredCount: 40 }));
+    const handler = handlerWith({ responses: { 'ecs-task-launch': 'STOP' } });
+    await handler(eventBridgeEvent(cloudTrailRecord('ecs.amazonaws.com', 'CreateService', { serviceName: 'miners', cluster, desiredCount: 40 }, { service: { serviceArn: service!.serviceArn, clusterArn: service!.clusterArn } }, REGION)));
+    await receiveAll(inbox.queueUrl, { expected: 1 });
+    const { services: [after] = [] } = await ecs.send(new DescribeServicesCommand({ cluster, services: ['miners'] }));
+    expect(after.desiredCount).toBe(0);
+  });
+
+  test('a resource already gone is reported, not retried forever', async () => {
+    const handler = handlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
+    await handler(eventBridgeEvent(runInstances('p3.2xlarge', 1, ['i-0000000000000dead'], REGION)));
+    const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
+    expect(alert.Message).toMatch(/Nothing to do: stop instance i-0000000000000dead .*InvalidInstanceID/);
+  });
+
+  test('dry run says what it would do and changes nothing', async () => {
+    const ids = await launchProtected(1);
+    const handler = handlerWith({ responses: { 'ec2-instance-launch': 'STOP' }, dryRun: true });
+    await handler(eventBridgeEvent(runInstances('p3.2xlarge', 1, ids, REGION)));
+    const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
+    expect(alert.Message).toContain(`Dry run, not done: stop instance ${ids[0]}`);
+    expect((await instanceStates(ids))[0][0]).toBe('running');
+  });
+});
