@@ -39,7 +39,14 @@ function throughput(): object {
   eventsPerSecond(records, (r) => judgeLaunch(r, policy, bundledSpec, now)); // warm-up
   const baseline = eventsPerSecond(records, readRecord);
   const evaluator = eventsPerSecond(records, (r) => judgeLaunch(r, policy, bundledSpec, now));
-  return { events: records.length, evaluatorPerSecond: Math.round(evaluator), readOnlyBaselinePerSecond: Math.round(baseline), ratioToBaseline: Number((evaluator / baseline).toFixed(3)), target: 20_000, withinTarget: evaluator >= 20_000 };
+  return {
+    events: records.length,
+    evaluatorPerSecond: Math.round(evaluator),
+    readOnlyBaselinePerSecond: Math.round(baseline),
+    ratioToBaseline: Number((evaluator / baseline).toFixed(3)),
+    target: 20_000,
+    withinTarget: evaluator >= 20_000,
+  };
 }
 
 function bundleSizes(handler: string): object {
@@ -65,7 +72,13 @@ function coldLoad(handler: string): object {
     load.push(wallMillis(['--input-type=module', '-e', `await import(${JSON.stringify(entry)})`], { ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:x' }));
   }
   const ratio = median(load) / median(bare);
-  return { bareNodeMedianMs: Math.round(median(bare)), moduleLoadMedianMs: Math.round(median(load)), ratio: Number(ratio.toFixed(3)), target: 2.0, withinTarget: ratio <= 2.0 };
+  return {
+    bareNodeMedianMs: Math.round(median(bare)),
+    moduleLoadMedianMs: Math.round(median(load)),
+    ratio: Number(ratio.toFixed(3)),
+    target: 2.0,
+    withinTarget: ratio <= 2.0,
+  };
 }
 
 console.log(JSON.stringify({ throughput: throughput() }));

@@ -18,7 +18,9 @@ async function ecs(region: string) {
 }
 
 /** Sets the service to zero tasks (its tasks then stop) and tags it. */
-export async function scaleEcsServiceToZero(region: string, service: string, cluster: string | undefined, tags: Readonly<Record<string, string>>): Promise<void> {
+export async function scaleEcsServiceToZero(
+  region: string, service: string, cluster: string | undefined, tags: Readonly<Record<string, string>>,
+): Promise<void> {
   const { sdk, client } = await ecs(region);
   const out = await client.send(new sdk.UpdateServiceCommand({ service, cluster, desiredCount: 0 }));
   const arn = out.service?.serviceArn;
@@ -32,7 +34,9 @@ export async function stopEcsTask(region: string, task: string, cluster: string 
 }
 
 /** Disables a Batch compute environment: no new jobs start on it. */
-export async function disableBatchComputeEnvironment(region: string, computeEnvironment: string, tags: Readonly<Record<string, string>>): Promise<void> {
+export async function disableBatchComputeEnvironment(
+  region: string, computeEnvironment: string, tags: Readonly<Record<string, string>>,
+): Promise<void> {
   const sdk = await import('@aws-sdk/client-batch');
   const client = regionalClient('batch', region, (c) => new sdk.BatchClient(c));
   const out = await client.send(new sdk.UpdateComputeEnvironmentCommand({ computeEnvironment, state: 'DISABLED' }));

@@ -14,6 +14,11 @@ export interface FunctionBasicsProps {
 }
 
 export class FunctionBasics extends Construct {
+  /** Acknowledges the Control Tower rule that wants every function in a VPC, with the reason this one needs none. */
+  public static outsideVpc(fn: Construct, reason: string): void {
+    Validations.of(fn).acknowledge({ id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason });
+  }
+
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
 
@@ -29,10 +34,5 @@ export class FunctionBasics extends Construct {
       description: props.description,
     });
     this.logGroup.grantWrite(this.role);
-  }
-
-  /** Acknowledges the Control Tower rule that wants every function in a VPC, with the reason this one needs none. */
-  public static outsideVpc(fn: Construct, reason: string): void {
-    Validations.of(fn).acknowledge({ id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason });
   }
 }

@@ -47,7 +47,9 @@ export interface LaunchVerdict {
 /** Cost per hour above which a flagged launch is CRITICAL. */
 const CRITICAL_USD_PER_HOUR = 50;
 
-export function evaluateLaunch(record: CloudTrailRecord, request: LaunchRequest, detection: Detection, policy: LaunchPolicy, specs: SpecLookup): LaunchVerdict {
+export function evaluateLaunch(
+  record: CloudTrailRecord, request: LaunchRequest, detection: Detection, policy: LaunchPolicy, specs: SpecLookup,
+): LaunchVerdict {
   let vcpus = request.statedVcpus ?? 0;
   let gpus = 0;
   let usdPerHour: number | undefined = 0;

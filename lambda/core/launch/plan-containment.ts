@@ -28,7 +28,9 @@ export interface ContainmentPlan {
 export const CONTAINMENT_TAGS = { detection: 'mining-guard:detection', time: 'mining-guard:contained-at', event: 'mining-guard:event-id' } as const;
 
 /** The steps a response asks for on what the call created. NOTIFY plans nothing. */
-export function planContainment(record: CloudTrailRecord, request: LaunchRequest, detectionId: string, response: Response, now: Date): ContainmentPlan {
+export function planContainment(
+  record: CloudTrailRecord, request: LaunchRequest, detectionId: string, response: Response, now: Date,
+): ContainmentPlan {
   const actions: ContainmentAction[] = [];
   if (response !== 'NOTIFY') {
     for (const r of request.resources) {

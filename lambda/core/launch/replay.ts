@@ -29,7 +29,9 @@ export interface ReplaySummary {
 }
 
 /** Judges every record; `onLine` receives each flagged call as it is found, the summary comes back at the end. */
-export function replay(records: Iterable<unknown>, policy: LaunchPolicy, specs: SpecLookup, onLine: (line: ReplayLine) => void, now = new Date()): ReplaySummary {
+export function replay(
+  records: Iterable<unknown>, policy: LaunchPolicy, specs: SpecLookup, onLine: (line: ReplayLine) => void, now = new Date(),
+): ReplaySummary {
   let events = 0;
   let selected = 0;
   let flagged = 0;

@@ -74,7 +74,8 @@ async function launchProtected(count: number): Promise<string[]> {
 
 async function instanceStates(ids: string[]): Promise<Array<[string | undefined, Record<string, string>]>> {
   const out = await ec2().send(new DescribeInstancesCommand({ InstanceIds: ids }));
-  return out.Reservations!.flatMap((r) => r.Instances!).map((i) => [i.State?.Name, Object.fromEntries((i.Tags ?? []).map((t) => [t.Key!, t.Value!]))]);
+  return out.Reservations!.flatMap((r) => r.Instances!)
+    .map((i) => [i.State?.Name, Object.fromEntries((i.Tags ?? []).map((t) => [t.Key!, t.Value!]))]);
 }
 
 describe('the launch evaluator, against the emulated account', () => {
