@@ -6,7 +6,11 @@ import { onceFor } from './aws/once-per-event';
 import { publishAlert } from './aws/publish-alert';
 import { launchPolicy, LaunchPolicy } from '../lib/catalog';
 import { bundledSpec } from './core/launch/bundled-specs';
-import { readRecord } from './core/launch/cloudtrail-record';
+import { CloudTrailRecord, principalName, readRecord } from './core/launch/cloudtrail-record';
+import { stormSummaryAlert, StormWindow } from './core/launch/storm';
+import { addToWindow, takeClosedWindows } from './aws/storm-window';
+import type { Alert } from './core/alert';
+import { stringAt } from './core/event-fields';
 import { invocationRecords, UnreadableRecord } from './core/launch/invocation-records';
 import { judgeLaunch } from './core/launch/judge-launch';
 import { launchAlert } from './core/launch/launch-alert';
@@ -22,7 +26,7 @@ let containerPolicy: LaunchPolicy | undefined;
 
 interface Outcome {
   readonly eventId?: string;
-  readonly result: 'malformed' | 'not-selected' | 'within-policy' | 'alerted' | 'duplicate';
+  readonly result: 'malformed' | 'not-selected' | 'within-policy' | 'alerted' | 'folded' | 'duplicate' | 'flushed';
 }
 
 async function judgeAndAct(value: unknown, topicArn: string, policy: LaunchPolicy): Promise<Outcome> {
@@ -43,21 +47,59 @@ async function judgeAndAct(value: unknown, topicArn: string, policy: LaunchPolic
     return { eventId: rec.eventId, result: 'within-policy' };
   }
   // Both delivery paths (EventBridge and the trail's log group) carry the same eventID: act and alert once.
-  const first = await onceFor(rec.eventId, async () => {
+  let result: Outcome['result'] = 'duplicate';
+  await onceFor(rec.eventId, async () => {
     const done = policy.dryRun
       ? plan.actions.map((a) => `Dry run, not done: ${describeAction(a)}.`)
       : describeOutcomes(await actContainment(plan));
-    const message = toAlertMessage(launchAlert(rec, request, verdict, done));
-    await publishAlert(topicArn, message);
-    logger.info('Launch flagged', { eventId: rec.eventId, detection: verdict.detection.id, severity: verdict.severity, subject: message.subject, done });
+    const alert = launchAlert(rec, request, verdict, done);
+    logger.info('Launch flagged', { eventId: rec.eventId, detection: verdict.detection.id, severity: verdict.severity, headline: alert.headline, done });
+    result = await alertOrFold(topicArn, rec, alert, verdict.usdPerHour ?? 0);
   });
-  return { eventId: rec.eventId, result: first ? 'alerted' : 'duplicate' };
+  return { eventId: rec.eventId, result };
+}
+
+/** Publishes the alert if it opens its principal's storm window; otherwise folds it into the window's summary. */
+async function alertOrFold(topicArn: string, rec: CloudTrailRecord, alert: Alert, usdPerHour: number): Promise<Outcome['result']> {
+  const table = process.env.IDEMPOTENCY_TABLE;
+  if (!table) {
+    await publishAlert(topicArn, toAlertMessage(alert));
+    return 'alerted';
+  }
+  const eventTime = Number.isNaN(Date.parse(rec.eventTime)) ? new Date() : new Date(rec.eventTime);
+  const entry = { eventId: rec.eventId, eventTime: eventTime.toISOString(), region: rec.region, detection: alert.detectionId, severity: alert.severity, summary: alert.headline };
+  const { window, closed } = await addToWindow(table, principalName(rec.principalArn), entry, usdPerHour, eventTime);
+  if (closed) await publishSummary(topicArn, closed, rec.account);
+  if (window.count > 1) return 'folded';
+  await publishAlert(topicArn, toAlertMessage(alert));
+  return 'alerted';
+}
+
+async function publishSummary(topicArn: string, window: StormWindow, account: string): Promise<boolean> {
+  const summary = stormSummaryAlert(window, account);
+  if (summary) await publishAlert(topicArn, toAlertMessage(summary));
+  return summary !== undefined;
+}
+
+/** The scheduled flush: summaries of every storm window that closed. */
+async function flushStorms(topicArn: string, now: Date, account: string): Promise<Outcome[]> {
+  const table = process.env.IDEMPOTENCY_TABLE;
+  if (!table) return [];
+  const outcomes: Outcome[] = [];
+  for (const window of await takeClosedWindows(table, now)) {
+    if (await publishSummary(topicArn, window, account)) outcomes.push({ result: 'flushed' });
+  }
+  return outcomes;
 }
 
 export const handler = async (event: unknown): Promise<{ outcomes: Outcome[] }> => {
   const topicArn = process.env.ALERT_TOPIC_ARN;
   if (!topicArn) throw new Error('ALERT_TOPIC_ARN is not set: the launch evaluator has nowhere to alert');
   const policy = containerPolicy ??= launchPolicy(JSON.parse(process.env.LAUNCH_POLICY ?? '{}'));
+  if (stringAt(event, 'detail-type') === 'Scheduled Event') {
+    const time = stringAt(event, 'time');
+    return { outcomes: await flushStorms(topicArn, time ? new Date(time) : new Date(), stringAt(event, 'account') ?? 'unknown account') };
+  }
   const outcomes: Outcome[] = [];
   const unreadable: UnreadableRecord[] = [];
   for (const value of invocationRecords(event, (u) => unreadable.push(u))) {

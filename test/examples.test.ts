@@ -139,7 +139,7 @@ describe('deploy rehearsal of examples/existing-account in the emulator', () => 
     // THEN
     expect(created.status).toBe('CREATE_COMPLETE');
     expect(resources.filter((r) => r.type === 'AWS::SNS::Topic')).toEqual([]);
-    expect(resources.filter((r) => r.type === 'AWS::Lambda::Function')).toHaveLength(1);
+    expect(resources.filter((r) => r.type === 'AWS::Lambda::Function')).toHaveLength(2);
     expect(deleted.status).toBe('DELETE_COMPLETE');
     await expect(sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).resolves.toBeDefined();
   });

@@ -19,8 +19,8 @@ describe('MiningGuard', () => {
     t.resourceCountIs('AWS::KMS::Key', 2);
     t.resourceCountIs('AWS::CloudTrail::Trail', 1);
     t.resourceCountIs('AWS::GuardDuty::Detector', 1);
-    // The finding rule, and one launch rule per event source of the catalog's launch detections.
-    t.resourceCountIs('AWS::Events::Rule', 7);
+    // The finding rule, one launch rule per event source of the catalog's launch detections, the storm flush.
+    t.resourceCountIs('AWS::Events::Rule', 8);
     t.resourceCountIs('AWS::Lambda::Function', 2);
     t.resourceCountIs('AWS::Logs::SubscriptionFilter', 1);
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com' });
@@ -53,7 +53,7 @@ describe('MiningGuard', () => {
     for (const type of ['AWS::SNS::Topic', 'AWS::CloudTrail::Trail', 'AWS::GuardDuty::Detector', 'AWS::S3::Bucket']) {
       t.resourceCountIs(type, 0);
     }
-    t.resourceCountIs('AWS::Events::Rule', 7);
+    t.resourceCountIs('AWS::Events::Rule', 8);
     // Without the adopted trail's log group, only this region's launches are judged.
     t.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
   });

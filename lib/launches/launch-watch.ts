@@ -114,6 +114,9 @@ export interface LaunchWatchProps extends LaunchWatchOptions {
  * region within minutes. The evaluator judges each call against the policy, alerts with the vCPUs, GPUs and
  * estimated cost per hour, and contains it when a response other than NOTIFY is set for its detection. Both paths
  * share one idempotency key, the CloudTrail eventID, so nothing is alerted or contained twice.
+ *
+ * A burst from one principal (hundreds of calls in minutes) folds into few alerts: the first detection of a
+ * five-minute window alerts at once, the rest are summarised when the window closes; each is still contained.
  */
 export class LaunchWatch extends Construct {
   /** The launch evaluator. */
@@ -122,6 +125,8 @@ export class LaunchWatch extends Construct {
   public readonly idempotencyTable: dynamodb.ITable;
   /** One rule per event source of the catalog's launch detections. */
   public readonly rules: events.Rule[] = [];
+  /** The schedule that sends the summaries of closed alert-storm windows. */
+  public readonly stormFlush: events.Rule;
 
   constructor(scope: Construct, id: string, props: LaunchWatchProps) {
     super(scope, id);
@@ -181,6 +186,13 @@ export class LaunchWatch extends Construct {
         targets: [new targets.LambdaFunction(fn, { deadLetterQueue: deadLetters.queue, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
       }));
     }
+
+    // Alert storm control folds a principal's burst into one summary, sent when its window closes: look every minute.
+    this.stormFlush = new events.Rule(this, 'StormFlush', {
+      description: 'MiningGuard: summarise bursts of launch detections whose window has closed',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(fn, { deadLetterQueue: deadLetters.queue, retryAttempts: 2 })],
+    });
 
     if (props.trailLogGroup) {
       new logs.SubscriptionFilter(this, 'EveryRegion', {

@@ -17,10 +17,10 @@ export function motoLogOffset(): number {
  * Summarises the first traceback written after `offset`, e.g.
  * `KeyError: 'BucketName' (moto/s3/models.py:1607 in update_from_cloudformation_json)`.
  *
- * Waits for it because the server answers the 500 before it logs the traceback. Workers share the server,
- * so under concurrent failures this may be another test's: a hint, not proof.
+ * Waits for it, up to ten seconds on a loaded machine, because the server answers the 500 before it logs the
+ * traceback. Workers share the server, so under concurrent failures this may be another test's: a hint, not proof.
  */
-export async function motoTracebackSince(offset: number, waitMs = 2_000): Promise<string | undefined> {
+export async function motoTracebackSince(offset: number, waitMs = 10_000): Promise<string | undefined> {
   const file = logFile();
   if (!file) return undefined;
   const deadline = Date.now() + waitMs;

@@ -26,7 +26,9 @@ describe('LaunchWatch', () => {
   test('one rule per event source of the catalog\'s launch detections, selecting exactly their calls', () => {
     const t = deploy();
     const selections = cloudTrailSelections(LAUNCH_DETECTIONS);
-    t.resourceCountIs('AWS::Events::Rule', selections.size);
+    // and the minute schedule that flushes alert-storm summaries
+    t.resourceCountIs('AWS::Events::Rule', selections.size + 1);
+    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
     for (const [eventSource, eventNames] of selections) {
       t.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: {

@@ -37,7 +37,15 @@ function logsDelivery(records: object[]): object {
 }
 
 const ec2 = () => new EC2Client(motoClientConfig());
-const REGION = { region: 'us-east-1' };
+
+/** Each test acts as a principal of its own, so that alert storm control does not fold one test's alerts into another's. */
+function asNewPrincipal(): { region: string; principalArn: string } {
+  return { region: 'us-east-1', principalArn: `arn:aws:iam::123456789012:user/${uniqueName('attacker')}` };
+}
+let REGION = asNewPrincipal();
+beforeEach(() => {
+  REGION = asNewPrincipal();
+});
 
 let inbox: TopicInbox;
 
@@ -84,7 +92,7 @@ describe('the launch evaluator, against the emulated account', () => {
     const handler = handlerWith({});
     await handler(eventBridgeEvent(runInstances('p3.2xlarge', 2, ids, REGION)));
     const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
-    expect(alert.Subject).toMatch(/^\[MiningGuard\]\[HIGH\] 2 x p3\.2xlarge launched in us-east-1 by user\/ci-bot \(~\$6\.12\/h\)$/);
+    expect(alert.Subject).toBe(`[MiningGuard][HIGH] 2 x p3.2xlarge launched in us-east-1 by ${REGION.principalArn.split(':').pop()} (~$6.12/h)`);
     expect(alert.Message).toContain('Notified this channel. No containment is configured for this detection.');
     expect((await instanceStates(ids)).map(([state]) => state)).toEqual(['running', 'running']);
   });
@@ -181,4 +189,36 @@ describe('the launch evaluator, against the emulated account', () => {
     expect(alert.Message).toContain(`Dry run, not done: stop instance ${ids[0]}`);
     expect((await instanceStates(ids))[0][0]).toBe('running');
   });
+
+  test('1,000 detections by one principal within two minutes: at most 3 alerts that account for all, and every event contained', async () => {
+    // GIVEN 100 instances the attacker protected, and 1,000 launch events naming them, spread over two minutes
+    const ids = await launchProtected(100);
+    const principal = asNewPrincipal();
+    const start = Date.parse('2026-11-21T04:00:00Z');
+    const events = Array.from({ length: 1000 }, (_, i) => {
+      const record = runInstances('p3.2xlarge', 1, [ids[i % ids.length]], { ...principal, eventId: uniqueName(`burst-${i}`) });
+      return eventBridgeEvent({ ...record, eventTime: new Date(start + i * 120).toISOString() });
+    });
+    const handler = handlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
+
+    // WHEN they arrive, one after the other (the emulator's DynamoDB does not make concurrent ADDs atomic, as
+    // DynamoDB does), and the scheduled flush runs after the window closed
+    const results: string[] = [];
+    for (const e of events) results.push(...(await handler(e)).outcomes.map((o) => o.result));
+    const flush = await handler({ 'source': 'aws.events', 'detail-type': 'Scheduled Event', 'account': '123456789012', 'time': new Date(start + 7 * 60_000).toISOString(), 'detail': {} });
+
+    // THEN
+    expect(results.filter((r) => r === 'alerted')).toHaveLength(1);
+    expect(results.filter((r) => r === 'folded')).toHaveLength(999);
+    expect(flush.outcomes).toEqual([{ result: 'flushed' }]);
+    const alerts = await receiveAll(inbox.queueUrl, { expected: 2 });
+    expect(alerts.length).toBeLessThanOrEqual(3);
+    const summary = alerts.find((a) => a.MessageAttributes?.detection.Value === 'launch-burst')!;
+    expect(summary.Subject).toMatch(/^\[MiningGuard\]\[HIGH\] 999 more launch detections by user\/attacker-\w+ in 1 region within 5 min$/);
+    expect(summary.Message).toContain('... and 950 more, in CloudTrail.');
+    for (const [state, tags] of await instanceStates(ids)) {
+      expect(state).toBe('stopped');
+      expect(tags['mining-guard:detection']).toBe('ec2-instance-launch');
+    }
+  }, 600_000);
 });

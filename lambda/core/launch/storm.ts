@@ -1,0 +1,77 @@
+/**
+ * Alert storm control: the detections of one principal within a window fold into one alert. The first detection of a
+ * window alerts at once; the rest are counted and summarised when the window closes. Containment is not folded.
+ */
+import type { Severity } from '../../../lib/catalog';
+import { maxSeverity } from '../../../lib/catalog';
+import type { Alert } from '../alert';
+
+/** The detection id of burst summaries, for subscription filters. */
+export const LAUNCH_BURST_ID = 'launch-burst';
+
+/** How long one principal's detections fold together. */
+export const STORM_WINDOW_MS = 5 * 60 * 1000;
+
+/** How many detections a summary lists one by one; the rest are counted. */
+export const STORM_SAMPLE_SIZE = 50;
+
+/** One folded detection, as the summary lists it. */
+export interface StormEntry {
+  readonly eventId: string;
+  readonly eventTime: string;
+  readonly region: string;
+  readonly detection: string;
+  readonly severity: Severity;
+  readonly summary: string;
+}
+
+/** One principal's open window, as the table keeps it. */
+export interface StormWindow {
+  readonly principal: string;
+  readonly windowStart: string;
+  /** Detections in the window, the first (already alerted) included. */
+  readonly count: number;
+  readonly usdPerHour: number;
+  readonly regions: readonly string[];
+  readonly detections: readonly string[];
+  /** The first detections, up to STORM_SAMPLE_SIZE. */
+  readonly entries: readonly StormEntry[];
+}
+
+/** Whether a window that started at `windowStart` is closed at `now`. */
+export function windowClosed(windowStart: string, now: Date, windowMs = STORM_WINDOW_MS): boolean {
+  return now.getTime() - Date.parse(windowStart) >= windowMs;
+}
+
+/** The summary of a closed window: every detection after the first, counted; the first ones listed. */
+export function stormSummaryAlert(window: StormWindow, account: string): Alert | undefined {
+  const folded = window.count - 1;
+  if (folded <= 0) return undefined;
+  const listed = window.entries.slice(1);
+  const severity = listed.reduce<Severity>((s, e) => maxSeverity(s, e.severity), 'MEDIUM');
+  const minutes = Math.round(STORM_WINDOW_MS / 60000);
+  return {
+    severity,
+    detectionId: LAUNCH_BURST_ID,
+    title: 'Burst of launch detections',
+    headline: `${folded} more launch detections by ${window.principal} in ${window.regions.length} region${window.regions.length === 1 ? '' : 's'} within ${minutes} min`,
+    what: [
+      `After the first alert of this burst (${window.entries[0]?.summary ?? 'see the previous alert'}), ${window.principal} caused ${folded} more detections`
+      + ` between ${window.windowStart} and the end of the ${minutes}-minute window: ${window.detections.join(', ')}.`,
+      `Estimated on-demand cost of what was launched: ~$${Math.round(window.usdPerHour).toLocaleString('en-US')}/h.`,
+      '',
+      ...listed.map((e) => `${e.eventTime} ${e.region} ${e.detection} [${e.severity}] ${e.summary} (event ${e.eventId})`),
+      ...(folded > listed.length ? [`... and ${folded - listed.length} more, in CloudTrail.`] : []),
+    ].join('\n'),
+    who: [`Principal: ${window.principal}`],
+    where: `Account ${account}, regions ${window.regions.join(', ')}`,
+    why: 'One principal launching this much this fast is what stolen credentials look like. The detections are folded into this summary so the alert stays readable; each was judged and, where configured, contained on its own.',
+    done: ['Each detection was judged and contained as its own alert would say; see the evaluator\'s logs for every step.'],
+    next: [
+      `Disable ${window.principal}'s keys and revoke its sessions unless the burst was planned.`,
+      'Check every listed region for what is still running.',
+    ],
+    links: [],
+    refs: { principal: window.principal, windowStart: window.windowStart, detections: String(window.count) },
+  };
+}
