@@ -9,8 +9,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { readRecord } from '../lambda/core/cloudtrail-record';
 import { bundledSpec } from '../lambda/core/launch/bundled-specs';
-import { readRecord } from '../lambda/core/launch/cloudtrail-record';
 import { judgeLaunch } from '../lambda/core/launch/judge-launch';
 import { recordsOfLogFile } from '../lambda/core/launch/read-log-file';
 import { launchPolicy } from '../lib/catalog';

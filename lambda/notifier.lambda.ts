@@ -2,16 +2,25 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { publishAlert } from './aws/publish-alert';
 import { alertForEvent } from './core/alert-for-event';
+import { GuardContext, guardContext } from './core/cloudtrail/guard-context';
 import { toAlertMessage } from './core/render-alert';
 
 const logger = new Logger({ serviceName: 'mining-guard-notifier' });
 
-export const handler = async (event: unknown): Promise<{ messageId?: string; detection: string }> => {
+/** Read once per container: which resources are the guard's own, and who deploys it. */
+let context: GuardContext | undefined;
+
+export const handler = async (event: unknown): Promise<{ messageId?: string; detection?: string }> => {
   const topicArn = process.env.ALERT_TOPIC_ARN;
   if (!topicArn) throw new Error('ALERT_TOPIC_ARN is not set: the notifier has nowhere to publish');
+  context ??= guardContext(process.env.GUARD_CONTEXT);
 
-  const read = alertForEvent(event);
+  const read = alertForEvent(event, context);
   if (!read.recognised) logger.warn('Unrecognised event', { reason: read.reason, event });
+  if (!read.alert) {
+    logger.info('Judged harmless', { event });
+    return {};
+  }
 
   const message = toAlertMessage(read.alert);
   const messageId = await publishAlert(topicArn, message);

@@ -4,3 +4,4 @@ export * from './alerts/notifier';
 export * from './trail/audit-trail';
 export * from './threats/threat-detection';
 export * from './launches/launch-watch';
+export * from './tamper/tamper-watch';

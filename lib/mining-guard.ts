@@ -3,6 +3,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlertChannel, SlackChannelOptions } from './alerts/alert-channel';
 import { LaunchWatch, LaunchWatchOptions } from './launches/launch-watch';
+import { TamperWatch } from './tamper/tamper-watch';
 import { ThreatDetection, ThreatDetectionOptions } from './threats/threat-detection';
 import { AuditTrail, AuditTrailProps } from './trail/audit-trail';
 
@@ -58,7 +59,8 @@ export interface MiningGuardProps {
  *
  * It deploys the alert channel (encrypted topic, subscribers, notifier), a multi-region audit trail, GuardDuty
  * with the routing of every crypto-mining and stolen-credential finding to people, and LaunchWatch, which judges
- * every compute launch in every region against a policy. Each part is a public construct
+ * every compute launch in every region against a policy, and TamperWatch, which alerts when anyone blinds the
+ * defender or plants credentials. Each part is a public construct
  * that also works alone; account singletons (the detector, the trail) can be adopted instead of created.
  * Nothing is contained or deleted by default: MiningGuard notifies.
  */
@@ -71,6 +73,8 @@ export class MiningGuard extends Construct {
   public readonly threatDetection: ThreatDetection;
   /** The launch evaluator and its rules. */
   public readonly launchWatch: LaunchWatch;
+  /** The rules that catch tampering and planted credentials. */
+  public readonly tamperWatch: TamperWatch;
 
   constructor(scope: Construct, id: string, props: MiningGuardProps) {
     super(scope, id);
@@ -91,6 +95,11 @@ export class MiningGuard extends Construct {
       topic: this.alertChannel.topic,
       trailLogGroup: this.auditTrail.logGroup,
       key: this.alertChannel.key,
+    });
+    this.tamperWatch = new TamperWatch(this, 'TamperWatch', {
+      notifier: this.alertChannel.notifier,
+      trailBuckets: this.auditTrail.bucket ? [this.auditTrail.bucket] : [],
+      guardKeys: [this.alertChannel.key, ...(this.auditTrail.key ? [this.auditTrail.key] : [])],
     });
   }
 }

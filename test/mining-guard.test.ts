@@ -2,13 +2,17 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { MiningGuard } from '../lib';
+import { cloudTrailSelections, CREDENTIAL_DETECTIONS, LAUNCH_DETECTIONS, TAMPER_DETECTIONS } from '../lib/catalog';
+
+/** The finding rule, a rule per event source of the launch and of the tamper/credential detections, the storm flush. */
+const RULES = 1 + cloudTrailSelections(LAUNCH_DETECTIONS).size + cloudTrailSelections([...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS]).size + 1;
 
 function stack(): Stack {
   return new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
 }
 
 describe('MiningGuard', () => {
-  test('one line deploys the topic and key, the trail, the detector, the finding rule, the notifier and LaunchWatch', () => {
+  test('one line deploys the topic and key, the trail, the detector, the notifier, LaunchWatch and TamperWatch', () => {
     // GIVEN
     const s = stack();
     // WHEN
@@ -19,8 +23,7 @@ describe('MiningGuard', () => {
     t.resourceCountIs('AWS::KMS::Key', 2);
     t.resourceCountIs('AWS::CloudTrail::Trail', 1);
     t.resourceCountIs('AWS::GuardDuty::Detector', 1);
-    // The finding rule, one launch rule per event source of the catalog's launch detections, the storm flush.
-    t.resourceCountIs('AWS::Events::Rule', 8);
+    t.resourceCountIs('AWS::Events::Rule', RULES);
     t.resourceCountIs('AWS::Lambda::Function', 2);
     t.resourceCountIs('AWS::Logs::SubscriptionFilter', 1);
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com' });
@@ -53,7 +56,7 @@ describe('MiningGuard', () => {
     for (const type of ['AWS::SNS::Topic', 'AWS::CloudTrail::Trail', 'AWS::GuardDuty::Detector', 'AWS::S3::Bucket']) {
       t.resourceCountIs(type, 0);
     }
-    t.resourceCountIs('AWS::Events::Rule', 8);
+    t.resourceCountIs('AWS::Events::Rule', RULES);
     // Without the adopted trail's log group, only this region's launches are judged.
     t.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
   });

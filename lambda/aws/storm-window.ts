@@ -1,7 +1,7 @@
 /** Keeps each principal's storm window in the idempotency table, and flushes closed windows into summary alerts. */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { StormEntry, StormWindow, STORM_SAMPLE_SIZE, STORM_WINDOW_MS, windowClosed } from '../core/launch/storm';
 import { regionalClient } from './regional-client';
+import { StormEntry, StormWindow, STORM_SAMPLE_SIZE, STORM_WINDOW_MS, windowClosed } from '../core/launch/storm';
 
 const KEY_PREFIX = 'storm#';
 
@@ -42,9 +42,14 @@ export async function addToWindow(
         UpdateExpression: 'SET windowStart = if_not_exists(windowStart, :now), principal = :principal, expiration = :ttl '
           + 'ADD detectionCount :one, usdPerHour :usd, regions :region, detections :detection',
         ExpressionAttributeValues: {
-          ':floor': { S: floor }, ':now': { S: entry.eventTime }, ':principal': { S: principal },
-          ':ttl': { N: String(Math.floor(now.getTime() / 1000) + 24 * 3600) }, ':one': { N: '1' },
-          ':usd': { N: String(usdPerHour) }, ':region': { SS: [entry.region] }, ':detection': { SS: [entry.detection] },
+          ':floor': { S: floor },
+          ':now': { S: entry.eventTime },
+          ':principal': { S: principal },
+          ':ttl': { N: String(Math.floor(now.getTime() / 1000) + 24 * 3600) },
+          ':one': { N: '1' },
+          ':usd': { N: String(usdPerHour) },
+          ':region': { SS: [entry.region] },
+          ':detection': { SS: [entry.detection] },
         },
         ReturnValues: 'ALL_NEW',
       }));

@@ -1,29 +1,31 @@
 /** Chooses how to read an event and returns its alert; never throws, whatever the event. */
 import type { Alert } from './alert';
+import { CLOUDTRAIL_READER } from './cloudtrail/cloudtrail-alert';
+import type { GuardContext } from './cloudtrail/guard-context';
 import { EventReader, MalformedEventError } from './event-reader';
 import { GUARDDUTY_READER } from './guardduty-alert';
 import { unrecognisedAlert } from './unrecognised-alert';
 
 /** Every kind of event the notifier reads, asked in this order. */
-const READERS: readonly EventReader[] = [GUARDDUTY_READER];
+const READERS: readonly EventReader[] = [GUARDDUTY_READER, CLOUDTRAIL_READER];
 
-/** The outcome of reading one event: its alert, and whether it was understood. */
+/** The outcome of reading one event: its alert (none when judged harmless), and whether it was understood. */
 export interface ReadEvent {
-  readonly alert: Alert;
+  readonly alert?: Alert;
   readonly recognised: boolean;
   /** Why the event was not understood. */
   readonly reason?: string;
 }
 
 /** The alert for any event that reaches the notifier. */
-export function alertForEvent(event: unknown): ReadEvent {
+export function alertForEvent(event: unknown, context?: GuardContext): ReadEvent {
   const reader = READERS.find((r) => r.matches(event));
   if (!reader) {
     const reason = 'no reader for this kind of event';
     return { alert: unrecognisedAlert(event, reason), recognised: false, reason };
   }
   try {
-    return { alert: reader.read(event), recognised: true };
+    return { alert: reader.read(event, context), recognised: true };
   } catch (error) {
     if (!(error instanceof MalformedEventError)) throw error;
     return { alert: unrecognisedAlert(event, error.message), recognised: false, reason: error.message };

@@ -46,6 +46,8 @@ export class Notifier extends Construct {
   /** Alarms as soon as one event reaches the dead-letter queue. */
   public readonly deadLetterAlarm: cloudwatch.IAlarm;
 
+  private readonly notifierFunction: NotifierFunction;
+
   constructor(scope: Construct, id: string, props: NotifierProps) {
     super(scope, id);
 
@@ -83,6 +85,15 @@ export class Notifier extends Construct {
     });
     FunctionBasics.outsideVpc(fn, 'The notifier reads no private resource and only calls SNS: a VPC would add NAT or endpoint cost and a failure point, no protection.');
     this.function = fn;
+    this.notifierFunction = fn;
+  }
+
+  /**
+   * Tells the notifier which resources are the guard's own and who deploys it (JSON, see TamperWatch), so it can
+   * tell the guard's deployment from tampering.
+   */
+  public useGuardContext(json: string): void {
+    this.notifierFunction.addEnvironment('GUARD_CONTEXT', json);
   }
 
   /**

@@ -1,17 +1,19 @@
 /** The detection catalog: the one list of what MiningGuard detects, and lookups over it. No aws-cdk-lib import here. */
+import { CREDENTIAL_DETECTIONS } from './credentials';
 import { GUARDDUTY_DETECTIONS, GUARDDUTY_OTHER } from './guardduty';
 import { LAUNCH_DETECTIONS } from './launches';
 import { matchesPattern } from './patterns';
+import { TAMPER_DETECTIONS } from './tamper';
 import { Detection } from './types';
 
 export * from './types';
 export * from './patterns';
 export * from './severity';
 export * from './launch-policy';
-export { GUARDDUTY_OTHER, LAUNCH_DETECTIONS };
+export { CREDENTIAL_DETECTIONS, GUARDDUTY_OTHER, LAUNCH_DETECTIONS, TAMPER_DETECTIONS };
 
 /** Every detection, in the order the README lists them. */
-export const DETECTIONS: readonly Detection[] = [...GUARDDUTY_DETECTIONS, ...LAUNCH_DETECTIONS];
+export const DETECTIONS: readonly Detection[] = [...GUARDDUTY_DETECTIONS, ...LAUNCH_DETECTIONS, ...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS];
 
 /** The detection with this id, or undefined. */
 export function findDetection(id: string): Detection | undefined {
@@ -26,6 +28,11 @@ export function guardDutyFindingTypePatterns(): string[] {
 /** The EventBridge `source` of a CloudTrail event source: `ec2.amazonaws.com` is `aws.ec2`. */
 export function eventBridgeSource(eventSource: string): string {
   return `aws.${eventSource.split('.')[0]}`;
+}
+
+/** The EventBridge `detail-type` of a CloudTrail event source's calls: sign-ins have their own. */
+export function eventBridgeDetailType(eventSource: string): string {
+  return eventSource === 'signin.amazonaws.com' ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail';
 }
 
 /** The catalog's CloudTrail detections grouped by event source, each with every event name it selects. */

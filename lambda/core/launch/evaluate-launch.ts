@@ -1,5 +1,5 @@
 /** Judges a launch against the policy: how much compute, what it costs, whether it is flagged and why. */
-import type { CloudTrailRecord } from './cloudtrail-record';
+import type { CloudTrailRecord } from '../cloudtrail-record';
 import { InstanceSpec, instanceFamily } from './instance-types';
 import type { LaunchRequest } from './launch-request';
 import type { Detection, Response, Severity } from '../../../lib/catalog';

@@ -1,5 +1,5 @@
 /** The evaluator's pure pipeline for one record: read, select by the catalog, describe, judge, plan. */
-import { CloudTrailRecord, readRecord } from './cloudtrail-record';
+import { CloudTrailRecord, readRecord } from '../cloudtrail-record';
 import { evaluateLaunch, LaunchVerdict, SpecLookup } from './evaluate-launch';
 import { describeLaunch, LaunchRequest } from './launch-request';
 import { ContainmentPlan, planContainment } from './plan-containment';

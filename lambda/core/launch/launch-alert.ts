@@ -1,8 +1,8 @@
 /** Writes the alert for a flagged launch: who launched how much of what, where, what it costs, and what was done. */
 import type { Alert, AlertLink } from '../alert';
+import type { CloudTrailRecord } from '../cloudtrail-record';
+import { principalName } from '../cloudtrail-record';
 import { cloudTrailEventsUrl, consoleOrigin, ec2InstanceUrl } from '../console-links';
-import type { CloudTrailRecord } from './cloudtrail-record';
-import { principalName } from './cloudtrail-record';
 import type { LaunchVerdict } from './evaluate-launch';
 import type { LaunchRequest } from './launch-request';
 

@@ -1,6 +1,6 @@
 /** Reads what a launch call asks for, API by API: instance types and counts, vCPUs, capacity, and what it created. */
+import type { CloudTrailRecord } from '../cloudtrail-record';
 import { fieldAt, isObject, numberAt, stringAt } from '../event-fields';
-import type { CloudTrailRecord } from './cloudtrail-record';
 
 /** A resource a call created or changed, which containment may act on. */
 export interface LaunchedResource {

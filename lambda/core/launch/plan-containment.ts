@@ -1,5 +1,5 @@
 /** Plans what containment does about a flagged launch: never terminate, never delete; undo the attacker's protection first. */
-import type { CloudTrailRecord } from './cloudtrail-record';
+import type { CloudTrailRecord } from '../cloudtrail-record';
 import type { LaunchRequest } from './launch-request';
 import type { Response } from '../../../lib/catalog';
 

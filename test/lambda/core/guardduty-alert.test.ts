@@ -10,7 +10,8 @@ const REAL_FINDINGS = readJsonLines('guardduty/aws_samples_guardduty_findings_ra
 describe('guardDutyAlert on the real public findings', () => {
   test.each(REAL_FINDINGS.map((f) => [f.type as string, f]))('%s', (type, finding) => {
     // WHEN
-    const { alert, recognised } = alertForEvent(guardDutyEvent(finding));
+    const { alert: read, recognised } = alertForEvent(guardDutyEvent(finding));
+    const alert = read!;
     const message = toAlertMessage(alert);
     // THEN
     expect(recognised).toBe(true);
@@ -47,14 +48,15 @@ describe('guardDutyAlert on the real public findings', () => {
 
   test('a bare finding (without its EventBridge envelope) is read too', () => {
     const { recognised, alert } = alertForEvent(REAL_FINDINGS[2]);
+    expect(alert).toBeDefined();
     expect(recognised).toBe(true);
-    expect(alert.headline).toBe('PenTest:S3/ParrotLinux on bucketName in us-east-1');
+    expect(alert!.headline).toBe('PenTest:S3/ParrotLinux on bucketName in us-east-1');
   });
 });
 
 describe('guardDutyAlert on findings of every catalog type, built from the documented shape', () => {
   test.each(CATALOG_FINDING_TYPES)('%s is alerted as %s', (type, detectionId) => {
-    const { alert } = alertForEvent(guardDutyEvent(documentedFinding(type, 2)));
+    const alert = alertForEvent(guardDutyEvent(documentedFinding(type, 2))).alert!;
     const message = toAlertMessage(alert);
     expect(alert.detectionId).toBe(detectionId);
     expect(message.subject.length).toBeLessThan(100);

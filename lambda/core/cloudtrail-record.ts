@@ -1,5 +1,5 @@
 /** Finds CloudTrail records in whatever carries them: an EventBridge event, a bare record, or S3's `{"Records": [...]}`. */
-import { fieldAt, isObject, stringAt } from '../event-fields';
+import { fieldAt, isObject, stringAt } from './event-fields';
 
 /** The fields of a CloudTrail record the evaluators read. Everything else stays in `raw`. */
 export interface CloudTrailRecord {
@@ -14,6 +14,8 @@ export interface CloudTrailRecord {
   readonly principalType: string;
   readonly sourceIp?: string;
   readonly userAgent?: string;
+  /** The AWS service that made the call on the principal's behalf, e.g. `cloudformation.amazonaws.com`. */
+  readonly invokedBy?: string;
   readonly request: unknown;
   readonly response: unknown;
   readonly raw: Record<string, unknown>;
@@ -60,6 +62,7 @@ export function readRecord(event: unknown): CloudTrailRecord | string {
     principalType: stringAt(value, 'userIdentity.type') ?? 'Unknown',
     sourceIp: stringAt(value, 'sourceIPAddress'),
     userAgent: stringAt(value, 'userAgent'),
+    invokedBy: stringAt(value, 'userIdentity.invokedBy'),
     request: fieldAt(value, 'requestParameters') ?? {},
     response: fieldAt(value, 'responseElements') ?? {},
     raw: value,

@@ -1,0 +1,72 @@
+/** TamperWatch: alerts at once when anyone blinds the defender, plants credentials, or touches the guard itself. */
+import { Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { Notifier } from '../alerts/notifier';
+import { cloudTrailSelections, CREDENTIAL_DETECTIONS, eventBridgeDetailType, eventBridgeSource, TAMPER_DETECTIONS } from '../catalog';
+
+/** Properties of a `TamperWatch`. */
+export interface TamperWatchProps {
+  /** The notifier that judges the calls and alerts. */
+  readonly notifier: Notifier;
+
+  /**
+   * Buckets that hold trail log files: a lifecycle or policy change on them is tampering.
+   * @default - none
+   */
+  readonly trailBuckets?: s3.IBucket[];
+
+  /**
+   * The guard's own keys: disabling them or changing their policy is tampering.
+   * @default - none
+   */
+  readonly guardKeys?: kms.IKey[];
+
+  /**
+   * ARN patterns of the principals that deploy the guard, whose changes to its resources are not tampering.
+   * Calls CloudFormation makes on a deployer's behalf are recognised too.
+   * @default - the CDK bootstrap's CloudFormation execution role of this account
+   */
+  readonly deployPrincipals?: string[];
+}
+
+/**
+ * Rules, built from the catalog, that send tamper and credential calls to the notifier, which judges what a
+ * pattern cannot (is the resource the guard's own, is the key for another user, is the policy admin, was MFA
+ * used) and alerts. The guard's own resources are recognised by its stack's name; the deploying CloudFormation
+ * role's changes to them raise no alert.
+ *
+ * IAM, STS, sign-in, Organizations and account calls are delivered to EventBridge in us-east-1 only: deploy
+ * MiningGuard there too to see them within seconds.
+ */
+export class TamperWatch extends Construct {
+  /** One rule per event source of the catalog's tamper and credential detections. */
+  public readonly rules: events.Rule[] = [];
+
+  constructor(scope: Construct, id: string, props: TamperWatchProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    for (const [eventSource, eventNames] of cloudTrailSelections([...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS])) {
+      this.rules.push(new events.Rule(this, `Rule-${eventSource.split('.')[0]}`, {
+        description: `MiningGuard: ${eventSource} tamper and credential calls to the notifier`,
+        eventPattern: {
+          source: [eventBridgeSource(eventSource)],
+          detailType: [eventBridgeDetailType(eventSource)],
+          detail: { eventSource: [eventSource], eventName: eventNames },
+        },
+        targets: [props.notifier.ruleTarget()],
+      }));
+    }
+
+    props.notifier.useGuardContext(stack.toJsonString({
+      deployPrincipals: props.deployPrincipals ?? [`arn:${stack.partition}:sts::${stack.account}:assumed-role/cdk-*-cfn-exec-role-*/*`],
+      // Physical names CloudFormation generates start with the stack's name: the guard's rules, functions, topics.
+      guardNamePrefixes: [`${stack.stackName}-`],
+      guardArns: (props.guardKeys ?? []).map((k) => k.keyArn),
+      trailBuckets: (props.trailBuckets ?? []).map((b) => b.bucketName),
+    }));
+  }
+}
