@@ -67,7 +67,14 @@ async function alertOrFold(topicArn: string, rec: CloudTrailRecord, alert: Alert
     return 'alerted';
   }
   const eventTime = Number.isNaN(Date.parse(rec.eventTime)) ? new Date() : new Date(rec.eventTime);
-  const entry = { eventId: rec.eventId, eventTime: eventTime.toISOString(), region: rec.region, detection: alert.detectionId, severity: alert.severity, summary: alert.headline };
+  const entry = {
+    eventId: rec.eventId,
+    eventTime: eventTime.toISOString(),
+    region: rec.region,
+    detection: alert.detectionId,
+    severity: alert.severity,
+    summary: alert.headline,
+  };
   const { window, closed } = await addToWindow(table, principalName(rec.principalArn), entry, usdPerHour, eventTime);
   if (closed) await publishSummary(topicArn, closed, rec.account);
   if (window.count > 1) return 'folded';

@@ -6,7 +6,9 @@ import { fieldAt, stringAt } from '../event-fields';
 import { GuardContext, isGuardDeployment, isGuardResource } from './guard-context';
 
 /** Why a call is flagged, or why not. */
-export type CloudTrailVerdict = { readonly flagged: true; readonly reasons: readonly string[] } | { readonly flagged: false; readonly reason: string };
+export type CloudTrailVerdict =
+  | { readonly flagged: true; readonly reasons: readonly string[] }
+  | { readonly flagged: false; readonly reason: string };
 
 const flag = (...reasons: string[]): CloudTrailVerdict => ({ flagged: true, reasons });
 const pass = (reason: string): CloudTrailVerdict => ({ flagged: false, reason });
