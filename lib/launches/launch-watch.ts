@@ -10,8 +10,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { cloudTrailSelections, DEFAULT_LAUNCH_POLICY, eventBridgeSource, LAUNCH_DETECTIONS, LaunchPolicy } from '../catalog';
+import { DEFAULT_LAUNCH_POLICY, LAUNCH_DETECTIONS, LaunchPolicy } from '../catalog';
 import { launchSubscriptionPattern } from './subscription-pattern';
+import { cloudTrailRules } from '../common/cloudtrail-rules';
 import { DeadLetters } from '../common/dead-letters';
 import { FunctionBasics } from '../common/function-basics';
 import { LaunchEvaluatorFunction } from '../functions/launch-evaluator-function';
@@ -124,7 +125,7 @@ export class LaunchWatch extends Construct {
   /** Remembers which events were handled, so the two paths and retries act once. */
   public readonly idempotencyTable: dynamodb.ITable;
   /** One rule per event source of the catalog's launch detections. */
-  public readonly rules: events.Rule[] = [];
+  public readonly rules: events.Rule[];
   /** The schedule that sends the summaries of closed alert-storm windows. */
   public readonly stormFlush: events.Rule;
 
@@ -175,17 +176,8 @@ export class LaunchWatch extends Construct {
     FunctionBasics.outsideVpc(fn, 'The evaluator calls only AWS APIs, in every region: a VPC would add NAT or endpoint cost and a failure point, no protection.');
     this.grantPermissions(role, policy);
 
-    for (const [eventSource, eventNames] of cloudTrailSelections(LAUNCH_DETECTIONS)) {
-      this.rules.push(new events.Rule(this, `Rule-${eventSource.split('.')[0]}`, {
-        description: `MiningGuard: ${eventSource} launch calls to the launch evaluator`,
-        eventPattern: {
-          source: [eventBridgeSource(eventSource)],
-          detailType: ['AWS API Call via CloudTrail'],
-          detail: { eventSource: [eventSource], eventName: eventNames },
-        },
-        targets: [new targets.LambdaFunction(fn, { deadLetterQueue: deadLetters.queue, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
-      }));
-    }
+    const target = new targets.LambdaFunction(fn, { deadLetterQueue: deadLetters.queue, retryAttempts: 8, maxEventAge: Duration.hours(6) });
+    this.rules = cloudTrailRules(this, LAUNCH_DETECTIONS, target, 'launch calls to the launch evaluator');
 
     // Alert storm control folds a principal's burst into one summary, sent when its window closes: look every minute.
     this.stormFlush = new events.Rule(this, 'StormFlush', {

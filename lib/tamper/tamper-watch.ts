@@ -5,7 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Notifier } from '../alerts/notifier';
-import { cloudTrailSelections, CREDENTIAL_DETECTIONS, eventBridgeDetailType, eventBridgeSource, TAMPER_DETECTIONS } from '../catalog';
+import { CREDENTIAL_DETECTIONS, TAMPER_DETECTIONS } from '../catalog';
+import { cloudTrailRules } from '../common/cloudtrail-rules';
 
 /** Properties of a `TamperWatch`. */
 export interface TamperWatchProps {
@@ -43,23 +44,13 @@ export interface TamperWatchProps {
  */
 export class TamperWatch extends Construct {
   /** One rule per event source of the catalog's tamper and credential detections. */
-  public readonly rules: events.Rule[] = [];
+  public readonly rules: events.Rule[];
 
   constructor(scope: Construct, id: string, props: TamperWatchProps) {
     super(scope, id);
     const stack = Stack.of(this);
 
-    for (const [eventSource, eventNames] of cloudTrailSelections([...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS])) {
-      this.rules.push(new events.Rule(this, `Rule-${eventSource.split('.')[0]}`, {
-        description: `MiningGuard: ${eventSource} tamper and credential calls to the notifier`,
-        eventPattern: {
-          source: [eventBridgeSource(eventSource)],
-          detailType: [eventBridgeDetailType(eventSource)],
-          detail: { eventSource: [eventSource], eventName: eventNames },
-        },
-        targets: [props.notifier.ruleTarget()],
-      }));
-    }
+    this.rules = cloudTrailRules(this, [...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS], props.notifier.ruleTarget(), 'tamper and credential calls to the notifier');
 
     props.notifier.useGuardContext(stack.toJsonString({
       deployPrincipals: props.deployPrincipals ?? [`arn:${stack.partition}:sts::${stack.account}:assumed-role/cdk-*-cfn-exec-role-*/*`],
