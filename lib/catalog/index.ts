@@ -1,4 +1,5 @@
 /** The detection catalog: the one list of what MiningGuard detects, and lookups over it. No aws-cdk-lib import here. */
+import { COST_DETECTIONS } from './cost';
 import { GUARDDUTY_DETECTIONS, GUARDDUTY_OTHER } from './guardduty';
 import { matchesPattern } from './patterns';
 import { Detection } from './types';
@@ -9,7 +10,7 @@ export * from './severity';
 export { GUARDDUTY_OTHER };
 
 /** Every detection, in the order the README lists them. */
-export const DETECTIONS: readonly Detection[] = [...GUARDDUTY_DETECTIONS];
+export const DETECTIONS: readonly Detection[] = [...GUARDDUTY_DETECTIONS, ...COST_DETECTIONS];
 
 /** The detection with this id, or undefined. */
 export function findDetection(id: string): Detection | undefined {
