@@ -3,3 +3,7 @@ export * from './alerts/alert-channel';
 export * from './alerts/notifier';
 export * from './trail/audit-trail';
 export * from './threats/threat-detection';
+export * from './spend/spend-guard';
+export * from './spend/vcpu-usage-alarms';
+export * from './spend/spend-evaluator';
+export * from './spend/budget-action';

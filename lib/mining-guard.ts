@@ -2,6 +2,7 @@
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlertChannel, SlackChannelOptions } from './alerts/alert-channel';
+import { SpendGuard, SpendGuardOptions } from './spend/spend-guard';
 import { ThreatDetection, ThreatDetectionOptions } from './threats/threat-detection';
 import { AuditTrail, AuditTrailProps } from './trail/audit-trail';
 
@@ -43,15 +44,24 @@ export interface MiningGuardProps {
    * @default - a new detector with every protection plan that sees miners
    */
   readonly threatDetection?: ThreatDetectionOptions;
+
+  /**
+   * The cost signals: a monthly budget, Cost Anomaly Detection (created, or an existing monitor adopted with
+   * `existingAnomalyMonitorArn`), vCPU usage alarms in this region and the spend evaluator; a budget action only
+   * when asked for.
+   * @default - an auto-adjusting monthly budget, a new SERVICE anomaly monitor, every vCPU alarm and the evaluator
+   */
+  readonly spendGuard?: SpendGuardOptions;
 }
 
 /**
  * The guardrail against crypto-mining abuse, in one line:
  * `new MiningGuard(this, 'MiningGuard', { alertEmails: ['secops@example.com'] })`.
  *
- * It deploys the alert channel (encrypted topic, subscribers, notifier), a multi-region audit trail, and GuardDuty
- * with the routing of every crypto-mining and stolen-credential finding to people. Each part is a public construct
- * that also works alone; account singletons (the detector, the trail) can be adopted instead of created.
+ * It deploys the alert channel (encrypted topic, subscribers, notifier), a multi-region audit trail, GuardDuty
+ * with the routing of every crypto-mining and stolen-credential finding to people, and the cost signals (SpendGuard).
+ * Each part is a public construct that also works alone; account singletons (the detector, the trail, the anomaly
+ * monitor) can be adopted instead of created.
  * Nothing is contained or deleted by default: MiningGuard notifies.
  */
 export class MiningGuard extends Construct {
@@ -61,6 +71,8 @@ export class MiningGuard extends Construct {
   public readonly auditTrail: AuditTrail;
   /** GuardDuty and the routing of its findings. */
   public readonly threatDetection: ThreatDetection;
+  /** Budgets, Cost Anomaly Detection, vCPU alarms and the spend evaluator. */
+  public readonly spendGuard: SpendGuard;
 
   constructor(scope: Construct, id: string, props: MiningGuardProps) {
     super(scope, id);
@@ -75,6 +87,12 @@ export class MiningGuard extends Construct {
     this.threatDetection = new ThreatDetection(this, 'ThreatDetection', {
       ...props.threatDetection,
       notifier: this.alertChannel.notifier,
+    });
+    this.spendGuard = new SpendGuard(this, 'SpendGuard', {
+      ...props.spendGuard,
+      topic: this.alertChannel.topic,
+      notifier: this.alertChannel.notifier,
+      key: this.alertChannel.key,
     });
   }
 }
