@@ -9,6 +9,15 @@ import { findDetection } from '../../lib/catalog';
 /** How many root causes the alert lists; the console link shows them all. */
 const MAX_ROOT_CAUSES = 10;
 
+/** The longest service name the subject quotes: the body names it in full. */
+const MAX_SUBJECT_SERVICE = 40;
+
+/** A service name short enough for the subject: without the `Amazon `/`AWS ` prefix, cut when still too long. */
+function shortService(name: string): string {
+  const short = name.replace(/^(Amazon|AWS)\s+/, '');
+  return short.length > MAX_SUBJECT_SERVICE ? `${short.slice(0, MAX_SUBJECT_SERVICE - 3)}...` : short;
+}
+
 /** The anomaly itself: the SNS message parsed, or the event when it is a bare anomaly. */
 function anomalyOf(event: unknown): unknown {
   const notification = snsNotificationOf(event);
@@ -74,7 +83,7 @@ export function anomalyAlert(event: unknown): Alert {
     severity: detection.severity,
     detectionId: detection.id,
     title: detection.title,
-    headline: `Cost anomaly +${usd(totalImpact)}${percentage !== undefined ? ` (${times(1 + percentage / 100)} expected)` : ''} in ${subject}${regions.length === 1 ? ` ${regions[0]}` : ''}`,
+    headline: `Cost anomaly +${usd(totalImpact)}${percentage !== undefined ? ` (${times(1 + percentage / 100)})` : ''} in ${shortService(subject)}${regions.length === 1 ? ` ${regions[0]}` : ''}`,
     what: [
       `AWS Cost Anomaly Detection found unusual spend${start ? ` from ${start}${end && end !== start ? ` to ${end}` : ''}` : ''}.`,
       `${impact}.`,
