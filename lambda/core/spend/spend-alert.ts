@@ -33,7 +33,8 @@ export function spendAlert(evaluation: SpendEvaluation, context: SpendContext): 
     severity: detection.severity,
     detectionId: detection.id,
     title: detection.title,
-    headline: `Spend ${ratio !== undefined ? `${times(ratio)} faster` : 'accelerating'}: ${usd(burn)}/h, month-end ~${usd(projected)} on budget ${budget.name}`,
+    // The budget's name sits in the middle, where a long one is shortened first; the figures stay whole.
+    headline: `Spend ${ratio !== undefined ? `${times(ratio)} faster` : 'accelerating'} on ${budget.name}: ${usd(burn)}/h, month-end ~${usd(projected)}`,
     what: [
       `Budget "${budget.name}": actual spend rose by ${usd(evaluation.increaseUsd ?? 0)} to ${usd(budget.actualUsd)} in ${hours(evaluation.measuredHours ?? 0)}: a burn rate of ${usd(burn)}/h.`,
       comparisons.length > 0 ? `That is faster than ${comparisons.join(' and ')}.` : undefined,

@@ -52,7 +52,7 @@ describe('evaluateSpend', () => {
     const alert = spendAlert(evaluation, { account: '123456789012', partition: 'aws' });
     const message = toAlertMessage(alert);
     // THEN
-    expect(message.subject).toBe('[MiningGuard][HIGH] Spend 20.0x faster: $20.00/h, month-end ~$3,376.00 on budget monthly-cost');
+    expect(message.subject).toBe('[MiningGuard][HIGH] Spend 20.0x faster on monthly-cost: $20.00/h, month-end ~$3,376.00');
     expect(message.attributes).toEqual({ severity: 'HIGH', detection: 'spend-acceleration' });
     const text = renderText(alert);
     expect(text).toContain('actual spend rose by $160.00 to $736.00 in 8.0 h: a burn rate of $20.00/h.');
@@ -168,4 +168,15 @@ describe('evaluateSpend, for any figures', () => {
       expect(toAlertMessage(spendAlert(e, { account: '123456789012', partition: 'aws' })).subject.length).toBeLessThan(100);
     }));
   });
+});
+
+test('a long budget name is shortened in the subject, never the figures', () => {
+  // GIVEN the name SpendGuard derives from a construct path
+  const name = 'MiningGuardBasic-MiningGuard-SpendGuard-9D890B2E-monthly-cost';
+  const evaluation = evaluateSpend(input({ budget: budget(736, { name }), last: seen(576, '2026-11-25T04:00:00Z') }));
+  // WHEN
+  const subject = toAlertMessage(spendAlert(evaluation, { account: '123456789012', partition: 'aws' })).subject;
+  // THEN
+  expect(subject.length).toBeLessThan(100);
+  expect(subject).toMatch(/^\[MiningGuard\]\[HIGH\] Spend 20\.0x faster on MiningGuard\S*\.\.\.\S*-cost: \$20\.00\/h, month-end ~\$3,376\.00$/);
 });
