@@ -1,5 +1,5 @@
 /** SpendEvaluator: the scheduled function that alerts when spend accelerates, hours before a budget is crossed. */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -97,6 +97,8 @@ export class SpendEvaluator extends Construct {
 
     const stack = Stack.of(this);
     this.state = new ssm.StringParameter(this, 'State', {
+      // A name a person can find under /mining-guard/, unique to this construct in the account and region.
+      parameterName: `/mining-guard/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}/spend-state`,
       description: 'MiningGuard spend evaluator: the last budget figures seen (written by the function)',
       stringValue: '{}',
     });

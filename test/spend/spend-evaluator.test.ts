@@ -26,7 +26,7 @@ describe('SpendEvaluator', () => {
         }),
       },
     });
-    t.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Value: '{}' });
+    t.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Value: '{}', Name: Match.stringLikeRegexp('^/mining-guard/Test-Evaluator-[0-9A-F]+/spend-state$') });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Period: 3600, EvaluationPeriods: 3, Threshold: 1 });
   });
 
