@@ -156,7 +156,8 @@ describe('evaluateSpend, for any figures', () => {
   test('never alerts twice on the same figures: what it remembers is judged unchanged next time', () => {
     fc.assert(fc.property(arbitraryInput, fc.integer({ min: 0, max: 3 }), (i, laterHours) => {
       const first = evaluateSpend(i);
-      const again = evaluateSpend({ ...i, now: new Date(Math.min(i.now.getTime() + laterHours * 3_600_000, Date.UTC(2026, 10, 30, 23))), last: first.next });
+      const later = new Date(Math.min(i.now.getTime() + laterHours * 3_600_000, Date.UTC(2026, 10, 30, 23)));
+      const again = evaluateSpend({ ...i, now: later, last: first.next });
       expect(again.verdict).toBe('unchanged');
     }));
   });
