@@ -278,7 +278,7 @@ export class SpendGuard extends Construct {
         accelerationFactor: props.accelerationFactor,
       });
       // Budgets must exist before the evaluator first reads them.
-      this.spendEvaluator.node.addDependency(this.budget);
+      this.spendEvaluator.node.addDependency(this.budget, ...(this.computeBudget ? [this.computeBudget] : []));
     }
 
     if (props.budgetAction) {
