@@ -61,6 +61,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/util-dynamodb@^3',
     '@aws-sdk/client-pricing@^3',
     '@aws-lambda-powertools/idempotency@^2',
+    '@aws-sdk/client-budgets@^3',
+    '@aws-sdk/client-ssm@^3',
     '@types/aws-lambda',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
@@ -109,7 +111,7 @@ project.eslint?.allowDevDeps('bench/**');
 project.eslint?.allowDevDeps('tools/**');
 
 /** One bundled construct per handler: `lambda/x.lambda.ts` becomes `lib/functions/x-function.ts`. */
-for (const handler of ['notifier', 'launch-evaluator']) {
+for (const handler of ['notifier', 'launch-evaluator', 'spend-evaluator']) {
   new awscdk.LambdaFunction(project, {
     entrypoint: `lambda/${handler}.lambda.ts`,
     constructFile: `lib/functions/${handler}-function.ts`,

@@ -5,3 +5,7 @@ export * from './trail/audit-trail';
 export * from './threats/threat-detection';
 export * from './launches/launch-watch';
 export * from './tamper/tamper-watch';
+export * from './spend/spend-guard';
+export * from './spend/vcpu-usage-alarms';
+export * from './spend/spend-evaluator';
+export * from './spend/budget-action';

@@ -3,6 +3,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlertChannel, SlackChannelOptions } from './alerts/alert-channel';
 import { LaunchWatch, LaunchWatchOptions } from './launches/launch-watch';
+import { SpendGuard, SpendGuardOptions } from './spend/spend-guard';
 import { TamperWatch } from './tamper/tamper-watch';
 import { ThreatDetection, ThreatDetectionOptions } from './threats/threat-detection';
 import { AuditTrail, AuditTrailProps } from './trail/audit-trail';
@@ -51,6 +52,14 @@ export interface MiningGuardProps {
    * @default - a new detector with every protection plan that sees miners
    */
   readonly threatDetection?: ThreatDetectionOptions;
+
+  /**
+   * The cost signals: a monthly budget, Cost Anomaly Detection (created, or an existing monitor adopted with
+   * `existingAnomalyMonitorArn`), vCPU usage alarms in this region and the spend evaluator; a budget action only
+   * when asked for.
+   * @default - an auto-adjusting monthly budget, a new SERVICE anomaly monitor, every vCPU alarm and the evaluator
+   */
+  readonly spendGuard?: SpendGuardOptions;
 }
 
 /**
@@ -58,10 +67,10 @@ export interface MiningGuardProps {
  * `new MiningGuard(this, 'MiningGuard', { alertEmails: ['secops@example.com'] })`.
  *
  * It deploys the alert channel (encrypted topic, subscribers, notifier), a multi-region audit trail, GuardDuty
- * with the routing of every crypto-mining and stolen-credential finding to people, and LaunchWatch, which judges
- * every compute launch in every region against a policy, and TamperWatch, which alerts when anyone blinds the
- * defender or plants credentials. Each part is a public construct
- * that also works alone; account singletons (the detector, the trail) can be adopted instead of created.
+ * with the routing of every crypto-mining and stolen-credential finding to people, LaunchWatch, which judges
+ * every compute launch in every region against a policy, TamperWatch, which alerts when anyone blinds the
+ * defender or plants credentials, and the cost signals (SpendGuard). Each part is a public construct that also
+ * works alone; account singletons (the detector, the trail, the anomaly monitor) can be adopted instead of created.
  * Nothing is contained or deleted by default: MiningGuard notifies.
  */
 export class MiningGuard extends Construct {
@@ -75,6 +84,8 @@ export class MiningGuard extends Construct {
   public readonly launchWatch: LaunchWatch;
   /** The rules that catch tampering and planted credentials. */
   public readonly tamperWatch: TamperWatch;
+  /** Budgets, Cost Anomaly Detection, vCPU alarms and the spend evaluator. */
+  public readonly spendGuard: SpendGuard;
 
   constructor(scope: Construct, id: string, props: MiningGuardProps) {
     super(scope, id);
@@ -100,6 +111,12 @@ export class MiningGuard extends Construct {
       notifier: this.alertChannel.notifier,
       trailBuckets: this.auditTrail.bucket ? [this.auditTrail.bucket] : [],
       guardKeys: [this.alertChannel.key, ...(this.auditTrail.key ? [this.auditTrail.key] : [])],
+    });
+    this.spendGuard = new SpendGuard(this, 'SpendGuard', {
+      ...props.spendGuard,
+      topic: this.alertChannel.topic,
+      notifier: this.alertChannel.notifier,
+      key: this.alertChannel.key,
     });
   }
 }

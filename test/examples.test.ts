@@ -19,11 +19,14 @@ import { loadStack, StackRehearsal, StackResource } from './harness/rehearsal';
  * cfn-lint warnings kept on purpose, each with its reason. Anything else cfn-lint reports fails the test.
  */
 const EXPLAINED_WARNINGS: Record<string, string> = {
-  W3005: 'aws-cdk-lib\'s Function depends on its role explicitly as well as through GetAtt, so its policy exists before the function runs; the duplicate is harmless.',
+  W3005: 'aws-cdk-lib\'s Function depends on its role explicitly as well as through GetAtt, so its policy exists before the function runs; the budgets and the anomaly subscription depend on the whole spend topic, so its policy exists before they check their right to publish; the duplicates are harmless.',
 };
 
 /** Types the emulator's CloudFormation accepts without creating anything: they cannot be exercised here. */
-const PLACEHOLDER_TYPES = ['AWS::GuardDuty::Detector', 'AWS::SNS::Subscription', 'AWS::Chatbot::SlackChannelConfiguration'];
+const PLACEHOLDER_TYPES = [
+  'AWS::GuardDuty::Detector', 'AWS::SNS::Subscription', 'AWS::Chatbot::SlackChannelConfiguration',
+  'AWS::Budgets::Budget', 'AWS::Budgets::BudgetsAction', 'AWS::CE::AnomalyMonitor', 'AWS::CE::AnomalySubscription',
+];
 
 /** A check that a created resource really exists in the emulator, per type it implements. */
 const EXISTS: Record<string, (physicalId: string) => Promise<unknown>> = {
@@ -138,9 +141,38 @@ describe('deploy rehearsal of examples/existing-account in the emulator', () => 
 
     // THEN
     expect(created.status).toBe('CREATE_COMPLETE');
-    expect(resources.filter((r) => r.type === 'AWS::SNS::Topic')).toEqual([]);
-    expect(resources.filter((r) => r.type === 'AWS::Lambda::Function')).toHaveLength(2);
+    // Only the topic Budgets and Cost Anomaly Detection publish to, in front of the notifier.
+    expect(resources.filter((r) => r.type === 'AWS::SNS::Topic').map((r) => r.logicalId)).toEqual([expect.stringMatching(/SpendGuardSpendTopic/)]);
+    // The notifier, the launch evaluator and the spend evaluator.
+    expect(resources.filter((r) => r.type === 'AWS::Lambda::Function')).toHaveLength(3);
     expect(deleted.status).toBe('DELETE_COMPLETE');
     await expect(sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).resolves.toBeDefined();
+  });
+});
+
+describe('deploy rehearsal of examples/adopted-monitor in the emulator', () => {
+  const rehearsal = new StackRehearsal();
+  const stackName = 'MiningGuardAdoptedMonitor';
+  afterAll(() => rehearsal.destroy());
+
+  test('creates the stack with the adopted monitor and the budget action, and deletes it', async () => {
+    // GIVEN
+    const dir = exampleAssemblyDir('adopted-monitor');
+    const stack = loadStack(dir, stackName);
+    await rehearsal.publishAssets(dir, stack);
+
+    // WHEN
+    const created = await rehearsal.createStack(stackName, stack.template);
+    const resources = await rehearsal.listStackResources(stackName);
+    const deleted = await rehearsal.deleteStack(stackName);
+
+    // THEN
+    expect(created.status).toBe('CREATE_COMPLETE');
+    expect(Object.values(stack.template.Resources ?? {}).filter((r) => r.Type === 'AWS::CE::AnomalyMonitor')).toEqual([]);
+    // The budget action itself is a placeholder in the emulator; its deny policy and execution role are created.
+    expect(resources.filter((r) => r.type === 'AWS::IAM::ManagedPolicy').map((r) => r.logicalId)).toEqual([expect.stringMatching(/BudgetActionDenyComputePolicy/)]);
+    expect(resources.map((r) => r.logicalId)).toContainEqual(expect.stringMatching(/BudgetActionExecutionRole/));
+    expect(resources.filter((r) => r.type === 'AWS::Lambda::Function')).toHaveLength(2);
+    expect(deleted.status).toBe('DELETE_COMPLETE');
   });
 });

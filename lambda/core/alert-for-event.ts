@@ -1,5 +1,7 @@
 /** Chooses how to read an event and returns its alert; never throws, whatever the event. */
 import type { Alert } from './alert';
+import { COST_ANOMALY_READER } from './anomaly-alert';
+import { BUDGETS_READER } from './budget-alert';
 import { CLOUDTRAIL_READER } from './cloudtrail/cloudtrail-alert';
 import type { GuardContext } from './cloudtrail/guard-context';
 import { EventReader, MalformedEventError } from './event-reader';
@@ -7,7 +9,7 @@ import { GUARDDUTY_READER } from './guardduty-alert';
 import { unrecognisedAlert } from './unrecognised-alert';
 
 /** Every kind of event the notifier reads, asked in this order. */
-const READERS: readonly EventReader[] = [GUARDDUTY_READER, CLOUDTRAIL_READER];
+const READERS: readonly EventReader[] = [GUARDDUTY_READER, CLOUDTRAIL_READER, BUDGETS_READER, COST_ANOMALY_READER];
 
 /** The outcome of reading one event: its alert (none when judged harmless), and whether it was understood. */
 export interface ReadEvent {

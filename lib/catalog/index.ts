@@ -1,4 +1,5 @@
 /** The detection catalog: the one list of what MiningGuard detects, and lookups over it. No aws-cdk-lib import here. */
+import { COST_DETECTIONS } from './cost';
 import { CREDENTIAL_DETECTIONS } from './credentials';
 import { GUARDDUTY_DETECTIONS, GUARDDUTY_OTHER } from './guardduty';
 import { LAUNCH_DETECTIONS } from './launches';
@@ -13,7 +14,7 @@ export * from './launch-policy';
 export { CREDENTIAL_DETECTIONS, GUARDDUTY_OTHER, LAUNCH_DETECTIONS, TAMPER_DETECTIONS };
 
 /** Every detection, in the order the README lists them. */
-export const DETECTIONS: readonly Detection[] = [...GUARDDUTY_DETECTIONS, ...LAUNCH_DETECTIONS, ...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS];
+export const DETECTIONS: readonly Detection[] = [...GUARDDUTY_DETECTIONS, ...LAUNCH_DETECTIONS, ...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS, ...COST_DETECTIONS];
 
 /** The detection with this id, or undefined. */
 export function findDetection(id: string): Detection | undefined {
