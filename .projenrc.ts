@@ -53,6 +53,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-eventbridge@^3',
     '@aws-sdk/client-kms@^3',
     '@aws-sdk/client-cloudwatch-logs@^3',
+    '@aws-sdk/client-config-service@^3',
+    '@aws-sdk/client-cloudtrail@^3',
     '@types/aws-lambda',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
@@ -101,7 +103,7 @@ project.eslint?.allowDevDeps('bench/**');
 project.eslint?.allowDevDeps('tools/**');
 
 /** One bundled construct per handler: `lambda/x.lambda.ts` becomes `lib/functions/x-function.ts`. */
-for (const handler of ['notifier']) {
+for (const handler of ['notifier', 'config-evaluator']) {
   new awscdk.LambdaFunction(project, {
     entrypoint: `lambda/${handler}.lambda.ts`,
     constructFile: `lib/functions/${handler}-function.ts`,
