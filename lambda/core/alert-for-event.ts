@@ -1,11 +1,12 @@
 /** Chooses how to read an event and returns its alert; never throws, whatever the event. */
 import type { Alert } from './alert';
+import { COMPLIANCE_READER } from './compliance-alert';
 import { EventReader, MalformedEventError } from './event-reader';
 import { GUARDDUTY_READER } from './guardduty-alert';
 import { unrecognisedAlert } from './unrecognised-alert';
 
 /** Every kind of event the notifier reads, asked in this order. */
-const READERS: readonly EventReader[] = [GUARDDUTY_READER];
+const READERS: readonly EventReader[] = [GUARDDUTY_READER, COMPLIANCE_READER];
 
 /** The outcome of reading one event: its alert, and whether it was understood. */
 export interface ReadEvent {
