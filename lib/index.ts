@@ -3,3 +3,8 @@ export * from './alerts/alert-channel';
 export * from './alerts/notifier';
 export * from './trail/audit-trail';
 export * from './threats/threat-detection';
+export * from './compliance/compliance-rules';
+export * from './compliance/compliance-rule';
+export * from './compliance/config-recorder';
+export * from './compliance/config-evaluator';
+export * from './compliance/cis-metric-filters';

@@ -2,6 +2,7 @@
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlertChannel, SlackChannelOptions } from './alerts/alert-channel';
+import { ComplianceRules, ComplianceRulesOptions } from './compliance/compliance-rules';
 import { ThreatDetection, ThreatDetectionOptions } from './threats/threat-detection';
 import { AuditTrail, AuditTrailProps } from './trail/audit-trail';
 
@@ -43,6 +44,16 @@ export interface MiningGuardProps {
    * @default - a new detector with every protection plan that sees miners
    */
   readonly threatDetection?: ThreatDetectionOptions;
+
+  /**
+   * AWS Config rules for weak credentials, open doors and unexpected compute, with an alert for each
+   * NON_COMPLIANT result; optionally the CIS monitoring metric filters on the trail's log group. Not deployed by
+   * default, because it needs a decision only you can make: whether this region already has a configuration
+   * recorder (`recorder: RecorderMode.ADOPT`, every Control Tower account) or not (`RecorderMode.CREATE`).
+   * Guessing wrong fails the deployment either way: a region takes one recorder, and Config refuses rules without one.
+   * @default - no Config rules
+   */
+  readonly compliance?: ComplianceRulesOptions;
 }
 
 /**
@@ -61,6 +72,8 @@ export class MiningGuard extends Construct {
   public readonly auditTrail: AuditTrail;
   /** GuardDuty and the routing of its findings. */
   public readonly threatDetection: ThreatDetection;
+  /** The Config rules, when `compliance` is given. */
+  public readonly compliance?: ComplianceRules;
 
   constructor(scope: Construct, id: string, props: MiningGuardProps) {
     super(scope, id);
@@ -76,5 +89,14 @@ export class MiningGuard extends Construct {
       ...props.threatDetection,
       notifier: this.alertChannel.notifier,
     });
+    if (props.compliance) {
+      this.compliance = new ComplianceRules(this, 'Compliance', {
+        ...props.compliance,
+        notifier: this.alertChannel.notifier,
+        alertTopic: this.alertChannel.topic,
+        trailLogGroup: this.auditTrail.logGroup,
+        logsKey: this.alertChannel.key,
+      });
+    }
   }
 }

@@ -66,7 +66,8 @@ describe('the config evaluator, on the real invocation events, against the emula
       expect(calls[0].ResultToken).toBe(event.resultToken);
       expect(calls[0].TestMode).toBe(false);
       expect(calls[0].Evaluations).toHaveLength(1);
-      const item = (JSON.parse(event.invokingEvent as string) as { configurationItem: { resourceId: string; configuration: { instanceType?: string } } }).configurationItem;
+      type Item = { resourceId: string; configuration: { instanceType?: string } };
+      const item = (JSON.parse(event.invokingEvent as string) as { configurationItem: Item }).configurationItem;
       expect(calls[0].Evaluations[0]).toMatchObject({ ComplianceResourceType: 'AWS::EC2::Instance', ComplianceResourceId: item.resourceId });
       // The sample configurations hold no instance type except the t2.medium of one: judged allowed, the others cannot be judged.
       expect(calls[0].Evaluations[0].ComplianceType).toBe(item.configuration.instanceType ? 'COMPLIANT' : 'NOT_APPLICABLE');

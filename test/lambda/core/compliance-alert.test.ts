@@ -1,6 +1,6 @@
-import { DETECTIONS } from '../../../lib/catalog';
 import { alertForEvent } from '../../../lambda/core/alert-for-event';
 import { toAlertMessage } from '../../../lambda/core/render-alert';
+import { DETECTIONS } from '../../../lib/catalog';
 import { complianceChangeEvent } from '../../fixtures/compliance-change';
 
 const CONFIG_DETECTIONS = DETECTIONS.filter((d) => d.signal.kind === 'config');
