@@ -1,6 +1,6 @@
 /**
- * The CIS AWS Foundations Benchmark section 4 (Monitoring) metric filters, with the filter patterns the benchmark
- * publishes, as data. Numbering and patterns as in CIS AWS Foundations Benchmark v3.0.0 and later, section 4.
+ * The CIS AWS Foundations Benchmark monitoring metric filters, with the filter patterns the benchmark publishes, as
+ * data. Numbered as in section 4 (Monitoring) of v3.0.0 to v5.0.0; v6.0.0 moved the same controls to section 5.
  */
 
 /** One CIS monitoring control: a metric filter on the trail's log group and an alarm when it matches. */
@@ -92,7 +92,7 @@ export const CIS_MONITORING_CONTROLS: readonly CisMonitoringControl[] = [
     control: '4.13',
     name: 'RouteTableChanges',
     description: 'Route table changes',
-    pattern: '{($.eventSource = ec2.amazonaws.com) && ($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable) }',
+    pattern: '{ ($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable) }',
   },
   {
     control: '4.14',
