@@ -9,6 +9,16 @@ import { readPolicy } from './core/config/policy';
 
 const logger = new Logger({ serviceName: 'mining-guard-config-evaluator' });
 
+/** How many instances are read at once in a sweep: EC2 throttles bursts of DescribeInstanceAttribute. */
+const SWEEP_CONCURRENCY = 10;
+
+/** `f` over every item, at most `SWEEP_CONCURRENCY` at a time, results in order. */
+async function mapInChunks<T, R>(items: readonly T[], f: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += SWEEP_CONCURRENCY) results.push(...await Promise.all(items.slice(i, i + SWEEP_CONCURRENCY).map(f)));
+  return results;
+}
+
 /** Adds termination protection and the launcher to instances that are still there. */
 async function withTerminationFacts(instance: InstanceFacts): Promise<InstanceFacts> {
   if (instance.deleted) return instance;
@@ -35,7 +45,7 @@ export const handler = async (event: unknown): Promise<PutOutcome & { rule: stri
   const message = invocation.message;
   if (checks.length > 0 && message.kind === 'scheduled') {
     let instances = await regionInstances(region);
-    if (checks.includes('termination-protection')) instances = await Promise.all(instances.map(withTerminationFacts));
+    if (checks.includes('termination-protection')) instances = await mapInChunks(instances, withTerminationFacts);
     const vcpusByType = checks.includes('running-compute') ? await vcpusOf(instances.flatMap((i) => (i.instanceType ? [i.instanceType] : []))) : undefined;
     facts = { ...facts, regionInstances: instances, vcpusByType };
   } else if (checks.length > 0 && (message.kind === 'change' || message.kind === 'oversized')) {
