@@ -85,7 +85,7 @@ export class ConfigEvaluator extends Construct {
       },
       {
         id: 'cdk-validator-cfnguard::lambda_dlq_check',
-        reason: 'AWS Config invokes the evaluator and retries a failed evaluation on the next change or period; a dead-letter queue would hold invocations nobody can replay.',
+        reason: 'AWS Config invokes the evaluator, not a queue of ours: a failed run shows as an error on the rule, and every instance is judged again by the daily sweep and running compute by the next hourly count.',
       },
       {
         id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
