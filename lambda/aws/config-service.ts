@@ -4,12 +4,12 @@ import { inBatches } from '../core/config/batches';
 import type { Evaluation } from '../core/config/evaluate';
 import { ConfigurationItem, toConfigurationItem } from '../core/config/invocation';
 
-type ConfigModule = typeof import('@aws-sdk/client-config-service');
+type ConfigModule = typeof import('./sdk/config-service');
 
 let client: ConfigServiceClient | undefined;
 
 async function config(): Promise<{ client: ConfigServiceClient; sdk: ConfigModule }> {
-  const sdk = await import('@aws-sdk/client-config-service');
+  const sdk = await import('./sdk/config-service');
   client ??= new sdk.ConfigServiceClient({ retryMode: 'adaptive', maxAttempts: 5 });
   return { client, sdk };
 }

@@ -2,12 +2,12 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { InstanceFacts } from '../core/config/evaluate';
 
-type Ec2Module = typeof import('@aws-sdk/client-ec2');
+type Ec2Module = typeof import('./sdk/ec2');
 
 let client: EC2Client | undefined;
 
 async function ec2(): Promise<{ client: EC2Client; sdk: Ec2Module }> {
-  const sdk = await import('@aws-sdk/client-ec2');
+  const sdk = await import('./sdk/ec2');
   client ??= new sdk.EC2Client({ retryMode: 'adaptive', maxAttempts: 5 });
   return { client, sdk };
 }

@@ -6,7 +6,7 @@ let client: CloudTrailClient | undefined;
 /** The launcher's ARN, or the reason it is not known; never throws, because an unknown launcher is judged, not fatal. */
 export async function instanceLauncher(instanceId: string): Promise<{ arn?: string; unknownReason?: string }> {
   try {
-    const sdk = await import('@aws-sdk/client-cloudtrail');
+    const sdk = await import('./sdk/cloudtrail');
     client ??= new sdk.CloudTrailClient({ retryMode: 'adaptive', maxAttempts: 5 });
     const out = await client.send(new sdk.LookupEventsCommand({
       LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: instanceId }],
