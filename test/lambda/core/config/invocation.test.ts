@@ -1,4 +1,6 @@
+import * as fc from 'fast-check';
 import { MalformedInvocationError, readInvocation, TEST_MODE_TOKEN } from '../../../../lambda/core/config/invocation';
+import { readPolicy } from '../../../../lambda/core/config/policy';
 import { configInvocations, messageTypeOf } from '../../../fixtures/config-invocations';
 
 const INVOCATIONS = configInvocations({ account: '111122223333', region: 'eu-west-1', partition: 'aws' });
@@ -58,5 +60,21 @@ describe('readInvocation', () => {
   ])('refuses an invocation with %j', (overrides, message) => {
     expect(() => readInvocation(invocation(overrides))).toThrow(MalformedInvocationError);
     expect(() => readInvocation(invocation(overrides))).toThrow(message);
+  });
+
+  test('whatever arrives, it reads or refuses with MalformedInvocationError, never another error', () => {
+    const real = INVOCATIONS[3];
+    const mutated = fc.record({
+      key: fc.constantFrom('configRuleName', 'resultToken', 'invokingEvent', 'ruleParameters', 'eventLeftScope', 'accountId'),
+      value: fc.oneof(fc.jsonValue(), fc.string().map((t) => JSON.stringify(t))),
+    }).map(({ key, value }) => ({ ...real, [key]: value }));
+    fc.assert(fc.property(fc.oneof(fc.jsonValue(), mutated), (event) => {
+      try {
+        const read = readInvocation(event);
+        readPolicy(read.parameters);
+      } catch (error) {
+        expect(error).toBeInstanceOf(MalformedInvocationError);
+      }
+    }));
   });
 });
