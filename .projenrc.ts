@@ -63,6 +63,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-lambda-powertools/idempotency@^2',
     '@aws-sdk/client-budgets@^3',
     '@aws-sdk/client-ssm@^3',
+    '@aws-sdk/client-config-service@^3',
+    '@aws-sdk/client-cloudtrail@^3',
     '@types/aws-lambda',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
@@ -111,7 +113,7 @@ project.eslint?.allowDevDeps('bench/**');
 project.eslint?.allowDevDeps('tools/**');
 
 /** One bundled construct per handler: `lambda/x.lambda.ts` becomes `lib/functions/x-function.ts`. */
-for (const handler of ['notifier', 'launch-evaluator', 'spend-evaluator']) {
+for (const handler of ['notifier', 'launch-evaluator', 'spend-evaluator', 'config-evaluator']) {
   new awscdk.LambdaFunction(project, {
     entrypoint: `lambda/${handler}.lambda.ts`,
     constructFile: `lib/functions/${handler}-function.ts`,

@@ -9,3 +9,8 @@ export * from './spend/spend-guard';
 export * from './spend/vcpu-usage-alarms';
 export * from './spend/spend-evaluator';
 export * from './spend/budget-action';
+export * from './compliance/compliance-rules';
+export * from './compliance/compliance-rule';
+export * from './compliance/config-recorder';
+export * from './compliance/config-evaluator';
+export * from './compliance/cis-metric-filters';

@@ -2,6 +2,7 @@
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlertChannel, SlackChannelOptions } from './alerts/alert-channel';
+import { ComplianceRules, ComplianceRulesOptions } from './compliance/compliance-rules';
 import { LaunchWatch, LaunchWatchOptions } from './launches/launch-watch';
 import { SpendGuard, SpendGuardOptions } from './spend/spend-guard';
 import { TamperWatch } from './tamper/tamper-watch';
@@ -60,6 +61,16 @@ export interface MiningGuardProps {
    * @default - an auto-adjusting monthly budget, a new SERVICE anomaly monitor, every vCPU alarm and the evaluator
    */
   readonly spendGuard?: SpendGuardOptions;
+
+  /**
+   * AWS Config rules for weak credentials, open doors and unexpected compute, with an alert for each
+   * NON_COMPLIANT result; optionally the CIS monitoring metric filters on the trail's log group. Not deployed by
+   * default, because it needs a decision only you can make: whether this region already has a configuration
+   * recorder (`recorder: RecorderMode.ADOPT`, every Control Tower account) or not (`RecorderMode.CREATE`).
+   * Guessing wrong fails the deployment either way: a region takes one recorder, and Config refuses rules without one.
+   * @default - no Config rules
+   */
+  readonly compliance?: ComplianceRulesOptions;
 }
 
 /**
@@ -86,6 +97,10 @@ export class MiningGuard extends Construct {
   public readonly tamperWatch: TamperWatch;
   /** Budgets, Cost Anomaly Detection, vCPU alarms and the spend evaluator. */
   public readonly spendGuard: SpendGuard;
+
+  /**
+  /** The Config rules, when `compliance` is given. */
+  public readonly compliance?: ComplianceRules;
 
   constructor(scope: Construct, id: string, props: MiningGuardProps) {
     super(scope, id);
@@ -118,5 +133,14 @@ export class MiningGuard extends Construct {
       notifier: this.alertChannel.notifier,
       key: this.alertChannel.key,
     });
+    if (props.compliance) {
+      this.compliance = new ComplianceRules(this, 'Compliance', {
+        ...props.compliance,
+        notifier: this.alertChannel.notifier,
+        alertTopic: this.alertChannel.topic,
+        trailLogGroup: this.auditTrail.logGroup,
+        logsKey: this.alertChannel.key,
+      });
+    }
   }
 }

@@ -1,7 +1,16 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DescribeLogGroupsCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeLogGroupsCommand, CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  ConfigServiceClient,
+  DescribeConfigurationRecordersCommand,
+  DescribeConfigurationRecorderStatusCommand,
+  DescribeDeliveryChannelsCommand,
+  PutConfigurationRecorderCommand,
+  PutDeliveryChannelCommand,
+  StartConfigurationRecorderCommand,
+} from '@aws-sdk/client-config-service';
 import { DescribeRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -9,6 +18,7 @@ import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { App, Stack } from 'aws-cdk-lib';
+import { ComplianceStack } from '../examples/compliance/stack';
 import { MiningGuard } from '../lib';
 import { cfnLint } from './harness/cfn-lint';
 import { exampleAssemblyDir, exampleNames } from './harness/examples';
@@ -126,10 +136,45 @@ describe('deploy rehearsal of examples/existing-account in the emulator', () => 
   const rehearsal = new StackRehearsal();
   afterAll(() => rehearsal.destroy());
 
-  test('adopts the existing topic and leaves it in place when the stack is deleted', async () => {
-    // GIVEN the account's own topic, which the example adopts by its default name
+  /** What the account's own Config recorder and delivery channel look like, to compare before and after. */
+  async function accountConfig(): Promise<unknown> {
+    const client = new ConfigServiceClient(motoClientConfig());
+    try {
+      const [recorders, status, channels] = await Promise.all([
+        client.send(new DescribeConfigurationRecordersCommand({})),
+        client.send(new DescribeConfigurationRecorderStatusCommand({})),
+        client.send(new DescribeDeliveryChannelsCommand({})),
+      ]);
+      return {
+        recorders: recorders.ConfigurationRecorders,
+        recording: status.ConfigurationRecordersStatus?.map((s) => [s.name, s.recording]),
+        channels: channels.DeliveryChannels,
+      };
+    } finally {
+      client.destroy();
+    }
+  }
+
+  test('adopts the existing topic and Config recorder and leaves them in place when the stack is deleted', async () => {
+    // GIVEN the account's own topic, trail log group, and Control Tower's recorder and delivery channel, which the example adopts
     const sns = new SNSClient(motoClientConfig());
     const { TopicArn: topicArn } = await sns.send(new CreateTopicCommand({ Name: 'security-alerts' }));
+    await new CloudWatchLogsClient(motoClientConfig()).send(new CreateLogGroupCommand({ logGroupName: 'aws-controltower/CloudTrailLogs' }))
+      .catch((e: Error) => { if (e.name !== 'ResourceAlreadyExistsException') throw e; });
+    const config = new ConfigServiceClient(motoClientConfig());
+    await config.send(new PutConfigurationRecorderCommand({
+      ConfigurationRecorder: {
+        name: 'aws-controltower-BaselineConfigRecorder',
+        roleARN: 'arn:aws:iam::123456789012:role/aws-controltower-ConfigRecorderRole',
+        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
+      },
+    }));
+    await config.send(new PutDeliveryChannelCommand({
+      DeliveryChannel: { name: 'aws-controltower-BaselineConfigDeliveryChannel', s3BucketName: 'aws-controltower-logs-123456789012-us-east-1' },
+    }));
+    await config.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'aws-controltower-BaselineConfigRecorder' }));
+    config.destroy();
+    const before = await accountConfig();
     const dir = exampleAssemblyDir('existing-account');
     const stack = loadStack(dir, 'MiningGuardExistingAccount');
     await rehearsal.publishAssets(dir, stack);
@@ -137,16 +182,63 @@ describe('deploy rehearsal of examples/existing-account in the emulator', () => 
     // WHEN
     const created = await rehearsal.createStack('MiningGuardExistingAccount', stack.template);
     const resources = await rehearsal.listStackResources('MiningGuardExistingAccount');
+    const whileDeployed = await accountConfig();
     const deleted = await rehearsal.deleteStack('MiningGuardExistingAccount');
 
     // THEN
     expect(created.status).toBe('CREATE_COMPLETE');
     // Only the topic Budgets and Cost Anomaly Detection publish to, in front of the notifier.
     expect(resources.filter((r) => r.type === 'AWS::SNS::Topic').map((r) => r.logicalId)).toEqual([expect.stringMatching(/SpendGuardSpendTopic/)]);
-    // The notifier, the launch evaluator and the spend evaluator.
-    expect(resources.filter((r) => r.type === 'AWS::Lambda::Function')).toHaveLength(3);
+    // The notifier, the launch evaluator, the spend evaluator and the config evaluator; no recorder or channel of its own.
+    expect(resources.filter((r) => r.type === 'AWS::Lambda::Function')).toHaveLength(4);
+    expect(Object.values(stack.template.Resources ?? {}).filter((r) => /^AWS::Config::(ConfigurationRecorder|DeliveryChannel)$/.test(r.Type))).toEqual([]);
     expect(deleted.status).toBe('DELETE_COMPLETE');
     await expect(sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).resolves.toBeDefined();
+    expect(before).toMatchObject({ recording: [['aws-controltower-BaselineConfigRecorder', true]] });
+    expect(whileDeployed).toEqual(before);
+    expect(await accountConfig()).toEqual(before);
+  });
+});
+
+describe('deploy rehearsal of examples/compliance in the emulator', () => {
+  const rehearsal = new StackRehearsal();
+  const stackName = 'MiningGuardCompliance';
+  afterAll(() => rehearsal.destroy());
+
+  test('creates the guard with its Config rules, updates a ceiling, and deletes it', async () => {
+    // GIVEN
+    const dir = exampleAssemblyDir('compliance');
+    const stack = loadStack(dir, stackName);
+    await rehearsal.publishAssets(dir, stack);
+
+    // WHEN
+    const created = await rehearsal.createStack(stackName, stack.template);
+
+    // THEN the evaluator and every implemented resource exist; Config's own types are placeholders here
+    expect(created.status).toBe('CREATE_COMPLETE');
+    const resources = await rehearsal.listStackResources(stackName);
+    expect(resources.filter((r) => r.type === 'AWS::Lambda::Function')).toHaveLength(2);
+    for (const r of resources.filter((x) => x.type in EXISTS)) expect([r.logicalId, await exists(r)]).toEqual([r.logicalId, true]);
+
+    // WHEN the running-compute ceiling changes
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mining-guard-compliance-update-'));
+    const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true }, analyticsReporting: false });
+    new ComplianceStack(app, stackName, { maxRunningVcpus: 96 });
+    app.synth();
+    const changed = loadStack(outdir, stackName);
+    await rehearsal.publishAssets(outdir, changed);
+    const updated = await rehearsal.updateStack(stackName, changed.template);
+
+    // THEN
+    expect(updated.status).toBe('UPDATE_COMPLETE');
+    const rule = Object.values(changed.template.Resources ?? {}).find((r) => r.Properties?.ConfigRuleName === 'MiningGuard-running-compute');
+    expect(rule?.Properties?.InputParameters).toEqual({ check: 'running-compute', maxRunningInstances: 50, maxRunningVcpus: 96 });
+
+    // WHEN deleted
+    const deleted = await rehearsal.deleteStack(stackName);
+
+    // THEN
+    expect(deleted.status).toBe('DELETE_COMPLETE');
   });
 });
 

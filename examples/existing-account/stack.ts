@@ -1,12 +1,12 @@
 /**
- * A busy account that already has GuardDuty, a trail delivering to CloudWatch Logs, and an alert topic:
- * MiningGuard adopts all three, changes none of them, and deletes none of them with its stack.
+ * A busy account that already has GuardDuty, a trail delivering to CloudWatch Logs, an alert topic and a Config
+ * recorder: MiningGuard adopts all four, changes none of them, and deletes none of them with its stack.
  */
 import { ArnFormat, Stack, StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { MiningGuard } from '../../lib';
+import { MiningGuard, RecorderMode } from '../../lib';
 
 /** What the account already has. */
 export interface ExistingAccountStackProps extends StackProps {
@@ -22,7 +22,7 @@ export interface ExistingAccountStackProps extends StackProps {
 
 export class ExistingAccountStack extends Stack {
   constructor(scope: Construct, id: string, props: ExistingAccountStackProps) {
-    super(scope, id, { description: 'MiningGuard adopting an existing GuardDuty detector, trail and alert topic', ...props });
+    super(scope, id, { description: 'MiningGuard adopting an existing GuardDuty detector, trail, alert topic and Config recorder', ...props });
 
     new MiningGuard(this, 'MiningGuard', {
       alertTopic: sns.Topic.fromTopicArn(this, 'SecurityAlerts', this.formatArn({
@@ -37,6 +37,11 @@ export class ExistingAccountStack extends Stack {
       threatDetection: {
         existingDetectorId: props.detectorId,
         minimumSeverity: 4,
+      },
+      // Control Tower's recorder already records every resource type in this region: use it, change nothing.
+      compliance: {
+        recorder: RecorderMode.ADOPT,
+        cisMetricFilters: true,
       },
     });
   }

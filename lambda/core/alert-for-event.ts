@@ -4,12 +4,13 @@ import { COST_ANOMALY_READER } from './anomaly-alert';
 import { BUDGETS_READER } from './budget-alert';
 import { CLOUDTRAIL_READER } from './cloudtrail/cloudtrail-alert';
 import type { GuardContext } from './cloudtrail/guard-context';
+import { COMPLIANCE_READER } from './compliance-alert';
 import { EventReader, MalformedEventError } from './event-reader';
 import { GUARDDUTY_READER } from './guardduty-alert';
 import { unrecognisedAlert } from './unrecognised-alert';
 
 /** Every kind of event the notifier reads, asked in this order. */
-const READERS: readonly EventReader[] = [GUARDDUTY_READER, CLOUDTRAIL_READER, BUDGETS_READER, COST_ANOMALY_READER];
+const READERS: readonly EventReader[] = [GUARDDUTY_READER, CLOUDTRAIL_READER, BUDGETS_READER, COST_ANOMALY_READER, COMPLIANCE_READER];
 
 /** The outcome of reading one event: its alert (none when judged harmless), and whether it was understood. */
 export interface ReadEvent {

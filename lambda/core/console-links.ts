@@ -34,3 +34,8 @@ export function iamRoleUrl(partition: string, roleName: string): string {
 export function cloudTrailEventsUrl(partition: string, region: string, attribute: string, value: string): string {
   return `${consoleOrigin(partition, region)}/cloudtrail/home?region=${q(region)}#/events?${q(attribute)}=${q(value)}`;
 }
+
+/** The compliance page of a Config rule: which resources it judges non-compliant, and why. */
+export function configRuleUrl(partition: string, region: string, configRuleName: string): string {
+  return `${consoleOrigin(partition, region)}/config/home?region=${q(region)}#/rules/details?configRuleName=${q(configRuleName)}`;
+}

@@ -1,4 +1,5 @@
 /** The detection catalog: the one list of what MiningGuard detects, and lookups over it. No aws-cdk-lib import here. */
+import { CONFIG_DETECTIONS } from './config';
 import { COST_DETECTIONS } from './cost';
 import { CREDENTIAL_DETECTIONS } from './credentials';
 import { GUARDDUTY_DETECTIONS, GUARDDUTY_OTHER } from './guardduty';
@@ -12,9 +13,12 @@ export * from './patterns';
 export * from './severity';
 export * from './launch-policy';
 export { CREDENTIAL_DETECTIONS, GUARDDUTY_OTHER, LAUNCH_DETECTIONS, TAMPER_DETECTIONS };
+export { DEFAULT_RUNNING_COMPUTE_LIMITS } from './config';
 
 /** Every detection, in the order the README lists them. */
-export const DETECTIONS: readonly Detection[] = [...GUARDDUTY_DETECTIONS, ...LAUNCH_DETECTIONS, ...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS, ...COST_DETECTIONS];
+export const DETECTIONS: readonly Detection[] = [
+  ...GUARDDUTY_DETECTIONS, ...LAUNCH_DETECTIONS, ...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS, ...CONFIG_DETECTIONS, ...COST_DETECTIONS,
+];
 
 /** The detection with this id, or undefined. */
 export function findDetection(id: string): Detection | undefined {
@@ -57,4 +61,14 @@ export function classifyCloudTrailEvent(eventSource: string, eventName: string):
 export function classifyGuardDutyFinding(findingType: string): Detection {
   return DETECTIONS.find((d) => d.signal.kind === 'guardduty' && d.signal.findingTypes.some((p) => matchesPattern(p, findingType)))
     ?? GUARDDUTY_OTHER;
+}
+
+/**
+ * The Config detection of a deployed rule name: MiningGuard names each rule with a prefix and the catalog's rule
+ * suffix (`MiningGuard-restricted-ssh`), so the longest suffix that matches wins.
+ */
+export function classifyConfigRule(configRuleName: string): Detection | undefined {
+  return DETECTIONS
+    .filter((d) => d.signal.kind === 'config' && (configRuleName === d.signal.rule || configRuleName.endsWith(`-${d.signal.rule}`)))
+    .sort((a, b) => (b.signal.kind === 'config' ? b.signal.rule.length : 0) - (a.signal.kind === 'config' ? a.signal.rule.length : 0))[0];
 }

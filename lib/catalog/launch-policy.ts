@@ -5,7 +5,11 @@
 import { matchesPattern } from './patterns';
 import type { Response } from './types';
 
-/** Instance families that are GPUs or other accelerators: denied unless the policy allows them. */
+/**
+ * The instance families of GPU and accelerator instances, which miners launch first: NVIDIA GPUs (`p`, `g`, and `gr`,
+ * the memory-heavy G6 variant), Inferentia (`inf`), Trainium (`trn`), Gaudi (`dl`), FPGAs (`f`) and video
+ * transcoders (`vt`). Denied unless a policy allows them, by LaunchWatch and by the Config rules alike.
+ */
 export const ACCELERATOR_FAMILIES: readonly string[] = ['p', 'g', 'gr', 'inf', 'trn', 'dl', 'f', 'vt'];
 
 export interface LaunchPolicy {

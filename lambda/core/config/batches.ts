@@ -1,0 +1,10 @@
+/** Splits evaluations into the batches PutEvaluations accepts. */
+
+/** PutEvaluations takes at most 100 evaluations a call. */
+export const MAX_EVALUATIONS_PER_CALL = 100;
+
+export function inBatches<T>(items: readonly T[], size: number = MAX_EVALUATIONS_PER_CALL): T[][] {
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+  return batches;
+}

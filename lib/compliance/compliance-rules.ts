@@ -1,0 +1,235 @@
+/** ComplianceRules: AWS Config rules for the doors miners walk through and the compute they leave, and their alerts. */
+import { Duration } from 'aws-cdk-lib';
+import * as config from 'aws-cdk-lib/aws-config';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, IDependable } from 'constructs';
+import { CisMetricFilters } from './cis-metric-filters';
+import { ComplianceRule } from './compliance-rule';
+import { ConfigEvaluator } from './config-evaluator';
+import { ConfigRecorder, RecorderMode } from './config-recorder';
+import { customRules, INSTANCE, managedRules } from './rule-definitions';
+import { validateComplianceProps } from './validate-options';
+import { Notifier } from '../alerts/notifier';
+
+/** What a `ComplianceRules` can be told apart from where its alerts go. */
+export interface ComplianceRulesOptions {
+  /**
+   * Create the region's configuration recorder, adopt the existing one, or run without one. There is no default:
+   * creating fails where a recorder exists (every Control Tower account), and adopting fails where none exists
+   * (Config refuses rules without a recorder), so only you can tell.
+   * `aws configservice describe-configuration-recorders` shows it.
+   * @see https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html
+   */
+  readonly recorder: RecorderMode;
+
+  /**
+   * Rules not to deploy, e.g. `[ComplianceRule.ROOT_MFA]` where an organization policy already checks it.
+   * @default - every rule whose settings are known
+   */
+  readonly disabledRules?: ComplianceRule[];
+
+  /**
+   * The oldest an active access key may be (`access-keys-rotated`). Whole days, at least 1.
+   * @default Duration.days(90)
+   */
+  readonly maxAccessKeyAge?: Duration;
+
+  /**
+   * The longest a password or access key may go unused (`iam-user-unused-credentials-check`). Whole days.
+   * @default Duration.days(45) - what CIS 1.12 asks
+   */
+  readonly maxCredentialUnusedAge?: Duration;
+
+  /**
+   * The instance types the account runs, e.g. `['t3.micro', 'm7g.large']` (`desired-instance-type`).
+   * @default - the desired-instance-type rule is not deployed
+   */
+  readonly allowedInstanceTypes?: string[];
+
+  /**
+   * Instance families (`p`, `gr`) or generations (`p4d`) that no instance may belong to.
+   * @default - the GPU and accelerator families: p, g, gr, inf, trn, dl, f, vt
+   */
+  readonly deniedInstanceFamilies?: string[];
+
+  /**
+   * When given, instances of any other family or generation are non-compliant too.
+   * @default - every family that is not denied
+   */
+  readonly allowedInstanceFamilies?: string[];
+
+  /**
+   * The regions instances may run in, e.g. `['eu-west-1', 'eu-central-1']` (the `instance-region` rule).
+   * Deploy MiningGuard in the other regions too: each region's rule judges that region's instances.
+   * @default - the instance-region rule is not deployed
+   */
+  readonly allowedRegions?: string[];
+
+  /**
+   * The most instances that may run (pending or running) in the region at once.
+   * @default 50
+   */
+  readonly maxRunningInstances?: number;
+
+  /**
+   * The most vCPUs that may run in the region at once.
+   * @default 128
+   */
+  readonly maxRunningVcpus?: number;
+
+  /**
+   * How often running compute is counted.
+   * @default config.MaximumExecutionFrequency.ONE_HOUR
+   */
+  readonly runningComputeFrequency?: config.MaximumExecutionFrequency;
+
+  /**
+   * ARN patterns (`*` matches any run of characters) of principals whose instances may be protected from
+   * termination, e.g. `['arn:aws:iam::*:role/Deployer', 'arn:aws:sts::*:assumed-role/Deployer/*']`.
+   * A role's ARN matches the sessions of that role.
+   * @default - no principal is exempt
+   */
+  readonly exemptPrincipals?: string[];
+
+  /**
+   * The account that administers GuardDuty for the organization, for `guardduty-enabled-centralized`.
+   * @default - GuardDuty must be enabled in this account itself
+   */
+  readonly guardDutyAdminAccount?: string;
+
+  /**
+   * The prefix of every rule's name; the suffix is the rule (`MiningGuard-restricted-ssh`).
+   * @default 'MiningGuard-'
+   */
+  readonly ruleNamePrefix?: string;
+
+  /**
+   * How long the created recorder's snapshots and history are kept. Only with `RecorderMode.CREATE`.
+   * @default Duration.days(365)
+   */
+  readonly recorderRetention?: Duration;
+
+  /**
+   * Deploy the CIS AWS Foundations section 4 metric filters and alarms on the trail's log group.
+   * @default false
+   */
+  readonly cisMetricFilters?: boolean;
+}
+
+/** Properties of a `ComplianceRules`. */
+export interface ComplianceRulesProps extends ComplianceRulesOptions {
+  /** The notifier that turns compliance changes into alerts. */
+  readonly notifier: Notifier;
+
+  /**
+   * The topic the CIS alarms publish to. Required with `cisMetricFilters`.
+   * @default - no CIS alarms
+   */
+  readonly alertTopic?: sns.ITopic;
+
+  /**
+   * The log group a multi-region trail delivers to. Required with `cisMetricFilters`.
+   * @default - no CIS metric filters
+   */
+  readonly trailLogGroup?: logs.ILogGroup;
+
+  /**
+   * The key the evaluator's logs are encrypted with.
+   * @default - CloudWatch Logs' own key
+   */
+  readonly logsKey?: kms.IKey;
+}
+
+/**
+ * AWS Config rules for the doors miners walk through (root without MFA, old or unused keys, IMDSv1, open SSH, an
+ * open default security group, a blind trail, GuardDuty off) and for the compute they leave (GPU families,
+ * unexpected regions and instance types, too many vCPUs, termination protection), with an alert to people each
+ * time one of these rules finds a resource NON_COMPLIANT.
+ *
+ * The region's configuration recorder is created, adopted or left off (`recorder`). Optionally, the CIS AWS
+ * Foundations monitoring metric filters and alarms are added to the trail's log group.
+ */
+export class ComplianceRules extends Construct {
+  /** The recorder and delivery channel, when created here. */
+  public readonly recorder?: ConfigRecorder;
+  /** The deployed rules, by `ComplianceRule` value. */
+  public readonly rules: { [rule: string]: config.IRule } = {};
+  /** The function behind the custom rules, when any is deployed. */
+  public readonly evaluator?: ConfigEvaluator;
+  /** The EventBridge rule that sends NON_COMPLIANT results of these rules to the notifier, when any rule is deployed. */
+  public readonly complianceChangeRule?: events.Rule;
+  /** The CIS monitoring metric filters and alarms, when `cisMetricFilters` is set. */
+  public readonly cisMetricFilters?: CisMetricFilters;
+
+  constructor(scope: Construct, id: string, props: ComplianceRulesProps) {
+    super(scope, id);
+    validateComplianceProps(props);
+
+    if (props.cisMetricFilters) {
+      this.cisMetricFilters = new CisMetricFilters(this, 'CisMetricFilters', { logGroup: props.trailLogGroup!, topic: props.alertTopic! });
+    }
+    if (props.recorder === RecorderMode.OFF) return;
+
+    const disabled = new Set(props.disabledRules ?? []);
+    const managed = managedRules(props).filter((r) => !disabled.has(r.rule));
+    const custom = customRules(props).filter((r) => !disabled.has(r.rule));
+    if (managed.length + custom.length === 0) {
+      throw new Error('ComplianceRules: `disabledRules` turns off every rule. Remove some from it, or use `recorder: RecorderMode.OFF` with `cisMetricFilters: true` for the CIS alarms alone.');
+    }
+    const prefix = props.ruleNamePrefix ?? 'MiningGuard-';
+    const name = (rule: ComplianceRule) => `${prefix}${rule}`;
+
+    let recorderReady: IDependable | undefined;
+    if (props.recorder === RecorderMode.CREATE) {
+      // Periodic rules call their APIs themselves; only change-triggered rules need recorded items.
+      const recorded = new Set(managed.flatMap((r) => (r.recorded ? [r.recorded] : [])));
+      if (custom.some((r) => r.onChange) || recorded.size === 0) recorded.add(INSTANCE);
+      this.recorder = new ConfigRecorder(this, 'Recorder', { resourceTypes: [...recorded], retention: props.recorderRetention });
+      recorderReady = this.recorder.deliveryChannel;
+    }
+    const afterRecorder = (rule: config.IRule) => {
+      // Config refuses rules while no recorder exists, and the recorder starts only with its delivery channel.
+      if (recorderReady) rule.node.addDependency(recorderReady);
+      return rule;
+    };
+
+    for (const { rule, props: ruleProps } of managed) {
+      this.rules[rule] = afterRecorder(new config.ManagedRule(this, rule, { ...ruleProps, configRuleName: name(rule) }));
+    }
+    if (custom.length > 0) {
+      this.evaluator = new ConfigEvaluator(this, 'Evaluator', { logsKey: props.logsKey });
+      const instances = config.RuleScope.fromResource(config.ResourceType.EC2_INSTANCE);
+      for (const { rule, parameters, onChange } of custom) {
+        this.rules[rule] = afterRecorder(new config.CustomRule(this, rule, {
+          configRuleName: name(rule),
+          lambdaFunction: this.evaluator.function,
+          inputParameters: { check: rule, ...parameters },
+          configurationChanges: onChange,
+          // Instance checks also sweep the region daily, for changes Config did not deliver.
+          periodic: true,
+          maximumExecutionFrequency: onChange
+            ? config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS
+            : props.runningComputeFrequency ?? config.MaximumExecutionFrequency.ONE_HOUR,
+          ruleScope: onChange ? instances : undefined,
+        }));
+      }
+    }
+
+    this.complianceChangeRule = new events.Rule(this, 'ComplianceChangeRule', {
+      description: 'MiningGuard: its Config rules finding a resource NON_COMPLIANT, to the notifier',
+      eventPattern: {
+        source: ['aws.config'],
+        detailType: ['Config Rules Compliance Change'],
+        detail: {
+          messageType: ['ComplianceChangeNotification'],
+          configRuleName: Object.keys(this.rules).map((rule) => name(rule as ComplianceRule)),
+          newEvaluationResult: { complianceType: ['NON_COMPLIANT'] },
+        },
+      },
+      targets: [props.notifier.ruleTarget()],
+    });
+  }
+}

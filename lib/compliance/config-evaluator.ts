@@ -1,0 +1,98 @@
+/** ConfigEvaluator: the Lambda function behind MiningGuard's custom Config rules, with its role and logs. */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ConfigEvaluatorFunction } from '../functions/config-evaluator-function';
+
+/** Properties of a `ConfigEvaluator`. */
+export interface ConfigEvaluatorProps {
+  /**
+   * The key the evaluator's logs are encrypted with. Its policy must let CloudWatch Logs use it.
+   * @default - logs are encrypted with CloudWatch Logs' own key
+   */
+  readonly logsKey?: kms.IKey;
+
+  /**
+   * How long the evaluator's logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The function AWS Config invokes for MiningGuard's custom rules. It judges instance families, regions, running
+ * compute and termination protection, and reports with `PutEvaluations`. It only reads EC2, Config and CloudTrail.
+ */
+export class ConfigEvaluator extends Construct {
+  public readonly function: lambda.IFunction;
+
+  constructor(scope: Construct, id: string, props: ConfigEvaluatorProps = {}) {
+    super(scope, id);
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      encryptionKey: props.logsKey,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'MiningGuard config evaluator: reads EC2, Config and CloudTrail, reports evaluations',
+    });
+    logGroup.grantWrite(role);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'JudgeAndReport',
+      actions: [
+        'config:PutEvaluations',
+        'config:GetResourceConfigHistory',
+        'ec2:DescribeInstances',
+        'ec2:DescribeInstanceTypes',
+        'ec2:DescribeInstanceAttribute',
+        'cloudtrail:LookupEvents',
+      ],
+      resources: ['*'],
+    }));
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason: 'PutEvaluations, GetResourceConfigHistory, the EC2 Describe calls and LookupEvents support no resource-level permissions; every action granted only reads, except reporting evaluations.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSConfigRulesExecutionRole]',
+        reason: 'aws-cdk-lib\'s CustomRule attaches AWSConfigRulesExecutionRole, the policy AWS maintains for the functions behind custom rules.',
+      },
+    );
+
+    const fn = new ConfigEvaluatorFunction(this, 'Function', {
+      description: 'MiningGuard config evaluator: judges instances and running compute for AWS Config',
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      // A periodic sweep reads every instance of the region, and CloudTrail answers two lookups a second.
+      timeout: Duration.minutes(5),
+      role,
+      logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'mining-guard-config-evaluator',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+    });
+    Validations.of(fn).acknowledge(
+      {
+        id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+        reason: 'The evaluator reads no private resource and only calls AWS APIs: a VPC would add NAT or endpoint cost and a failure point, no protection.',
+      },
+      {
+        id: 'cdk-validator-cfnguard::lambda_dlq_check',
+        reason: 'AWS Config invokes the evaluator, not a queue of ours: a failed run shows as an error on the rule, and every instance is judged again by the daily sweep and running compute by the next hourly count.',
+      },
+      {
+        id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
+        reason: 'aws-cdk-lib\'s CustomRule limits Config\'s invoke permission to this account with SourceAccount; the rule accepts only a literal account id, which an environment-agnostic stack writes as AWS::AccountId.',
+      },
+    );
+    this.function = fn;
+  }
+
+}
