@@ -1,5 +1,6 @@
 /** Launch evaluator handler: judges each launch call, contains it when the policy asks, and alerts once per call. */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { actContainment, describeOutcomes } from './aws/act-containment';
 import { resolveSpecs } from './aws/instance-specs';
 import { onceFor } from './aws/once-per-event';
@@ -29,7 +30,7 @@ interface Outcome {
   readonly result: 'malformed' | 'not-selected' | 'within-policy' | 'alerted' | 'folded' | 'duplicate' | 'flushed';
 }
 
-async function judgeAndAct(value: unknown, topicArn: string, policy: LaunchPolicy): Promise<Outcome> {
+async function judgeAndAct(value: unknown, topicArn: string, policy: LaunchPolicy, lambdaContext?: Context): Promise<Outcome> {
   const record = readRecord(value);
   const region = typeof record === 'string' ? undefined : record.region;
   const types = typeof record === 'string' ? [] : describeLaunch(record).instanceTypes.map((t) => t.type);
@@ -55,7 +56,7 @@ async function judgeAndAct(value: unknown, topicArn: string, policy: LaunchPolic
     const alert = launchAlert(rec, request, verdict, done);
     logger.info('Launch flagged', { eventId: rec.eventId, detection: verdict.detection.id, severity: verdict.severity, headline: alert.headline, done });
     result = await alertOrFold(topicArn, rec, alert, verdict.usdPerHour ?? 0);
-  });
+  }, lambdaContext);
   return { eventId: rec.eventId, result };
 }
 
@@ -99,7 +100,7 @@ async function flushStorms(topicArn: string, now: Date, account: string): Promis
   return outcomes;
 }
 
-export const handler = async (event: unknown): Promise<{ outcomes: Outcome[] }> => {
+export const handler = async (event: unknown, lambdaContext?: Context): Promise<{ outcomes: Outcome[] }> => {
   const topicArn = process.env.ALERT_TOPIC_ARN;
   if (!topicArn) throw new Error('ALERT_TOPIC_ARN is not set: the launch evaluator has nowhere to alert');
   const policy = containerPolicy ??= launchPolicy(JSON.parse(process.env.LAUNCH_POLICY ?? '{}'));
@@ -110,7 +111,7 @@ export const handler = async (event: unknown): Promise<{ outcomes: Outcome[] }> 
   const outcomes: Outcome[] = [];
   const unreadable: UnreadableRecord[] = [];
   for (const value of invocationRecords(event, (u) => unreadable.push(u))) {
-    outcomes.push(await judgeAndAct(value, topicArn, policy));
+    outcomes.push(await judgeAndAct(value, topicArn, policy, lambdaContext));
   }
   // Unreadable parts of the batch are alerted after the rest was judged, never instead of it.
   for (const u of unreadable) {

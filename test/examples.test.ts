@@ -217,7 +217,8 @@ describe('deploy rehearsal of examples/compliance in the emulator', () => {
     // THEN the evaluator and every implemented resource exist; Config's own types are placeholders here
     expect(created.status).toBe('CREATE_COMPLETE');
     const resources = await rehearsal.listStackResources(stackName);
-    expect(resources.filter((r) => r.type === 'AWS::Lambda::Function')).toHaveLength(2);
+    // The notifier, the launch, spend and config evaluators.
+    expect(resources.filter((r) => r.type === 'AWS::Lambda::Function')).toHaveLength(4);
     for (const r of resources.filter((x) => x.type in EXISTS)) expect([r.logicalId, await exists(r)]).toEqual([r.logicalId, true]);
 
     // WHEN the running-compute ceiling changes
@@ -264,7 +265,8 @@ describe('deploy rehearsal of examples/adopted-monitor in the emulator', () => {
     // The budget action itself is a placeholder in the emulator; its deny policy and execution role are created.
     expect(resources.filter((r) => r.type === 'AWS::IAM::ManagedPolicy').map((r) => r.logicalId)).toEqual([expect.stringMatching(/BudgetActionDenyComputePolicy/)]);
     expect(resources.map((r) => r.logicalId)).toContainEqual(expect.stringMatching(/BudgetActionExecutionRole/));
-    expect(resources.filter((r) => r.type === 'AWS::Lambda::Function')).toHaveLength(2);
+    // The notifier, the launch evaluator and the spend evaluator.
+    expect(resources.filter((r) => r.type === 'AWS::Lambda::Function')).toHaveLength(3);
     expect(deleted.status).toBe('DELETE_COMPLETE');
   });
 });

@@ -1,6 +1,8 @@
 /** Runs work once per CloudTrail eventID across invocations and delivery paths: Powertools idempotency on DynamoDB. */
 
-type Once = (eventId: string, work: () => Promise<void>) => Promise<boolean>;
+import type { Context } from 'aws-lambda';
+
+type Once = (eventId: string, work: () => Promise<void>, lambdaContext?: Context) => Promise<boolean>;
 let once: Promise<Once> | undefined;
 
 async function createOnce(tableName: string): Promise<Once> {
@@ -9,7 +11,9 @@ async function createOnce(tableName: string): Promise<Once> {
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName });
   // A day covers EventBridge's retries and the log group's delivery delay many times over.
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'eventId', expiresAfterSeconds: 24 * 3600 });
-  return async (eventId, work) => {
+  return async (eventId, work, lambdaContext) => {
+    // With the invocation's deadline, an in-progress record of an invocation that timed out expires with it.
+    if (lambdaContext) config.registerLambdaContext(lambdaContext);
     let ran = false;
     const idempotent = makeIdempotent(async (_: { eventId: string }) => {
       ran = true;
@@ -31,12 +35,12 @@ async function createOnce(tableName: string): Promise<Once> {
  * Runs `work` unless it already ran (or is running) for this event; returns whether it ran now. Without a table
  * (`IDEMPOTENCY_TABLE` unset) every call runs.
  */
-export async function onceFor(eventId: string, work: () => Promise<void>): Promise<boolean> {
+export async function onceFor(eventId: string, work: () => Promise<void>, lambdaContext?: Context): Promise<boolean> {
   const table = process.env.IDEMPOTENCY_TABLE;
   if (!table) {
     await work();
     return true;
   }
   once ??= createOnce(table);
-  return (await once)(eventId, work);
+  return (await once)(eventId, work, lambdaContext);
 }

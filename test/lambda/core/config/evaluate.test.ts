@@ -157,7 +157,7 @@ describe('running compute', () => {
 
   test.each([
     ['p4d.24xlarge', 96], ['p3.2xlarge', 8], ['g4dn.xlarge', 4], ['m5.large', 2], ['t3.nano', 2], ['t2.micro', 1],
-    ['m6g.medium', 1], ['p5.48xlarge', 192], ['i3.metal', 72], ['x9z.metal', 96],
+    ['m6g.medium', 1], ['p5.48xlarge', 192], ['c5.metal', 96], ['x9z.metal', 96],
   ])('estimates %s at %d vCPUs when EC2 does not say', (type, vcpus) => {
     expect(estimateVcpus(type)).toBe(vcpus);
   });
