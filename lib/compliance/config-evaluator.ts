@@ -1,10 +1,11 @@
 /** ConfigEvaluator: the Lambda function behind MiningGuard's custom Config rules, with its role and logs. */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FunctionBasics } from '../common/function-basics';
 import { ConfigEvaluatorFunction } from '../functions/config-evaluator-function';
 
 /** Properties of a `ConfigEvaluator`. */
@@ -32,16 +33,11 @@ export class ConfigEvaluator extends Construct {
   constructor(scope: Construct, id: string, props: ConfigEvaluatorProps = {}) {
     super(scope, id);
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      encryptionKey: props.logsKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    const { role, logGroup } = new FunctionBasics(this, 'Basics', {
       description: 'MiningGuard config evaluator: reads EC2, Config and CloudTrail, reports evaluations',
+      logsKey: props.logsKey,
+      logRetention: props.logRetention,
     });
-    logGroup.grantWrite(role);
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'JudgeAndReport',
       actions: [

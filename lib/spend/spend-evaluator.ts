@@ -1,5 +1,5 @@
 /** SpendEvaluator: the scheduled function that alerts when spend accelerates, hours before a budget is crossed. */
-import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { FunctionBasics } from '../common/function-basics';
 import { SpendEvaluatorFunction } from '../functions/spend-evaluator-function';
 
 /** What a `SpendEvaluator` can be told apart from what it reads and where it alerts. */
@@ -103,16 +104,11 @@ export class SpendEvaluator extends Construct {
       stringValue: '{}',
     });
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      encryptionKey: props.logsKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    const { role, logGroup } = new FunctionBasics(this, 'Basics', {
       description: 'MiningGuard spend evaluator: reads budgets, remembers their figures, publishes alerts',
+      logsKey: props.logsKey,
+      logRetention: props.logRetention,
     });
-    logGroup.grantWrite(role);
     role.addToPolicy(new iam.PolicyStatement({
       // DescribeBudget and DescribeBudgetPerformanceHistory both need ViewBudget, on each budget.
       actions: ['budgets:ViewBudget'],
