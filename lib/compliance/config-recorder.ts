@@ -1,9 +1,10 @@
 /** ConfigRecorder: an AWS Config recorder of only the resource types MiningGuard's rules judge, delivering to a locked-down bucket. */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { evidenceBucket } from '../common/evidence-bucket';
 
 /**
  * Whether ComplianceRules creates the region's configuration recorder, adopts the one that exists, or runs without
@@ -57,24 +58,8 @@ export class ConfigRecorder extends Construct {
     super(scope, id);
     const retention = props.retention ?? Duration.days(365);
 
-    const bucket = new s3.Bucket(this, 'Bucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{
-        transitions: retention.toDays() > 90
-          ? [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) }]
-          : [],
-        expiration: retention,
-        noncurrentVersionExpiration: Duration.days(30),
-      }],
-      // Configuration history is audit evidence: it outlives the stack, like the trail's log files.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // Object events go to EventBridge natively; the L2's eventBridgeEnabled would add a custom-resource Lambda.
-    (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    // Configuration history is audit evidence: it outlives the stack, like the trail's log files.
+    const bucket = evidenceBucket(this, 'Bucket', retention);
     Validations.of(bucket).acknowledge(
       { id: 'AwsSolutions::AwsSolutions-S1', reason: 'Only the Config recorder role writes here and the policy refuses plain HTTP; access logs would need a bucket of their own and would mostly log Config\'s deliveries.' },
       { id: 'cdk-validator-cfnguard::s3_bucket_logging_enabled_check', reason: 'Only the Config recorder role writes here and the policy refuses plain HTTP; access logs would need a bucket of their own and would mostly log Config\'s deliveries.' },

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { evidenceBucket } from '../common/evidence-bucket';
 import { GuardKey } from '../common/guard-key';
 
 /** Properties of an `AuditTrail`. */
@@ -130,31 +131,15 @@ export class AuditTrail extends Construct {
       { id: 'AwsSolutions::AwsSolutions-S1', reason: 'This bucket receives the trail bucket\'s access logs; logging it too would only log the logging.' },
     );
 
-    const bucket = new s3.Bucket(this, 'Bucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: accessLogs,
-      serverAccessLogsPrefix: 'trail-bucket/',
-      lifecycleRules: [{
-        transitions: retention.toDays() > 90
-          ? [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) }]
-          : [],
-        expiration: retention,
-        noncurrentVersionExpiration: Duration.days(30),
-      }],
-      // Audit evidence outlives the guard: the bucket stays when the stack is deleted.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // Audit evidence outlives the guard: the bucket stays when the stack is deleted.
+    const bucket = evidenceBucket(this, 'Bucket', retention, { serverAccessLogsBucket: accessLogs, serverAccessLogsPrefix: 'trail-bucket/' });
     Validations.of(bucket).acknowledge({
       id: 'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
       reason: 'CloudTrail encrypts every log file with the trail\'s KMS key itself; the bucket default stays SSE-S3 for the digest files, which CloudTrail always writes with SSE-S3.',
     });
+    // The access-log bucket's events go to EventBridge natively too, like the evidence bucket's.
+    (accessLogs.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
     for (const b of [bucket, accessLogs]) {
-      // Object events go to EventBridge natively; the L2's eventBridgeEnabled would add a custom-resource Lambda.
-      (b.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
       Validations.of(b).acknowledge({
         id: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
         reason: 'Log-file integrity is proven by CloudTrail digest files (log-file validation is on); Object Lock cannot be turned off again and would keep the lifecycle from expiring logs.',
