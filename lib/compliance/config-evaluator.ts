@@ -74,11 +74,8 @@ export class ConfigEvaluator extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
     });
+    FunctionBasics.outsideVpc(fn, 'The evaluator reads no private resource and only calls AWS APIs: a VPC would add NAT or endpoint cost and a failure point, no protection.');
     Validations.of(fn).acknowledge(
-      {
-        id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
-        reason: 'The evaluator reads no private resource and only calls AWS APIs: a VPC would add NAT or endpoint cost and a failure point, no protection.',
-      },
       {
         id: 'cdk-validator-cfnguard::lambda_dlq_check',
         reason: 'AWS Config invokes the evaluator, not a queue of ours: a failed run shows as an error on the rule, and every instance is judged again by the daily sweep and running compute by the next hourly count.',

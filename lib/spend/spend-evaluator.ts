@@ -140,10 +140,7 @@ export class SpendEvaluator extends Construct {
       id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason: 'Publishing to a KMS-encrypted SNS topic needs kms:GenerateDataKey*; the grant is limited to the topic\'s one key.',
     });
-    Validations.of(fn).acknowledge({
-      id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
-      reason: 'The evaluator reads no private resource and only calls Budgets, SSM and SNS: a VPC would add NAT or endpoint cost and a failure point, no protection.',
-    });
+    FunctionBasics.outsideVpc(fn, 'The evaluator reads no private resource and only calls Budgets, SSM and SNS: a VPC would add NAT or endpoint cost and a failure point, no protection.');
     this.function = fn;
 
     this.schedule = new events.Rule(this, 'Schedule', {
