@@ -2,7 +2,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { actContainment, describeOutcomes } from './aws/act-containment';
-import { resolveSpecs } from './aws/instance-specs';
+import { learnLaunchFacts } from './aws/launch-facts';
 import { onceFor } from './aws/once-per-event';
 import { publishAlert } from './aws/publish-alert';
 import { launchPolicy, LaunchPolicy } from '../lib/catalog';
@@ -14,7 +14,7 @@ import { bundledSpec } from './core/launch/bundled-specs';
 import { invocationRecords, UnreadableRecord } from './core/launch/invocation-records';
 import { judgeLaunch } from './core/launch/judge-launch';
 import { launchAlert } from './core/launch/launch-alert';
-import { describeLaunch } from './core/launch/launch-request';
+import { OFFLINE_NAMED_TYPES } from './core/launch/named-types';
 import { describeAction } from './core/launch/plan-containment';
 import { stormSummaryAlert, StormWindow } from './core/launch/storm';
 import { toAlertMessage } from './core/render-alert';
@@ -32,10 +32,10 @@ interface Outcome {
 
 async function judgeAndAct(value: unknown, topicArn: string, policy: LaunchPolicy, lambdaContext?: Context): Promise<Outcome> {
   const record = readRecord(value);
-  const region = typeof record === 'string' ? undefined : record.region;
-  const types = typeof record === 'string' ? [] : describeLaunch(record).instanceTypes.map((t) => t.type);
-  const specs = region && types.length > 0 ? await resolveSpecs(region, types) : bundledSpec;
-  const judgement = judgeLaunch(value, policy, specs, new Date());
+  const { specs, named } = typeof record === 'string'
+    ? { specs: bundledSpec, named: OFFLINE_NAMED_TYPES }
+    : await learnLaunchFacts(record, (reason) => logger.warn('AWS lookup failed; judging with the bundled figures', { eventId: record.eventId, reason }));
+  const judgement = judgeLaunch(value, policy, specs, new Date(), named);
   if (judgement.outcome === 'malformed') {
     logger.warn('Unreadable record', { reason: judgement.reason, record: value });
     await publishAlert(topicArn, toAlertMessage(unrecognisedAlert(value, judgement.reason)));

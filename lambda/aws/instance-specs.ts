@@ -1,4 +1,8 @@
-/** Instance specs in Lambda: the bundled table first, then EC2 DescribeInstanceTypes for types it lacks; cached per container. */
+/**
+ * Instance specs in Lambda: vCPUs and GPUs from the bundled table, then EC2 DescribeInstanceTypes for types it lacks;
+ * prices from the Price List for the launch's region, then the table's us-east-1 price. Cached per container.
+ */
+import { regionPrices } from './price-list';
 import { regionalClient } from './regional-client';
 import type { SpecLookup } from '../core/launch/evaluate-launch';
 import { instanceSpec, InstanceSpec } from '../core/launch/instance-types';
@@ -6,7 +10,7 @@ import { instanceSpec, InstanceSpec } from '../core/launch/instance-types';
 const described = new Map<string, InstanceSpec>();
 
 /** Asks EC2 about every type the table only estimates; a failed call leaves the estimate, which the alert says it is. */
-export async function resolveSpecs(region: string, types: readonly string[]): Promise<SpecLookup> {
+export async function resolveSpecs(region: string, types: readonly string[], onFailure: (reason: string) => void): Promise<SpecLookup> {
   const unknown = [...new Set(types.map((t) => (t.startsWith('ml.') ? t.slice(3) : t)))]
     .filter((t) => instanceSpec(t).estimated && !described.has(t));
   if (unknown.length > 0) {
@@ -23,13 +27,17 @@ export async function resolveSpecs(region: string, types: readonly string[]): Pr
           memoryGiB: (t.MemoryInfo?.SizeInMiB ?? 0) / 1024,
         });
       }
-    } catch {
+    } catch (error) {
       // The size rule's estimate stands, and is reported as an estimate.
+      onFailure(`DescribeInstanceTypes for ${unknown.join(', ')} in ${region} failed: ${(error as Error).name}: ${(error as Error).message}`);
     }
   }
+  const priced = await regionPrices(region, types.filter((t) => !t.startsWith('ml.')), onFailure);
   return (type) => {
     const ec2Type = type.startsWith('ml.') ? type.slice(3) : type;
     const known = described.get(ec2Type);
-    return known ? { ...known, estimated: false } : instanceSpec(type);
+    const spec = known ? { ...known, estimated: false } : instanceSpec(type);
+    const usdPerHour = priced.get(type) ?? spec.usdPerHour;
+    return usdPerHour === undefined ? spec : { ...spec, usdPerHour };
   };
 }

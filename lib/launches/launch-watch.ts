@@ -196,8 +196,12 @@ export class LaunchWatch extends Construct {
   }
 
   private grantPermissions(role: iam.Role, policy: LaunchPolicy): void {
-    // Sizing instance types the bundled table lacks; describe calls take no resource.
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeInstanceTypes'], resources: ['*'] }));
+    // Sizing and pricing what a call launches: the types it names through launch templates or existing instances, the
+    // specs of types the bundled table lacks, and the region's prices. Describe calls and the Price List take no resource.
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['ec2:DescribeInstanceTypes', 'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions', 'pricing:GetProducts'],
+      resources: ['*'],
+    }));
     const actions = new Set<string>();
     for (const d of LAUNCH_DETECTIONS) {
       const response = policy.responses[d.id];
@@ -214,7 +218,7 @@ export class LaunchWatch extends Construct {
     Validations.of(role).acknowledge(
       {
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason: 'DescribeInstanceTypes takes no resource; containment acts on resources the attacker names at run time, in any region, limited to this account.',
+        reason: 'EC2 Describe calls and the Price List\'s GetProducts take no resource; containment acts on resources the attacker names at run time, in any region, limited to this account.',
       },
       {
         id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

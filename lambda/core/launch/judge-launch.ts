@@ -2,6 +2,7 @@
 import { CloudTrailRecord, readRecord } from '../cloudtrail-record';
 import { evaluateLaunch, LaunchVerdict, SpecLookup } from './evaluate-launch';
 import { describeLaunch, LaunchRequest } from './launch-request';
+import { NamedTypes, OFFLINE_NAMED_TYPES, withNamedTypes } from './named-types';
 import { ContainmentPlan, planContainment } from './plan-containment';
 import { classifyCloudTrailEvent, Detection, LAUNCH_DETECTIONS } from '../../../lib/catalog';
 import type { LaunchPolicy } from '../../../lib/catalog';
@@ -16,12 +17,16 @@ export type Judgement =
   | { readonly outcome: 'not-selected'; readonly record: CloudTrailRecord }
   | { readonly outcome: 'judged'; readonly record: CloudTrailRecord; readonly request: LaunchRequest; readonly verdict: LaunchVerdict; readonly plan: ContainmentPlan };
 
-export function judgeLaunch(value: unknown, policy: LaunchPolicy, specs: SpecLookup, now: Date): Judgement {
+/**
+ * Judges one record. `specs` weighs instance types; `named` gives the types behind the launch templates and
+ * instances a call names without stating their type (the shell asks EC2; offline they stay unknown, and say so).
+ */
+export function judgeLaunch(value: unknown, policy: LaunchPolicy, specs: SpecLookup, now: Date, named: NamedTypes = OFFLINE_NAMED_TYPES): Judgement {
   const record = readRecord(value);
   if (typeof record === 'string') return { outcome: 'malformed', reason: record };
   const detection = classifyCloudTrailEvent(record.eventSource, record.eventName);
   if (!detection || !isLaunchDetection(detection)) return { outcome: 'not-selected', record };
-  const request = describeLaunch(record);
+  const request = withNamedTypes(record.eventName, describeLaunch(record), named);
   const verdict = evaluateLaunch(record, request, detection, policy, specs);
   const plan = planContainment(record, request, detection.id, verdict.flagged ? verdict.response : 'NOTIFY', now);
   return { outcome: 'judged', record, request, verdict, plan };

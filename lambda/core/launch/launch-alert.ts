@@ -53,6 +53,7 @@ export function launchAlert(record: CloudTrailRecord, request: LaunchRequest, ve
       `${verb}: ${summarizeRequest(record, request)}, ${verdict.vcpus} vCPUs${verdict.gpus > 0 ? `, ${verdict.gpus} GPUs` : ''}, ${formatCost(verdict.usdPerHour, verdict.estimated)} on demand.`,
       `Flagged because: ${verdict.reasons.join('; ')}.`,
       verdict.estimated ? 'Figures marked estimated come from the instance size, not from AWS\'s specifications.' : '',
+      ...request.unknowns.map((u) => `Not counted, unknown: ${u}.`),
     ].filter(Boolean).join('\n'),
     who: [
       `Principal: ${record.principalArn} (${record.principalType})`,

@@ -12,6 +12,16 @@ export interface LaunchedResource {
   readonly cluster?: string;
 }
 
+/** A launch template a call launches from without naming an instance type itself. */
+export interface LaunchTemplateRef {
+  readonly id?: string;
+  readonly name?: string;
+  /** A version number, `$Latest` or `$Default`; undefined means the default version. */
+  readonly version?: string;
+  /** Instances the call may start from it. */
+  readonly count: number;
+}
+
 /** What one call asks for, independent of the API's own shape. */
 export interface LaunchRequest {
   /** Instance types with how many of each (EC2 and SageMaker `ml.` types). */
@@ -27,11 +37,15 @@ export interface LaunchRequest {
   /** Protection the call turns off. */
   readonly unprotection: ReadonlyArray<'termination' | 'stop'>;
   readonly resources: readonly LaunchedResource[];
+  /** Launch templates that hold the instance type the call does not state; the shell looks them up. */
+  readonly launchTemplates: readonly LaunchTemplateRef[];
+  /** Figures the evaluator could not learn, each saying why: they are missing from vCPUs and cost. */
+  readonly unknowns: readonly string[];
   /** For quota requests: service and desired value. */
   readonly quota?: { readonly serviceCode: string; readonly quotaCode?: string; readonly desiredValue?: number };
 }
 
-const EMPTY: LaunchRequest = { instanceTypes: [], units: 0, protection: [], unprotection: [], resources: [] };
+const EMPTY: LaunchRequest = { instanceTypes: [], units: 0, protection: [], unprotection: [], resources: [], launchTemplates: [], unknowns: [] };
 
 /** CloudTrail writes lists as `{ items: [...] }` or `{ item: [...] }` in EC2 events, and plain arrays elsewhere. */
 function list(value: unknown): unknown[] {
@@ -60,6 +74,25 @@ function typesWithCount(types: unknown[], count: number): Array<{ type: string; 
   return names.map((type) => ({ type, count }));
 }
 
+/** The launch templates a request launches from: the EC2, Spot Fleet and Auto Scaling spellings of the reference. */
+function launchTemplateRefs(request: unknown, count: number): LaunchTemplateRef[] {
+  const specs = [...deepValues(request, 'launchTemplate'), ...deepValues(request, 'launchTemplateSpecification')]
+    // Auto Scaling's mixed instances policy wraps the reference: `launchTemplate.launchTemplateSpecification`.
+    .flatMap((v) => (isObject(v) && fieldAt(v, 'launchTemplateSpecification') !== undefined ? deepValues(v, 'launchTemplateSpecification') : [v]));
+  const refs = new Map<string, LaunchTemplateRef>();
+  for (const spec of specs) {
+    const pick = (key: string) => stringAt(spec, key) ?? stringAt(spec, key.charAt(0).toUpperCase() + key.slice(1));
+    const ref = { id: pick('launchTemplateId'), name: pick('launchTemplateName'), version: pick('version'), count };
+    if (ref.id ?? ref.name) refs.set(`${ref.id ?? ref.name}@${ref.version ?? ''}`, ref);
+  }
+  return [...refs.values()];
+}
+
+/** A call's launch templates, when the call itself states no instance type. */
+function templatesUnlessTyped(request: unknown, types: readonly unknown[], count: number): LaunchTemplateRef[] {
+  return types.length > 0 ? [] : launchTemplateRefs(request, count);
+}
+
 /** The first of the values that is a number or a numeric string, or 0. */
 function firstNumber(values: unknown[]): number {
   for (const v of values) {
@@ -79,10 +112,12 @@ const READERS: Record<string, (r: CloudTrailRecord) => LaunchRequest> = {
     const asked = numberAt(list(fieldAt(r.request, 'instancesSet'))[0], 'maxCount') ?? 1;
     const count = created.length > 0 ? created.length : asked;
     const type = stringAt(r.request, 'instanceType');
+    const instanceTypes = type ? [{ type, count }] : typesWithCount(deepValues(r.response, 'instanceType'), 1);
     return {
       ...EMPTY,
-      instanceTypes: type ? [{ type, count }] : typesWithCount(deepValues(r.response, 'instanceType'), 1),
+      instanceTypes,
       units: count,
+      launchTemplates: templatesUnlessTyped(r.request, instanceTypes, count),
       protection: [
         ...(fieldAt(r.request, 'disableApiTermination') === true ? ['termination' as const] : []),
         ...(fieldAt(r.request, 'disableApiStop') === true ? ['stop' as const] : []),
@@ -116,20 +151,24 @@ const READERS: Record<string, (r: CloudTrailRecord) => LaunchRequest> = {
   CreateFleet: (r) => {
     const capacity = firstNumber(deepValues(r.request, 'TotalTargetCapacity'));
     const fleetId = stringAt(r.response, 'CreateFleetResponse.fleetId') ?? stringAt(r.response, 'fleetId');
+    const instanceTypes = typesWithCount(deepValues(r.request, 'InstanceType'), capacity);
     return {
       ...EMPTY,
-      instanceTypes: typesWithCount(deepValues(r.request, 'InstanceType'), capacity),
+      instanceTypes,
       units: capacity,
+      launchTemplates: templatesUnlessTyped(r.request, instanceTypes, capacity),
       resources: fleetId ? [{ kind: 'fleet', id: fleetId }] : [],
     };
   },
   RequestSpotFleet: (r) => {
     const capacity = firstNumber(deepValues(r.request, 'targetCapacity'));
     const id = stringAt(r.response, 'spotFleetRequestId');
+    const instanceTypes = typesWithCount(deepValues(r.request, 'instanceType'), capacity);
     return {
       ...EMPTY,
-      instanceTypes: typesWithCount(deepValues(r.request, 'instanceType'), capacity),
+      instanceTypes,
       units: capacity,
+      launchTemplates: templatesUnlessTyped(r.request, instanceTypes, capacity),
       resources: id ? [{ kind: 'spot-fleet-request', id }] : [],
     };
   },
@@ -185,10 +224,12 @@ const READERS: Record<string, (r: CloudTrailRecord) => LaunchRequest> = {
 function autoScaling(r: CloudTrailRecord): LaunchRequest {
   const name = stringAt(r.request, 'autoScalingGroupName');
   const capacity = Math.max(numberAt(r.request, 'minSize') ?? 0, numberAt(r.request, 'desiredCapacity') ?? 0, numberAt(r.request, 'maxSize') ?? 0);
+  const instanceTypes = typesWithCount(deepValues(r.request, 'instanceType'), capacity);
   return {
     ...EMPTY,
-    instanceTypes: typesWithCount(deepValues(r.request, 'instanceType'), capacity),
+    instanceTypes,
     units: capacity,
+    launchTemplates: templatesUnlessTyped(r.request, instanceTypes, capacity),
     resources: name ? [{ kind: 'autoscaling-group', id: name }] : [],
   };
 }

@@ -1,5 +1,6 @@
 import { gzipSync } from 'zlib';
 import { DescribeInstanceTypesCommand, EC2Client, ModifyInstanceAttributeCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
@@ -10,6 +11,7 @@ import { readJsonLines } from '../../fixtures/real-events';
 // Failures the emulator cannot produce, and volumes it would take minutes to serve.
 const sns = mockClient(SNSClient);
 const ec2 = mockClient(EC2Client);
+const pricing = mockClient(PricingClient);
 
 beforeAll(() => {
   Object.assign(process.env, {
@@ -26,6 +28,8 @@ beforeEach(() => {
   ec2.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm' });
   ec2.on(DescribeInstanceTypesCommand).rejects(new Error('not in this test'));
+  pricing.reset();
+  pricing.on(GetProductsCommand).rejects(new Error('not in this test'));
 });
 
 function published(): Array<{ subject: string; message: string }> {

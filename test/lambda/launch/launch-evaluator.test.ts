@@ -189,6 +189,32 @@ describe('the launch evaluator, against the emulated account', () => {
     expect((await instanceStates(ids))[0][0]).toBe('running');
   });
 
+  test('a refused launch that names only a launch template is judged by the type EC2 says the template sets', async () => {
+    const template = await ec2().send(new CreateLaunchTemplateCommand({
+      LaunchTemplateName: uniqueName('lt'), LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 'p3.8xlarge' },
+    }));
+    const handler = await handlerWith({});
+    await handler(eventBridgeEvent(cloudTrailRecord('ec2.amazonaws.com', 'RunInstances', {
+      instancesSet: { items: [{ minCount: 1, maxCount: 4 }] },
+      launchTemplate: { launchTemplateId: template.LaunchTemplate!.LaunchTemplateId, version: '1' },
+    }, null, { ...REGION, errorCode: 'Client.VcpuLimitExceeded' })));
+    const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
+    expect(alert.Subject).toContain('4 x p3.8xlarge attempted in us-east-1');
+    expect(alert.Message).toContain('128 vCPUs, 16 GPUs, ~$49/h on demand');
+  });
+
+  test('StartInstances is judged by the types of the stopped instances it starts', async () => {
+    const out = await ec2().send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 'p3.16xlarge', MinCount: 2, MaxCount: 2 }));
+    const ids = out.Instances!.map((i) => i.InstanceId!);
+    const handler = await handlerWith({});
+    await handler(eventBridgeEvent(cloudTrailRecord('ec2.amazonaws.com', 'StartInstances', {
+      instancesSet: { items: [...ids, 'i-0000000000000dead'].map((instanceId) => ({ instanceId })) },
+    }, null, REGION)));
+    const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
+    expect(alert.Subject).toContain('2 x p3.16xlarge launched in us-east-1');
+    expect(alert.Message).toContain('Not counted, unknown: instance type of i-0000000000000dead: EC2 does not know this instance.');
+  });
+
   test('1,000 detections by one principal within two minutes: at most 3 alerts that account for all, and every event contained', async () => {
     // GIVEN 100 instances the attacker protected, and 1,000 launch events naming them, spread over two minutes
     const ids = await launchProtected(100);
