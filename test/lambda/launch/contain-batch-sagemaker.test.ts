@@ -1,6 +1,7 @@
 import { BatchClient, TagResourceCommand, UpdateComputeEnvironmentCommand } from '@aws-sdk/client-batch';
 import { DescribeInstanceTypesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { SageMakerClient, StopNotebookInstanceCommand, StopProcessingJobCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -13,6 +14,7 @@ const batch = mockClient(BatchClient);
 const sageMaker = mockClient(SageMakerClient);
 const sns = mockClient(SNSClient);
 const ec2 = mockClient(EC2Client);
+const pricing = mockClient(PricingClient);
 
 type Handler = (event: unknown) => Promise<{ outcomes: Array<{ result: string }> }>;
 
@@ -39,9 +41,10 @@ beforeAll(() => {
   delete process.env.IDEMPOTENCY_TABLE;
 });
 beforeEach(() => {
-  for (const mock of [batch, sageMaker, sns, ec2]) mock.reset();
+  for (const mock of [batch, sageMaker, sns, ec2, pricing]) mock.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm' });
   ec2.on(DescribeInstanceTypesCommand).rejects(new Error('not in this test'));
+  pricing.on(GetProductsCommand).rejects(new Error('not in this test'));
 });
 
 function published(): Array<{ subject: string; message: string }> {
