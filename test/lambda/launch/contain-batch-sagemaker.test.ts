@@ -1,7 +1,7 @@
 import { BatchClient, TagResourceCommand, UpdateComputeEnvironmentCommand } from '@aws-sdk/client-batch';
 import { DescribeInstanceTypesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { SageMakerClient, StopNotebookInstanceCommand, StopProcessingJobCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
+import { SageMakerClient, StopNotebookInstanceCommand, StopProcessingJobCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
