@@ -2,13 +2,14 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { MiningGuard } from '../lib';
-import { cloudTrailSelections, CREDENTIAL_DETECTIONS, LAUNCH_DETECTIONS, TAMPER_DETECTIONS } from '../lib/catalog';
+import { CREDENTIAL_DETECTIONS, LAUNCH_DETECTIONS, TAMPER_DETECTIONS } from '../lib/catalog';
+import { cloudTrailPatterns } from '../lib/common/cloudtrail-rules';
 
 /**
- * The finding rule, a rule per event source of the launch and of the tamper/credential detections, the storm flush
- * and the spend evaluator's schedule.
+ * The finding rule, the launch calls' rules, the tamper/credential calls' rules, the storm flush and the spend
+ * evaluator's schedule.
  */
-const RULES = 1 + cloudTrailSelections(LAUNCH_DETECTIONS).size + cloudTrailSelections([...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS]).size + 1 + 1;
+const RULES = 1 + cloudTrailPatterns(LAUNCH_DETECTIONS).length + cloudTrailPatterns([...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS]).length + 1 + 1;
 
 function stack(): Stack {
   return new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });

@@ -124,7 +124,7 @@ export class LaunchWatch extends Construct {
   public readonly evaluator: lambda.IFunction;
   /** Remembers which events were handled, so the two paths and retries act once. */
   public readonly idempotencyTable: dynamodb.ITable;
-  /** One rule per event source of the catalog's launch detections. */
+  /** The rules that select the catalog's launch calls (see `cloudTrailRules`). */
   public readonly rules: events.Rule[];
   /** The schedule that sends the summaries of closed alert-storm windows. */
   public readonly stormFlush: events.Rule;

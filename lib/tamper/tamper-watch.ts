@@ -43,7 +43,7 @@ export interface TamperWatchProps {
  * MiningGuard there too to see them within seconds.
  */
 export class TamperWatch extends Construct {
-  /** One rule per event source of the catalog's tamper and credential detections. */
+  /** The rules that select the catalog's tamper and credential calls (see `cloudTrailRules`). */
   public readonly rules: events.Rule[];
 
   constructor(scope: Construct, id: string, props: TamperWatchProps) {
