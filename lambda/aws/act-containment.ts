@@ -1,6 +1,7 @@
 /** Carries out a containment plan step by step; every step's outcome is reported, none is swallowed. */
 import { disableBatchComputeEnvironment, scaleAutoScalingGroupToZero, scaleEcsServiceToZero, stopEcsTask, stopSageMaker } from './contain-compute';
 import { cancelSpotFleetRequest, cancelSpotInstanceRequest, deleteFleetKeepInstances, stopInstance } from './contain-ec2';
+import { NotTagged } from './tagging';
 import type { ContainmentAction, ContainmentPlan } from '../core/launch/plan-containment';
 import { describeAction } from '../core/launch/plan-containment';
 
@@ -39,6 +40,10 @@ export async function actContainment(plan: ContainmentPlan): Promise<ActionOutco
       await step(plan, action);
       outcomes.push({ action, outcome: 'done' });
     } catch (error) {
+      if (error instanceof NotTagged) {
+        outcomes.push({ action, outcome: 'done', detail: `not tagged: ${error.message}` });
+        continue;
+      }
       const e = error as { name?: string; message?: string };
       const detail = `${e.name ?? 'Error'}: ${e.message ?? String(error)}`;
       outcomes.push({ action, outcome: ALREADY_DONE.test(detail) ? 'already-done' : 'failed', detail });
@@ -51,8 +56,10 @@ export async function actContainment(plan: ContainmentPlan): Promise<ActionOutco
 export function describeOutcomes(outcomes: readonly ActionOutcome[]): string[] {
   return outcomes.map((o) => {
     const what = describeAction(o.action);
-    if (o.outcome === 'done') return `Done: ${what}.`;
-    if (o.outcome === 'already-done') return `Nothing to do: ${what} (${o.detail}).`;
-    return `FAILED: ${what}: ${o.detail}. Do it by hand.`;
+    // AWS's messages often end with a full stop of their own.
+    const detail = o.detail?.replace(/\.+$/, '');
+    if (o.outcome === 'done') return `Done: ${what}${detail ? `; ${detail}` : ''}.`;
+    if (o.outcome === 'already-done') return `Nothing to do: ${what} (${detail}).`;
+    return `FAILED: ${what}: ${detail}. Do it by hand.`;
   });
 }

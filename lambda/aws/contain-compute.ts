@@ -1,5 +1,6 @@
 /** Containment beyond EC2: Auto Scaling to zero, ECS services to zero and tasks stopped, Batch disabled, SageMaker stopped. */
 import { regionalClient } from './regional-client';
+import { reportUntagged, tagOrNote } from './tagging';
 
 /** Scales the group to zero and suspends Launch, so it neither keeps nor replaces instances; tags it. */
 export async function scaleAutoScalingGroupToZero(region: string, groupName: string, tags: Readonly<Record<string, string>>): Promise<void> {
@@ -7,9 +8,9 @@ export async function scaleAutoScalingGroupToZero(region: string, groupName: str
   const client = regionalClient('autoscaling', region, (c) => new sdk.AutoScalingClient(c));
   await client.send(new sdk.SuspendProcessesCommand({ AutoScalingGroupName: groupName, ScalingProcesses: ['Launch'] }));
   await client.send(new sdk.UpdateAutoScalingGroupCommand({ AutoScalingGroupName: groupName, MinSize: 0, DesiredCapacity: 0 }));
-  await client.send(new sdk.CreateOrUpdateTagsCommand({
+  reportUntagged(await tagOrNote(() => client.send(new sdk.CreateOrUpdateTagsCommand({
     Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value, ResourceId: groupName, ResourceType: 'auto-scaling-group', PropagateAtLaunch: false })),
-  }));
+  }))));
 }
 
 async function ecs(region: string) {
@@ -24,7 +25,8 @@ export async function scaleEcsServiceToZero(
   const { sdk, client } = await ecs(region);
   const out = await client.send(new sdk.UpdateServiceCommand({ service, cluster, desiredCount: 0 }));
   const arn = out.service?.serviceArn;
-  if (arn) await client.send(new sdk.TagResourceCommand({ resourceArn: arn, tags: Object.entries(tags).map(([key, value]) => ({ key, value })) }));
+  const ecsTags = Object.entries(tags).map(([key, value]) => ({ key, value }));
+  if (arn) reportUntagged(await tagOrNote(() => client.send(new sdk.TagResourceCommand({ resourceArn: arn, tags: ecsTags }))));
 }
 
 /** Stops one task. */
@@ -40,7 +42,8 @@ export async function disableBatchComputeEnvironment(
   const sdk = await import('@aws-sdk/client-batch');
   const client = regionalClient('batch', region, (c) => new sdk.BatchClient(c));
   const out = await client.send(new sdk.UpdateComputeEnvironmentCommand({ computeEnvironment, state: 'DISABLED' }));
-  if (out.computeEnvironmentArn) await client.send(new sdk.TagResourceCommand({ resourceArn: out.computeEnvironmentArn, tags: { ...tags } }));
+  const arn = out.computeEnvironmentArn;
+  if (arn) reportUntagged(await tagOrNote(() => client.send(new sdk.TagResourceCommand({ resourceArn: arn, tags: { ...tags } }))));
 }
 
 /** Stops a SageMaker notebook instance, training job or processing job. */

@@ -1,6 +1,7 @@
 /** EC2 containment: lift the attacker's protection, optionally isolate, then stop (never terminate); cancel Spot and fleets. */
 import type { Tag } from '@aws-sdk/client-ec2';
 import { regionalClient } from './regional-client';
+import { reportUntagged, tagOrNote } from './tagging';
 
 async function ec2(region: string) {
   const sdk = await import('@aws-sdk/client-ec2');
@@ -48,26 +49,28 @@ export async function stopInstance(region: string, instanceId: string, quarantin
     }
   }
   await client.send(new sdk.StopInstancesCommand({ InstanceIds: [instanceId] }));
-  await client.send(new sdk.CreateTagsCommand({ Resources: [instanceId], Tags: toTags(tags) }));
+  reportUntagged(await tagOrNote(() => client.send(new sdk.CreateTagsCommand({ Resources: [instanceId], Tags: toTags(tags) }))));
 }
 
 /** Cancels a Spot fleet request; its instances keep running until stopped, so nothing is lost. */
 export async function cancelSpotFleetRequest(region: string, requestId: string, tags: Readonly<Record<string, string>>): Promise<void> {
   const { sdk, client } = await ec2(region);
   await client.send(new sdk.CancelSpotFleetRequestsCommand({ SpotFleetRequestIds: [requestId], TerminateInstances: false }));
-  await client.send(new sdk.CreateTagsCommand({ Resources: [requestId], Tags: toTags(tags) }));
+  reportUntagged(await tagOrNote(() => client.send(new sdk.CreateTagsCommand({ Resources: [requestId], Tags: toTags(tags) }))));
 }
 
 /** Cancels a Spot instance request (cancelling never terminates the instance it launched). */
 export async function cancelSpotInstanceRequest(region: string, requestId: string, tags: Readonly<Record<string, string>>): Promise<void> {
   const { sdk, client } = await ec2(region);
   await client.send(new sdk.CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [requestId] }));
-  await client.send(new sdk.CreateTagsCommand({ Resources: [requestId], Tags: toTags(tags) }));
+  reportUntagged(await tagOrNote(() => client.send(new sdk.CreateTagsCommand({ Resources: [requestId], Tags: toTags(tags) }))));
 }
 
 /** Deletes an EC2 fleet without terminating its instances, so it stops replacing them. */
 export async function deleteFleetKeepInstances(region: string, fleetId: string, tags: Readonly<Record<string, string>>): Promise<void> {
   const { sdk, client } = await ec2(region);
-  await client.send(new sdk.CreateTagsCommand({ Resources: [fleetId], Tags: toTags(tags) }));
+  // Tagged first: a deleted fleet can no longer be tagged.
+  const untagged = await tagOrNote(() => client.send(new sdk.CreateTagsCommand({ Resources: [fleetId], Tags: toTags(tags) })));
   await client.send(new sdk.DeleteFleetsCommand({ FleetIds: [fleetId], TerminateInstances: false }));
+  reportUntagged(untagged);
 }

@@ -109,6 +109,17 @@ describe('Batch', () => {
       `FAILED: disable Batch compute environment ${arn}: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/launch-evaluator/fn`
       + ' is not authorized to perform: batch:UpdateComputeEnvironment. Do it by hand.');
   });
+
+  test('a tag refused after the environment is disabled leaves it disabled, and the alert says it is untagged', async () => {
+    const arn = batchComputeEnvironmentArn('gpu-miners', { region: REGION });
+    batch.on(UpdateComputeEnvironmentCommand).resolves({ computeEnvironmentName: 'gpu-miners', computeEnvironmentArn: arn });
+    batch.on(TagResourceCommand).rejects(awsError('AccessDeniedException', 'User is not authorized to perform: batch:TagResource'));
+
+    await (await handlerWith(STOP))(eventBridgeEvent(createComputeEnvironment('gpu-miners', ['p3.16xlarge'], 2048, { region: REGION })));
+
+    expect(published()[0].message).toContain(
+      `Done: disable Batch compute environment ${arn}; not tagged: AccessDeniedException: User is not authorized to perform: batch:TagResource.`);
+  });
 });
 
 describe('SageMaker', () => {
@@ -130,10 +141,10 @@ describe('SageMaker', () => {
   });
 
   test.each([
-    ['ValidationException', 'Requested resource not found.'],
-    ['ResourceNotFound', 'Resource being accessed is not found.'],
+    ['ValidationException', 'Requested resource not found'],
+    ['ResourceNotFound', 'Resource being accessed is not found'],
   ])('a job already gone (%s) is reported as nothing to do', async (name, message) => {
-    sageMaker.on(StopTrainingJobCommand).rejects(awsError(name, message));
+    sageMaker.on(StopTrainingJobCommand).rejects(awsError(name, `${message}.`));
 
     await (await handlerWith(STOP))(eventBridgeEvent(createTrainingJob('train-xmr', 'ml.p3.16xlarge', 4, { region: REGION })));
 

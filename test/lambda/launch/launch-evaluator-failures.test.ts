@@ -1,5 +1,5 @@
 import { gzipSync } from 'zlib';
-import { DescribeInstanceTypesCommand, EC2Client, ModifyInstanceAttributeCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeInstanceTypesCommand, EC2Client, ModifyInstanceAttributeCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -44,6 +44,15 @@ test('AccessDenied on a step is reported in the alert, and the other instances a
   const [alert] = published();
   expect(alert.message).toContain('FAILED: stop instance i-0aaa (turning off stop/termination protection first): UnauthorizedOperation: You are not authorized');
   expect(alert.message).toContain('Done: stop instance i-0bbb');
+});
+
+test('a tag refused after the stop is reported with the stop, which stands', async () => {
+  ec2.on(ModifyInstanceAttributeCommand).resolves({});
+  ec2.on(StopInstancesCommand).resolves({});
+  ec2.on(CreateTagsCommand).rejects(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }));
+  await handler(eventBridgeEvent(runInstances('p3.2xlarge', 1, ['i-0eee'])));
+  expect(published()[0].message).toContain(
+    'Done: stop instance i-0eee (turning off stop/termination protection first); not tagged: UnauthorizedOperation: You are not authorized to perform this operation.');
 });
 
 test('throttling that outlasts the SDK\'s retries is reported, not swallowed', async () => {
