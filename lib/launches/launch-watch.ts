@@ -124,7 +124,7 @@ export class LaunchWatch extends Construct {
   public readonly evaluator: lambda.IFunction;
   /** Remembers which events were handled, so the two paths and retries act once. */
   public readonly idempotencyTable: dynamodb.ITable;
-  /** The rules that select the catalog's launch calls (see `cloudTrailRules`). */
+  /** The rules that select the catalog's launch calls: a `$or` branch per service, in as few rules as EventBridge's pattern length allows. */
   public readonly rules: events.Rule[];
   /** The schedule that sends the summaries of closed alert-storm windows. */
   public readonly stormFlush: events.Rule;

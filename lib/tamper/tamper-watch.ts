@@ -43,7 +43,7 @@ export interface TamperWatchProps {
  * MiningGuard there too to see them within seconds.
  */
 export class TamperWatch extends Construct {
-  /** The rules that select the catalog's tamper and credential calls (see `cloudTrailRules`). */
+  /** The rules that select the catalog's tamper and credential calls: a `$or` branch per service, in as few rules as fit. */
   public readonly rules: events.Rule[];
 
   constructor(scope: Construct, id: string, props: TamperWatchProps) {
