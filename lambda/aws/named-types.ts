@@ -6,8 +6,12 @@ import { regionalClient } from './regional-client';
 import type { LaunchTemplateRef } from '../core/launch/launch-request';
 import { NamedTypes, templateKey, TypeAnswer } from '../core/launch/named-types';
 
-/** A numbered template version never changes, so its answer is kept for the container's life; `$Latest` is asked each time. */
-const templateTypes = new Map<string, TypeAnswer>();
+/**
+ * A numbered template version never changes, so its answer is kept for the container's life; `$Latest` and `$Default`
+ * can move, so theirs is kept for a minute: enough for a storm of launches from one template to ask once.
+ */
+const templateTypes = new Map<string, { readonly answer: TypeAnswer; readonly until: number }>();
+const MOVING_VERSION_TTL_MS = 60_000;
 
 async function ec2(region: string) {
   const sdk = await import('@aws-sdk/client-ec2');
@@ -19,10 +23,10 @@ function failure(error: unknown): TypeAnswer {
   return { unknown: `EC2 did not say (${e.name ?? 'Error'}: ${e.message ?? String(error)})` };
 }
 
-async function templateType(region: string, ref: LaunchTemplateRef): Promise<TypeAnswer> {
+async function templateType(region: string, ref: LaunchTemplateRef, now: number): Promise<TypeAnswer> {
   const key = `${region}|${templateKey(ref)}`;
   const cached = templateTypes.get(key);
-  if (cached) return cached;
+  if (cached && cached.until > now) return cached.answer;
   let answer: TypeAnswer;
   try {
     const { sdk, client } = await ec2(region);
@@ -37,7 +41,7 @@ async function templateType(region: string, ref: LaunchTemplateRef): Promise<Typ
   } catch (error) {
     return failure(error);
   }
-  if (ref.version && /^\d+$/.test(ref.version)) templateTypes.set(key, answer);
+  templateTypes.set(key, { answer, until: ref.version && /^\d+$/.test(ref.version) ? Infinity : now + MOVING_VERSION_TTL_MS });
   return answer;
 }
 
@@ -63,7 +67,7 @@ export async function lookUpNamedTypes(
   region: string, templates: readonly LaunchTemplateRef[], instanceIds: readonly string[],
 ): Promise<{ named: NamedTypes; types: string[] }> {
   const ofTemplates = new Map<string, TypeAnswer>();
-  for (const ref of templates) ofTemplates.set(templateKey(ref), await templateType(region, ref));
+  for (const ref of templates) ofTemplates.set(templateKey(ref), await templateType(region, ref, Date.now()));
   const ofInstances = await instanceTypes(region, instanceIds);
   const types = [...ofTemplates.values(), ...ofInstances.values()].flatMap((a) => ('type' in a ? [a.type] : []));
   return {

@@ -1,0 +1,86 @@
+import { DescribeInstanceTypesCommand, DescribeLaunchTemplateVersionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { cloudTrailRecord, eventBridgeEvent } from '../../fixtures/documented-cloudtrail';
+
+// What the emulator cannot show: how often EC2 is asked, and the answers it gives for templates it cannot hold.
+const sns = mockClient(SNSClient);
+const ec2 = mockClient(EC2Client);
+const pricing = mockClient(PricingClient);
+
+type Handler = (event: unknown) => Promise<unknown>;
+
+/** A new container, with nothing cached. */
+async function freshHandler(): Promise<Handler> {
+  let handler: Handler | undefined;
+  await jest.isolateModulesAsync(async () => {
+    handler = (await import('../../../lambda/launch-evaluator.lambda')).handler;
+  });
+  return handler!;
+}
+
+/** An Auto Scaling group of 20 that names only a launch template, in eu-west-1. */
+function groupFromTemplate(launchTemplate: object): Record<string, unknown> {
+  return cloudTrailRecord('autoscaling.amazonaws.com', 'CreateAutoScalingGroup', {
+    autoScalingGroupName: 'workers', minSize: 20, maxSize: 20, launchTemplate,
+  }, null, { region: 'eu-west-1' });
+}
+
+function messages(): string[] {
+  return sns.commandCalls(PublishCommand).map((c) => JSON.parse(c.args[0].input.Message!).default);
+}
+
+beforeAll(() => {
+  Object.assign(process.env, {
+    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
+    LAUNCH_POLICY: '{}',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+  });
+  delete process.env.IDEMPOTENCY_TABLE;
+});
+beforeEach(() => {
+  for (const mock of [sns, ec2, pricing]) mock.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'm' });
+  ec2.on(DescribeInstanceTypesCommand).rejects(new Error('not in this test'));
+  pricing.on(GetProductsCommand).resolves({ PriceList: [] });
+});
+
+test('a numbered template version is asked once per container, in the launch\'s region', async () => {
+  ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({ LaunchTemplateVersions: [{ VersionNumber: 3, LaunchTemplateData: { InstanceType: 'g5.12xlarge' } }] });
+  const handler = await freshHandler();
+  for (let i = 0; i < 3; i++) await handler(eventBridgeEvent(groupFromTemplate({ launchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', version: '3' })));
+  const calls = ec2.commandCalls(DescribeLaunchTemplateVersionsCommand);
+  expect(calls.map((c) => c.args[0].input)).toEqual([{ LaunchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', Versions: ['3'] }]);
+  expect(await (calls[0].thisValue as EC2Client).config.region()).toBe('eu-west-1');
+  expect(messages()[0]).toContain('20 x g5.12xlarge');
+});
+
+test('a template named without a version is read at its default version, and a storm of launches asks once', async () => {
+  ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({ LaunchTemplateVersions: [{ VersionNumber: 1, LaunchTemplateData: { InstanceType: 'p3.2xlarge' } }] });
+  const handler = await freshHandler();
+  for (let i = 0; i < 3; i++) await handler(eventBridgeEvent(groupFromTemplate({ launchTemplateName: 'workers' })));
+  expect(ec2.commandCalls(DescribeLaunchTemplateVersionsCommand).map((c) => c.args[0].input)).toEqual([{ LaunchTemplateName: 'workers', Versions: ['$Default'] }]);
+});
+
+test('a template that lets EC2 choose by vCPUs says so in the alert', async () => {
+  ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({
+    LaunchTemplateVersions: [{ LaunchTemplateData: { InstanceRequirements: { VCpuCount: { Min: 32, Max: 96 }, MemoryMiB: { Min: 0 } } } }],
+  });
+  await (await freshHandler())(eventBridgeEvent(groupFromTemplate({ launchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', version: '$Latest' })));
+  expect(messages()[0]).toContain('Not counted, unknown: instance type of launch template lt-0a1b2c3d4e5f6a7b8 (version $Latest): chosen by EC2 from 32 to 96 vCPUs.');
+});
+
+test('a template EC2 will not describe is reported with its error, and the launch is still judged on its count', async () => {
+  ec2.on(DescribeLaunchTemplateVersionsCommand).rejects(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }));
+  const handler = await freshHandler();
+  await handler(eventBridgeEvent(groupFromTemplate({ launchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', version: '3' })));
+  await handler(eventBridgeEvent(groupFromTemplate({ launchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', version: '3' })));
+  expect(messages()[0]).toContain('Not counted, unknown: instance type of launch template lt-0a1b2c3d4e5f6a7b8 (version 3): '
+    + 'EC2 did not say (UnauthorizedOperation: You are not authorized to perform this operation.).');
+  expect(messages()[0]).toContain('20 instances or tasks in one call, more than the 10 allowed');
+  // A refusal is not remembered: the next launch asks again.
+  expect(ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)).toHaveLength(2);
+});
