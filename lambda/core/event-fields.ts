@@ -29,3 +29,16 @@ export function numberAt(value: unknown, path: string): number | undefined {
 export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
+
+/** Every value of a key anywhere in a JSON value (case-insensitive key), for request shapes that nest templates. */
+export function deepValues(value: unknown, key: string, found: unknown[] = []): unknown[] {
+  if (Array.isArray(value)) {
+    for (const v of value) deepValues(v, key, found);
+  } else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.toLowerCase() === key.toLowerCase()) found.push(v);
+      else deepValues(v, key, found);
+    }
+  }
+  return found;
+}

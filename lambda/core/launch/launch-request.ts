@@ -1,6 +1,6 @@
 /** Reads what a launch call asks for, API by API: instance types and counts, vCPUs, capacity, and what it created. */
 import type { CloudTrailRecord } from '../cloudtrail-record';
-import { fieldAt, isObject, numberAt, stringAt } from '../event-fields';
+import { deepValues, fieldAt, isObject, numberAt, stringAt } from '../event-fields';
 
 /** A resource a call created or changed, which containment may act on. */
 export interface LaunchedResource {
@@ -53,19 +53,6 @@ function list(value: unknown): unknown[] {
   const items = fieldAt(value, 'items') ?? fieldAt(value, 'item');
   if (Array.isArray(items)) return items;
   return isObject(items) ? [items] : [];
-}
-
-/** Every value of a key anywhere in a JSON value (case-insensitive key), for request shapes that nest templates. */
-function deepValues(value: unknown, key: string, found: unknown[] = []): unknown[] {
-  if (Array.isArray(value)) {
-    for (const v of value) deepValues(v, key, found);
-  } else if (isObject(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.toLowerCase() === key.toLowerCase()) found.push(v);
-      else deepValues(v, key, found);
-    }
-  }
-  return found;
 }
 
 function typesWithCount(types: unknown[], count: number): Array<{ type: string; count: number }> {

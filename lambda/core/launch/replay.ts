@@ -2,6 +2,7 @@
 import type { SpecLookup } from './evaluate-launch';
 import { judgeLaunch } from './judge-launch';
 import { describeAction } from './plan-containment';
+import { TemplateMemory } from './template-memory';
 import type { LaunchPolicy } from '../../../lib/catalog';
 
 /** One flagged call, as the replay command prints it. */
@@ -38,9 +39,10 @@ export function replay(
   let malformed = 0;
   let flaggedUsdPerHour = 0;
   const byDetection: Record<string, number> = {};
+  const templates = new TemplateMemory();
   for (const value of records) {
     events++;
-    const judgement = judgeLaunch(value, policy, specs, now);
+    const judgement = judgeLaunch(value, policy, specs, now, templates);
     if (judgement.outcome === 'malformed') {
       malformed++;
       continue;
@@ -48,6 +50,7 @@ export function replay(
     if (judgement.outcome === 'not-selected') continue;
     selected++;
     const { record, verdict, plan } = judgement;
+    templates.remember(record);
     if (!verdict.flagged) continue;
     flagged++;
     byDetection[verdict.detection.id] = (byDetection[verdict.detection.id] ?? 0) + 1;

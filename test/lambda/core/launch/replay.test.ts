@@ -4,6 +4,7 @@ import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
 import { recordsOfLogFile } from '../../../../lambda/core/launch/read-log-file';
 import { replay, ReplayLine } from '../../../../lambda/core/launch/replay';
 import { launchPolicy } from '../../../../lib/catalog';
+import { cloudTrailRecord } from '../../../fixtures/documented-cloudtrail';
 
 const FIXTURES = path.join(__dirname, '../../../fixtures/cloudtrail');
 
@@ -86,5 +87,43 @@ describe('a policy from a file', () => {
 
   test('refuses an unknown field instead of ignoring it', () => {
     expect(() => launchPolicy({ maxVcpus: 4 })).toThrow(/Unknown launch policy field\(s\): maxVcpus. Known fields: allowedRegions/);
+  });
+});
+
+describe('launch templates created in the replayed logs', () => {
+  // Documented shapes: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html and
+  // API_CreateLaunchTemplateVersion.html, as CloudTrail records EC2 requests and responses.
+  const created = cloudTrailRecord('ec2.amazonaws.com', 'CreateLaunchTemplate', {
+    CreateLaunchTemplateRequest: { LaunchTemplateName: 'xmrig', LaunchTemplateData: { ImageId: 'ami-0abcdef1234567890', InstanceType: 't3.micro' } },
+  }, { CreateLaunchTemplateResponse: { launchTemplate: { launchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', launchTemplateName: 'xmrig', defaultVersionNumber: 1, latestVersionNumber: 1 } } });
+  const newVersion = cloudTrailRecord('ec2.amazonaws.com', 'CreateLaunchTemplateVersion', {
+    CreateLaunchTemplateVersionRequest: { LaunchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', SourceVersion: '1', LaunchTemplateData: { InstanceType: 'p3.16xlarge' } },
+  }, { CreateLaunchTemplateVersionResponse: { launchTemplateVersion: { launchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', launchTemplateName: 'xmrig', versionNumber: 2 } } });
+  const refused = (launchTemplate: object) => cloudTrailRecord('ec2.amazonaws.com', 'RunInstances', {
+    instancesSet: { items: [{ minCount: 1, maxCount: 4 }] }, launchTemplate,
+  }, null, { errorCode: 'Client.VcpuLimitExceeded' });
+
+  function replayed(records: object[]): ReplayLine[] {
+    const lines: ReplayLine[] = [];
+    replay(records, launchPolicy(), bundledSpec, (l) => lines.push(l));
+    return lines.filter((l) => l.eventName === 'RunInstances');
+  }
+
+  test('a launch from a version created earlier is judged by that version\'s type', () => {
+    const [line] = replayed([created, newVersion, refused({ launchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', version: '2' })]);
+    expect(line).toMatchObject({ estimatedUsdPerHour: 4 * 24.48, estimated: false });
+    expect(line.reason).toContain('instance type p3.16xlarge is outside the allowed families');
+  });
+
+  test('the default version stays the first one, by id or by name', () => {
+    for (const ref of [{ launchTemplateId: 'lt-0a1b2c3d4e5f6a7b8' }, { launchTemplateName: 'xmrig', version: '$Default' }]) {
+      expect(replayed([created, newVersion, refused(ref)])[0].estimatedUsdPerHour).toBe(Math.round(4 * 0.0104 * 100) / 100);
+    }
+  });
+
+  test('a template the logs never created leaves the type unknown: the refusal is still flagged, without a cost', () => {
+    const [line] = replayed([refused({ launchTemplateId: 'lt-0ffffffffffffffff', version: '1' })]);
+    expect(line).toMatchObject({ estimatedUsdPerHour: null });
+    expect(line.reason).toContain('launch refused with Client.VcpuLimitExceeded');
   });
 });
