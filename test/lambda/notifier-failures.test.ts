@@ -3,19 +3,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../lambda/notifier.lambda';
 import { documentedFinding, guardDutyEvent } from '../fixtures/documented-findings';
+import { mockedHandlerEnvironment } from '../harness/handler-environment';
 
 // Failures the emulator cannot produce. The notifier must throw, so Lambda retries the event and finally sends it
 // to the dead-letter queue, whose alarm tells a person.
 const sns = mockClient(SNSClient);
 
-beforeAll(() => {
-  Object.assign(process.env, {
-    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-  });
-});
+beforeAll(mockedHandlerEnvironment);
 beforeEach(() => sns.reset());
 
 const event = guardDutyEvent(documentedFinding('CryptoCurrency:EC2/BitcoinTool.B!DNS'));

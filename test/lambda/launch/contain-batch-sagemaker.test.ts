@@ -8,6 +8,8 @@ import {
   batchComputeEnvironmentArn, createComputeEnvironment, createNotebookInstance, createProcessingJob, createTrainingJob, eventBridgeEvent,
   updateComputeEnvironment,
 } from '../../fixtures/documented-cloudtrail';
+import { mockedHandlerEnvironment } from '../../harness/handler-environment';
+import { launchHandlerWith } from '../../harness/launch-handler';
 
 // The emulator has neither Batch UpdateComputeEnvironment nor SageMaker's Stop* calls.
 const batch = mockClient(BatchClient);
@@ -16,30 +18,10 @@ const sns = mockClient(SNSClient);
 const ec2 = mockClient(EC2Client);
 const pricing = mockClient(PricingClient);
 
-type Handler = (event: unknown) => Promise<{ outcomes: Array<{ result: string }> }>;
-
-/** A fresh copy of the handler, as a new Lambda container with this policy would run it. */
-async function handlerWith(policy: object): Promise<Handler> {
-  process.env.LAUNCH_POLICY = JSON.stringify(policy);
-  let handler: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    handler = (await import('../../../lambda/launch-evaluator.lambda')).handler;
-  });
-  return handler!;
-}
-
 const STOP = { responses: { 'batch-compute-environment-change': 'STOP', 'sagemaker-compute-launch': 'STOP' } };
 const REGION = 'eu-west-1';
 
-beforeAll(() => {
-  Object.assign(process.env, {
-    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-  });
-  delete process.env.IDEMPOTENCY_TABLE;
-});
+beforeAll(mockedHandlerEnvironment);
 beforeEach(() => {
   for (const mock of [batch, sageMaker, sns, ec2, pricing]) mock.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm' });
@@ -68,7 +50,7 @@ describe('Batch', () => {
     batch.on(TagResourceCommand).resolves({});
     const record = createComputeEnvironment('gpu-miners', ['p3.16xlarge'], 2048, { region: REGION, eventId: 'batch-create-1' });
 
-    await (await handlerWith(STOP))(eventBridgeEvent(record));
+    await (await launchHandlerWith(STOP))(eventBridgeEvent(record));
 
     expect(batch.calls().map((c) => c.args[0].constructor.name)).toEqual(['UpdateComputeEnvironmentCommand', 'TagResourceCommand']);
     const [update] = batch.commandCalls(UpdateComputeEnvironmentCommand);
@@ -91,7 +73,7 @@ describe('Batch', () => {
     batch.on(UpdateComputeEnvironmentCommand).resolves({ computeEnvironmentName: 'nightly', computeEnvironmentArn: arn });
     batch.on(TagResourceCommand).resolves({});
 
-    await (await handlerWith(STOP))(eventBridgeEvent(updateComputeEnvironment('nightly', ['g5.48xlarge'], 4096, { region: REGION })));
+    await (await launchHandlerWith(STOP))(eventBridgeEvent(updateComputeEnvironment('nightly', ['g5.48xlarge'], 4096, { region: REGION })));
 
     expect(batch.commandCalls(UpdateComputeEnvironmentCommand).map((c) => c.args[0].input)).toEqual([{ computeEnvironment: arn, state: 'DISABLED' }]);
     expect(published()[0].message).toContain(`Done: disable Batch compute environment ${arn}.`);
@@ -102,7 +84,7 @@ describe('Batch', () => {
       'User: arn:aws:sts::123456789012:assumed-role/launch-evaluator/fn is not authorized to perform: batch:UpdateComputeEnvironment'));
     const arn = batchComputeEnvironmentArn('gpu-miners', { region: REGION });
 
-    await (await handlerWith(STOP))(eventBridgeEvent(createComputeEnvironment('gpu-miners', ['p3.16xlarge'], 2048, { region: REGION })));
+    await (await launchHandlerWith(STOP))(eventBridgeEvent(createComputeEnvironment('gpu-miners', ['p3.16xlarge'], 2048, { region: REGION })));
 
     expect(batch.commandCalls(TagResourceCommand)).toHaveLength(0);
     expect(published()[0].message).toContain(
@@ -115,7 +97,7 @@ describe('Batch', () => {
     batch.on(UpdateComputeEnvironmentCommand).resolves({ computeEnvironmentName: 'gpu-miners', computeEnvironmentArn: arn });
     batch.on(TagResourceCommand).rejects(awsError('AccessDeniedException', 'User is not authorized to perform: batch:TagResource'));
 
-    await (await handlerWith(STOP))(eventBridgeEvent(createComputeEnvironment('gpu-miners', ['p3.16xlarge'], 2048, { region: REGION })));
+    await (await launchHandlerWith(STOP))(eventBridgeEvent(createComputeEnvironment('gpu-miners', ['p3.16xlarge'], 2048, { region: REGION })));
 
     expect(published()[0].message).toContain(
       `Done: disable Batch compute environment ${arn}; not tagged: AccessDeniedException: User is not authorized to perform: batch:TagResource.`);
@@ -130,7 +112,7 @@ describe('SageMaker', () => {
   ] as const)('STOP stops a %s in the event\'s region', async (what, name, record, command, input) => {
     sageMaker.onAnyCommand().resolves({});
 
-    await (await handlerWith(STOP))(eventBridgeEvent(record));
+    await (await launchHandlerWith(STOP))(eventBridgeEvent(record));
 
     expect(sageMaker.calls()).toHaveLength(1);
     const [call] = sageMaker.calls();
@@ -146,7 +128,7 @@ describe('SageMaker', () => {
   ])('a job already gone (%s) is reported as nothing to do', async (name, message) => {
     sageMaker.on(StopTrainingJobCommand).rejects(awsError(name, `${message}.`));
 
-    await (await handlerWith(STOP))(eventBridgeEvent(createTrainingJob('train-xmr', 'ml.p3.16xlarge', 4, { region: REGION })));
+    await (await launchHandlerWith(STOP))(eventBridgeEvent(createTrainingJob('train-xmr', 'ml.p3.16xlarge', 4, { region: REGION })));
 
     expect(published()[0].message).toContain(`Nothing to do: stop SageMaker training job train-xmr (${name}: ${message}).`);
   });
@@ -157,14 +139,14 @@ describe('SageMaker', () => {
       + ' sagemaker:StopNotebookInstance action';
     sageMaker.on(StopNotebookInstanceCommand).rejects(awsError('AccessDeniedException', message));
 
-    await (await handlerWith(STOP))(eventBridgeEvent(createNotebookInstance('scratch', 'ml.p3.16xlarge', { region: REGION })));
+    await (await launchHandlerWith(STOP))(eventBridgeEvent(createNotebookInstance('scratch', 'ml.p3.16xlarge', { region: REGION })));
 
     expect(published()[0].message).toContain(`FAILED: stop SageMaker notebook scratch: AccessDeniedException: ${message}. Do it by hand.`);
   });
 
   test('throttling that outlasts the SDK\'s retries is reported as failed, not thrown', async () => {
     sageMaker.on(StopProcessingJobCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
-    const handler = await handlerWith(STOP);
+    const handler = await launchHandlerWith(STOP);
 
     const { outcomes } = await handler(eventBridgeEvent(createProcessingJob('etl-gpu', 'ml.g5.48xlarge', 8, { region: REGION })));
 
@@ -182,7 +164,7 @@ describe('without STOP', () => {
   ];
 
   test('the default policy only notifies: no Batch or SageMaker call at all', async () => {
-    const handler = await handlerWith({});
+    const handler = await launchHandlerWith({});
     for (const record of records()) await handler(eventBridgeEvent(record));
 
     expect(batch.calls()).toHaveLength(0);
@@ -193,7 +175,7 @@ describe('without STOP', () => {
   });
 
   test('a dry run says what it would do and makes no Batch or SageMaker call', async () => {
-    const handler = await handlerWith({ ...STOP, dryRun: true });
+    const handler = await launchHandlerWith({ ...STOP, dryRun: true });
     for (const record of records()) await handler(eventBridgeEvent(record));
 
     expect(batch.calls()).toHaveLength(0);

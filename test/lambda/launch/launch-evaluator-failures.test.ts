@@ -7,6 +7,7 @@ import * as fc from 'fast-check';
 import { handler } from '../../../lambda/launch-evaluator.lambda';
 import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../../fixtures/documented-cloudtrail';
 import { readJsonLines } from '../../fixtures/real-events';
+import { mockedHandlerEnvironment } from '../../harness/handler-environment';
 
 // Failures the emulator cannot produce, and volumes it would take minutes to serve.
 const sns = mockClient(SNSClient);
@@ -14,14 +15,9 @@ const ec2 = mockClient(EC2Client);
 const pricing = mockClient(PricingClient);
 
 beforeAll(() => {
-  Object.assign(process.env, {
-    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
-    LAUNCH_POLICY: JSON.stringify({ responses: { 'ec2-instance-launch': 'STOP' } }),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-  });
-  delete process.env.IDEMPOTENCY_TABLE;
+  mockedHandlerEnvironment();
+  // Read by the handler at its first invocation.
+  process.env.LAUNCH_POLICY = JSON.stringify({ responses: { 'ec2-instance-launch': 'STOP' } });
 });
 beforeEach(() => {
   sns.reset();

@@ -3,23 +3,14 @@ import { GetProductsCommand, GetProductsCommandInput, PricingClient } from '@aws
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { eventBridgeEvent, runInstances } from '../../fixtures/documented-cloudtrail';
+import { mockedHandlerEnvironment } from '../../harness/handler-environment';
+import { launchHandlerWith } from '../../harness/launch-handler';
 
 // The emulator has no Price List API: its answers are mocked, in the product document shape GetProducts returns.
 // https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html
 const sns = mockClient(SNSClient);
 const ec2 = mockClient(EC2Client);
 const pricing = mockClient(PricingClient);
-
-type Handler = (event: unknown) => Promise<unknown>;
-
-/** A new container: the Price List answers it caches start empty. */
-async function freshHandler(): Promise<Handler> {
-  let handler: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    handler = (await import('../../../lambda/launch-evaluator.lambda')).handler;
-  });
-  return handler!;
-}
 
 /** A GetProducts `PriceList` entry for an on-demand Linux instance type. */
 function product(instanceType: string, regionCode: string, usdPerHour: string): string {
@@ -59,16 +50,7 @@ function filters(input: GetProductsCommandInput): Record<string, string> {
   return Object.fromEntries((input.Filters ?? []).map((f) => [f.Field!, f.Value!]));
 }
 
-beforeAll(() => {
-  Object.assign(process.env, {
-    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
-    LAUNCH_POLICY: '{}',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-  });
-  delete process.env.IDEMPOTENCY_TABLE;
-});
+beforeAll(mockedHandlerEnvironment);
 beforeEach(() => {
   sns.reset();
   ec2.reset();
@@ -79,7 +61,7 @@ beforeEach(() => {
 
 test('the cost is the Price List\'s on-demand price in the launch\'s own region', async () => {
   pricing.on(GetProductsCommand).resolves({ PriceList: [product('p3.2xlarge', 'eu-west-1', '3.3050000000')] });
-  await (await freshHandler())(eventBridgeEvent(runInstances('p3.2xlarge', 2, ['i-0aaa', 'i-0bbb'], { region: 'eu-west-1' })));
+  await (await launchHandlerWith())(eventBridgeEvent(runInstances('p3.2xlarge', 2, ['i-0aaa', 'i-0bbb'], { region: 'eu-west-1' })));
   expect(subjects()[0]).toMatch(/2 x p3\.2xlarge launched in eu-west-1 by .* \(~\$6\.61\/h\)$/);
   const [call] = pricing.commandCalls(GetProductsCommand);
   expect(call.args[0].input).toMatchObject({ ServiceCode: 'AmazonEC2', FormatVersion: 'aws_v1' });
@@ -98,7 +80,7 @@ test('the cost is the Price List\'s on-demand price in the launch\'s own region'
 
 test('each type and region is asked once per container', async () => {
   pricing.on(GetProductsCommand).resolves({ PriceList: [product('p3.2xlarge', 'eu-west-1', '3.3050000000')] });
-  const handler = await freshHandler();
+  const handler = await launchHandlerWith();
   await handler(eventBridgeEvent(runInstances('p3.2xlarge', 1, ['i-0aaa'], { region: 'eu-west-1' })));
   await handler(eventBridgeEvent(runInstances('p3.2xlarge', 3, ['i-0bbb'], { region: 'eu-west-1' })));
   await handler(eventBridgeEvent(runInstances('p3.2xlarge', 1, ['i-0ccc'], { region: 'ap-south-1' })));
@@ -107,13 +89,13 @@ test('each type and region is asked once per container', async () => {
 
 test('a type the Price List does not hold in the region keeps the bundled us-east-1 price', async () => {
   pricing.on(GetProductsCommand).resolves({ PriceList: [] });
-  await (await freshHandler())(eventBridgeEvent(runInstances('p3.2xlarge', 2, ['i-0aaa', 'i-0bbb'], { region: 'eu-west-1' })));
+  await (await launchHandlerWith())(eventBridgeEvent(runInstances('p3.2xlarge', 2, ['i-0aaa', 'i-0bbb'], { region: 'eu-west-1' })));
   expect(subjects()[0]).toMatch(/\(~\$6\.12\/h\)$/);
 });
 
 test('a Price List that refuses falls back to the bundled price, and is not asked again for every launch of a storm', async () => {
   pricing.on(GetProductsCommand).rejects(Object.assign(new Error('User is not authorized to perform: pricing:GetProducts'), { name: 'AccessDeniedException' }));
-  const handler = await freshHandler();
+  const handler = await launchHandlerWith();
   for (let i = 0; i < 5; i++) await handler(eventBridgeEvent(runInstances('p3.2xlarge', 1, [`i-0${i}`], { region: 'eu-west-1' })));
   expect(subjects()).toHaveLength(5);
   expect(subjects().every((s) => s.endsWith('(~$3.06/h)'))).toBe(true);
@@ -122,13 +104,13 @@ test('a Price List that refuses falls back to the bundled price, and is not aske
 
 test('the Price List prices a type the bundled table holds without a price', async () => {
   pricing.on(GetProductsCommand).resolves({ PriceList: [product('p5e.48xlarge', 'us-east-2', '69.8800000000')] });
-  await (await freshHandler())(eventBridgeEvent(runInstances('p5e.48xlarge', 1, ['i-0aaa'], { region: 'us-east-2' })));
+  await (await launchHandlerWith())(eventBridgeEvent(runInstances('p5e.48xlarge', 1, ['i-0aaa'], { region: 'us-east-2' })));
   expect(subjects()[0]).toMatch(/\[CRITICAL\] 1 x p5e\.48xlarge launched in us-east-2 by .* \(~\$70\/h\)$/);
 });
 
 test('with no price anywhere, the alert says the cost is unknown', async () => {
   pricing.on(GetProductsCommand).resolves({ PriceList: [] });
-  await (await freshHandler())(eventBridgeEvent(runInstances('p5e.48xlarge', 1, ['i-0aaa'], { region: 'us-east-2' })));
+  await (await launchHandlerWith())(eventBridgeEvent(runInstances('p5e.48xlarge', 1, ['i-0aaa'], { region: 'us-east-2' })));
   expect(subjects()[0]).toMatch(/1 x p5e\.48xlarge launched in us-east-2 by .* \(cost unknown\)$/);
 });
 
@@ -136,6 +118,6 @@ test('a product document without an hourly on-demand price is not read as one', 
   const reserved = JSON.parse(product('p3.2xlarge', 'eu-west-1', '3.305'));
   reserved.terms = { Reserved: reserved.terms.OnDemand };
   pricing.on(GetProductsCommand).resolves({ PriceList: [JSON.stringify(reserved), '{"terms":{"OnDemand":{"x":{"priceDimensions":{"y":{"unit":"Quantity","pricePerUnit":{"USD":"9"}}}}}}}'] });
-  await (await freshHandler())(eventBridgeEvent(runInstances('p3.2xlarge', 1, ['i-0aaa'], { region: 'eu-west-1' })));
+  await (await launchHandlerWith())(eventBridgeEvent(runInstances('p3.2xlarge', 1, ['i-0aaa'], { region: 'eu-west-1' })));
   expect(subjects()[0]).toMatch(/\(~\$3\.06\/h\)$/);
 });

@@ -3,22 +3,13 @@ import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cloudTrailRecord, eventBridgeEvent } from '../../fixtures/documented-cloudtrail';
+import { mockedHandlerEnvironment } from '../../harness/handler-environment';
+import { launchHandlerWith } from '../../harness/launch-handler';
 
 // What the emulator cannot show: how often EC2 is asked, and the answers it gives for templates it cannot hold.
 const sns = mockClient(SNSClient);
 const ec2 = mockClient(EC2Client);
 const pricing = mockClient(PricingClient);
-
-type Handler = (event: unknown) => Promise<unknown>;
-
-/** A new container, with nothing cached. */
-async function freshHandler(): Promise<Handler> {
-  let handler: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    handler = (await import('../../../lambda/launch-evaluator.lambda')).handler;
-  });
-  return handler!;
-}
 
 /** An Auto Scaling group of 20 that names only a launch template, in eu-west-1. */
 function groupFromTemplate(launchTemplate: object): Record<string, unknown> {
@@ -31,16 +22,7 @@ function messages(): string[] {
   return sns.commandCalls(PublishCommand).map((c) => JSON.parse(c.args[0].input.Message!).default);
 }
 
-beforeAll(() => {
-  Object.assign(process.env, {
-    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
-    LAUNCH_POLICY: '{}',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-  });
-  delete process.env.IDEMPOTENCY_TABLE;
-});
+beforeAll(mockedHandlerEnvironment);
 beforeEach(() => {
   for (const mock of [sns, ec2, pricing]) mock.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm' });
@@ -50,7 +32,7 @@ beforeEach(() => {
 
 test('a numbered template version is asked once per container, in the launch\'s region', async () => {
   ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({ LaunchTemplateVersions: [{ VersionNumber: 3, LaunchTemplateData: { InstanceType: 'g5.12xlarge' } }] });
-  const handler = await freshHandler();
+  const handler = await launchHandlerWith();
   for (let i = 0; i < 3; i++) await handler(eventBridgeEvent(groupFromTemplate({ launchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', version: '3' })));
   const calls = ec2.commandCalls(DescribeLaunchTemplateVersionsCommand);
   expect(calls.map((c) => c.args[0].input)).toEqual([{ LaunchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', Versions: ['3'] }]);
@@ -60,7 +42,7 @@ test('a numbered template version is asked once per container, in the launch\'s 
 
 test('a template named without a version is read at its default version, and a storm of launches asks once', async () => {
   ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({ LaunchTemplateVersions: [{ VersionNumber: 1, LaunchTemplateData: { InstanceType: 'p3.2xlarge' } }] });
-  const handler = await freshHandler();
+  const handler = await launchHandlerWith();
   for (let i = 0; i < 3; i++) await handler(eventBridgeEvent(groupFromTemplate({ launchTemplateName: 'workers' })));
   expect(ec2.commandCalls(DescribeLaunchTemplateVersionsCommand).map((c) => c.args[0].input)).toEqual([{ LaunchTemplateName: 'workers', Versions: ['$Default'] }]);
 });
@@ -69,13 +51,13 @@ test('a template that lets EC2 choose by vCPUs says so in the alert', async () =
   ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({
     LaunchTemplateVersions: [{ LaunchTemplateData: { InstanceRequirements: { VCpuCount: { Min: 32, Max: 96 }, MemoryMiB: { Min: 0 } } } }],
   });
-  await (await freshHandler())(eventBridgeEvent(groupFromTemplate({ launchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', version: '$Latest' })));
+  await (await launchHandlerWith())(eventBridgeEvent(groupFromTemplate({ launchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', version: '$Latest' })));
   expect(messages()[0]).toContain('Not counted, unknown: instance type of launch template lt-0a1b2c3d4e5f6a7b8 (version $Latest): chosen by EC2 from 32 to 96 vCPUs.');
 });
 
 test('a template EC2 will not describe is reported with its error, and the launch is still judged on its count', async () => {
   ec2.on(DescribeLaunchTemplateVersionsCommand).rejects(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }));
-  const handler = await freshHandler();
+  const handler = await launchHandlerWith();
   await handler(eventBridgeEvent(groupFromTemplate({ launchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', version: '3' })));
   await handler(eventBridgeEvent(groupFromTemplate({ launchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', version: '3' })));
   expect(messages()[0]).toContain('Not counted, unknown: instance type of launch template lt-0a1b2c3d4e5f6a7b8 (version 3): '

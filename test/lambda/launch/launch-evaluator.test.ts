@@ -8,19 +8,8 @@ import {
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../../fixtures/documented-cloudtrail';
+import { launchHandlerWith } from '../../harness/launch-handler';
 import { motoClientConfig, motoEndpoint, receiveAll, subscribeQueueToTopic, TopicInbox, uniqueName } from '../../harness/moto';
-
-type Handler = (event: unknown) => Promise<{ outcomes: Array<{ result: string }> }>;
-
-/** A fresh copy of the handler, as a new Lambda container with this policy would run it. */
-async function handlerWith(policy: object): Promise<Handler> {
-  process.env.LAUNCH_POLICY = JSON.stringify(policy);
-  let handler: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    handler = (await import('../../../lambda/launch-evaluator.lambda')).handler;
-  });
-  return handler!;
-}
 
 /** A CloudWatch Logs subscription delivery of the records, gzipped and base64-encoded as Lambda receives it. */
 function logsDelivery(records: object[]): object {
@@ -88,7 +77,7 @@ async function instanceStates(ids: string[]): Promise<Array<[string | undefined,
 describe('the launch evaluator, against the emulated account', () => {
   test('notify-only by default: alerts, and leaves the instances running', async () => {
     const ids = await launchProtected(2);
-    const handler = await handlerWith({});
+    const handler = await launchHandlerWith({});
     await handler(eventBridgeEvent(runInstances('p3.2xlarge', 2, ids, REGION)));
     const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
     expect(alert.Subject).toBe(`[MiningGuard][HIGH] 2 x p3.2xlarge launched in us-east-1 by ${REGION.principalArn.split(':').pop()} (~$6.12/h)`);
@@ -98,7 +87,7 @@ describe('the launch evaluator, against the emulated account', () => {
 
   test('STOP turns off the attacker\'s stop and termination protection, stops and tags every instance', async () => {
     const ids = await launchProtected(3);
-    const handler = await handlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
+    const handler = await launchHandlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
     const record = runInstances('p3.2xlarge', 3, ids, { ...REGION, eventId: uniqueName('event') });
     await handler(eventBridgeEvent(record));
     const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
@@ -111,7 +100,7 @@ describe('the launch evaluator, against the emulated account', () => {
 
   test('the same event twice, and through both paths, acts and alerts once', async () => {
     const ids = await launchProtected(1);
-    const handler = await handlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
+    const handler = await launchHandlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
     const record = runInstances('p3.2xlarge', 1, ids, { ...REGION, eventId: uniqueName('event') });
     const first = await handler(eventBridgeEvent(record));
     const again = await handler(eventBridgeEvent(record));
@@ -133,7 +122,7 @@ describe('the launch evaluator, against the emulated account', () => {
       LaunchTemplate: { LaunchTemplateId: template.LaunchTemplate!.LaunchTemplateId },
       AvailabilityZones: ['us-east-1a'],
     }));
-    const handler = await handlerWith({ responses: { 'autoscaling-capacity-change': 'STOP' } });
+    const handler = await launchHandlerWith({ responses: { 'autoscaling-capacity-change': 'STOP' } });
     await handler(eventBridgeEvent(cloudTrailRecord('autoscaling.amazonaws.com', 'CreateAutoScalingGroup', { autoScalingGroupName: name, minSize: 2, maxSize: 999 }, null, REGION)));
     await receiveAll(inbox.queueUrl, { expected: 1 });
     const { AutoScalingGroups: [group] = [] } = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
@@ -152,7 +141,7 @@ describe('the launch evaluator, against the emulated account', () => {
         LaunchSpecifications: [{ ImageId: 'ami-12c6146b', InstanceType: 'g5.12xlarge' }],
       },
     }));
-    const handler = await handlerWith({ responses: { 'ec2-fleet-request': 'STOP' } });
+    const handler = await launchHandlerWith({ responses: { 'ec2-fleet-request': 'STOP' } });
     await handler(eventBridgeEvent(cloudTrailRecord('ec2.amazonaws.com', 'RequestSpotFleet', { spotFleetRequestConfig: { targetCapacity: 2, launchSpecifications: { item: [{ instanceType: 'g5.12xlarge' }] } } }, { spotFleetRequestId: id }, REGION)));
     const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
     const { SpotFleetRequestConfigs: [config] = [] } = await ec2().send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [id!] }));
@@ -166,7 +155,7 @@ describe('the launch evaluator, against the emulated account', () => {
     await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
     await ecs.send(new RegisterTaskDefinitionCommand({ family: 'miner', cpu: '16384', memory: '32768', containerDefinitions: [{ name: 'x', image: 'alpine' }] }));
     const { service } = await ecs.send(new CreateServiceCommand({ cluster, serviceName: 'miners', taskDefinition: 'miner', desiredCount: 40 }));
-    const handler = await handlerWith({ responses: { 'ecs-task-launch': 'STOP' } });
+    const handler = await launchHandlerWith({ responses: { 'ecs-task-launch': 'STOP' } });
     await handler(eventBridgeEvent(cloudTrailRecord('ecs.amazonaws.com', 'CreateService', { serviceName: 'miners', cluster, desiredCount: 40 }, { service: { serviceArn: service!.serviceArn, clusterArn: service!.clusterArn } }, REGION)));
     await receiveAll(inbox.queueUrl, { expected: 1 });
     const { services: [after] = [] } = await ecs.send(new DescribeServicesCommand({ cluster, services: ['miners'] }));
@@ -174,7 +163,7 @@ describe('the launch evaluator, against the emulated account', () => {
   });
 
   test('a resource already gone is reported, not retried forever', async () => {
-    const handler = await handlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
+    const handler = await launchHandlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
     await handler(eventBridgeEvent(runInstances('p3.2xlarge', 1, ['i-0000000000000dead'], REGION)));
     const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
     expect(alert.Message).toMatch(/Nothing to do: stop instance i-0000000000000dead .*InvalidInstanceID/);
@@ -182,7 +171,7 @@ describe('the launch evaluator, against the emulated account', () => {
 
   test('dry run says what it would do and changes nothing', async () => {
     const ids = await launchProtected(1);
-    const handler = await handlerWith({ responses: { 'ec2-instance-launch': 'STOP' }, dryRun: true });
+    const handler = await launchHandlerWith({ responses: { 'ec2-instance-launch': 'STOP' }, dryRun: true });
     await handler(eventBridgeEvent(runInstances('p3.2xlarge', 1, ids, REGION)));
     const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
     expect(alert.Message).toContain(`Dry run, not done: stop instance ${ids[0]}`);
@@ -193,7 +182,7 @@ describe('the launch evaluator, against the emulated account', () => {
     const template = await ec2().send(new CreateLaunchTemplateCommand({
       LaunchTemplateName: uniqueName('lt'), LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 'p3.8xlarge' },
     }));
-    const handler = await handlerWith({});
+    const handler = await launchHandlerWith({});
     await handler(eventBridgeEvent(cloudTrailRecord('ec2.amazonaws.com', 'RunInstances', {
       instancesSet: { items: [{ minCount: 1, maxCount: 4 }] },
       launchTemplate: { launchTemplateId: template.LaunchTemplate!.LaunchTemplateId, version: '1' },
@@ -206,7 +195,7 @@ describe('the launch evaluator, against the emulated account', () => {
   test('StartInstances is judged by the types of the stopped instances it starts', async () => {
     const out = await ec2().send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 'p3.16xlarge', MinCount: 2, MaxCount: 2 }));
     const ids = out.Instances!.map((i) => i.InstanceId!);
-    const handler = await handlerWith({});
+    const handler = await launchHandlerWith({});
     await handler(eventBridgeEvent(cloudTrailRecord('ec2.amazonaws.com', 'StartInstances', {
       instancesSet: { items: [...ids, 'i-0000000000000dead'].map((instanceId) => ({ instanceId })) },
     }, null, REGION)));
@@ -224,7 +213,7 @@ describe('the launch evaluator, against the emulated account', () => {
       const record = runInstances('p3.2xlarge', 1, [ids[i % ids.length]], { ...principal, eventId: uniqueName(`burst-${i}`) });
       return eventBridgeEvent({ ...record, eventTime: new Date(start + i * 120).toISOString() });
     });
-    const handler = await handlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
+    const handler = await launchHandlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
 
     // WHEN they arrive, one after the other (the emulator's DynamoDB does not make concurrent ADDs atomic, as
     // DynamoDB does), and the scheduled flush runs after the window closed
