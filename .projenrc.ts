@@ -80,6 +80,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
       setupFiles: ['<rootDir>/test/harness/quiet-logs.ts'],
       testTimeout: 120_000,
+      // jest's default, one worker fewer than the cores, runs the suites one at a time on a 2-core CI machine; most of
+      // their time is spent waiting on the emulator and on child processes, so two workers finish much sooner.
+      maxWorkers: 2,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },
   },
