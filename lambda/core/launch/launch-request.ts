@@ -75,9 +75,11 @@ function launchTemplateRefs(request: unknown, count: number): LaunchTemplateRef[
   return [...refs.values()];
 }
 
-/** A call's launch templates, when the call itself states no instance type. */
-function templatesUnlessTyped(request: unknown, types: readonly unknown[], count: number): LaunchTemplateRef[] {
-  return types.length > 0 ? [] : launchTemplateRefs(request, count);
+/** A call that starts `units` instances of `instanceTypes`, or, when it states none, of the launch templates it names. */
+function launchOf(
+  request: unknown, instanceTypes: LaunchRequest['instanceTypes'], units: number, resources: LaunchedResource[],
+): LaunchRequest {
+  return { ...EMPTY, instanceTypes, units, launchTemplates: instanceTypes.length > 0 ? [] : launchTemplateRefs(request, units), resources };
 }
 
 /** The first of the values that is a number or a numeric string, or 0. */
@@ -101,15 +103,11 @@ const READERS: Record<string, (r: CloudTrailRecord) => LaunchRequest> = {
     const type = stringAt(r.request, 'instanceType');
     const instanceTypes = type ? [{ type, count }] : typesWithCount(deepValues(r.response, 'instanceType'), 1);
     return {
-      ...EMPTY,
-      instanceTypes,
-      units: count,
-      launchTemplates: templatesUnlessTyped(r.request, instanceTypes, count),
+      ...launchOf(r.request, instanceTypes, count, created.map((id) => ({ kind: 'instance', id }))),
       protection: [
         ...(fieldAt(r.request, 'disableApiTermination') === true ? ['termination' as const] : []),
         ...(fieldAt(r.request, 'disableApiStop') === true ? ['stop' as const] : []),
       ],
-      resources: created.map((id) => ({ kind: 'instance', id })),
     };
   },
   StartInstances: (r) => {
@@ -138,26 +136,12 @@ const READERS: Record<string, (r: CloudTrailRecord) => LaunchRequest> = {
   CreateFleet: (r) => {
     const capacity = firstNumber(deepValues(r.request, 'TotalTargetCapacity'));
     const fleetId = stringAt(r.response, 'CreateFleetResponse.fleetId') ?? stringAt(r.response, 'fleetId');
-    const instanceTypes = typesWithCount(deepValues(r.request, 'InstanceType'), capacity);
-    return {
-      ...EMPTY,
-      instanceTypes,
-      units: capacity,
-      launchTemplates: templatesUnlessTyped(r.request, instanceTypes, capacity),
-      resources: fleetId ? [{ kind: 'fleet', id: fleetId }] : [],
-    };
+    return launchOf(r.request, typesWithCount(deepValues(r.request, 'InstanceType'), capacity), capacity, fleetId ? [{ kind: 'fleet', id: fleetId }] : []);
   },
   RequestSpotFleet: (r) => {
     const capacity = firstNumber(deepValues(r.request, 'targetCapacity'));
     const id = stringAt(r.response, 'spotFleetRequestId');
-    const instanceTypes = typesWithCount(deepValues(r.request, 'instanceType'), capacity);
-    return {
-      ...EMPTY,
-      instanceTypes,
-      units: capacity,
-      launchTemplates: templatesUnlessTyped(r.request, instanceTypes, capacity),
-      resources: id ? [{ kind: 'spot-fleet-request', id }] : [],
-    };
+    return launchOf(r.request, typesWithCount(deepValues(r.request, 'instanceType'), capacity), capacity, id ? [{ kind: 'spot-fleet-request', id }] : []);
   },
   RequestSpotInstances: (r) => {
     const count = numberAt(r.request, 'instanceCount') ?? 1;
@@ -211,14 +195,7 @@ const READERS: Record<string, (r: CloudTrailRecord) => LaunchRequest> = {
 function autoScaling(r: CloudTrailRecord): LaunchRequest {
   const name = stringAt(r.request, 'autoScalingGroupName');
   const capacity = Math.max(numberAt(r.request, 'minSize') ?? 0, numberAt(r.request, 'desiredCapacity') ?? 0, numberAt(r.request, 'maxSize') ?? 0);
-  const instanceTypes = typesWithCount(deepValues(r.request, 'instanceType'), capacity);
-  return {
-    ...EMPTY,
-    instanceTypes,
-    units: capacity,
-    launchTemplates: templatesUnlessTyped(r.request, instanceTypes, capacity),
-    resources: name ? [{ kind: 'autoscaling-group', id: name }] : [],
-  };
+  return launchOf(r.request, typesWithCount(deepValues(r.request, 'instanceType'), capacity), capacity, name ? [{ kind: 'autoscaling-group', id: name }] : []);
 }
 
 function ecsService(r: CloudTrailRecord): LaunchRequest {

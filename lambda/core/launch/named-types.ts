@@ -32,19 +32,13 @@ export function describeTemplate(ref: LaunchTemplateRef): string {
 export function withNamedTypes(eventName: string, request: LaunchRequest, named: NamedTypes): LaunchRequest {
   const counts = new Map<string, number>();
   const unknowns: string[] = [];
-  for (const ref of request.launchTemplates) {
-    const answer = named.ofTemplate(ref);
-    if ('type' in answer) counts.set(answer.type, (counts.get(answer.type) ?? 0) + ref.count);
-    else unknowns.push(`instance type of ${describeTemplate(ref)}: ${answer.unknown}`);
-  }
-  if (eventName === 'StartInstances' && request.instanceTypes.length === 0) {
-    for (const { kind, id } of request.resources) {
-      if (kind !== 'instance') continue;
-      const answer = named.ofInstance(id);
-      if ('type' in answer) counts.set(answer.type, (counts.get(answer.type) ?? 0) + 1);
-      else unknowns.push(`instance type of ${id}: ${answer.unknown}`);
-    }
-  }
+  const tally = (answer: TypeAnswer, what: string, n: number) => {
+    if ('type' in answer) counts.set(answer.type, (counts.get(answer.type) ?? 0) + n);
+    else unknowns.push(`instance type of ${what}: ${answer.unknown}`);
+  };
+  const { templates, instanceIds } = namesToLookUp(eventName, request);
+  for (const ref of templates) tally(named.ofTemplate(ref), describeTemplate(ref), ref.count);
+  for (const id of instanceIds) tally(named.ofInstance(id), id, 1);
   if (counts.size === 0 && unknowns.length === 0) return request;
   return {
     ...request,
