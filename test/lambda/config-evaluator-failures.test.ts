@@ -1,14 +1,13 @@
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambda/config-evaluator.lambda';
+import { handlerEnvironment } from '../harness/handler-environment';
 
 // A failure the emulator cannot produce. The evaluator must fail the invocation, so Config records an error for
 // the rule and evaluates again on the next change or period, instead of leaving a stale result standing.
 const config = mockClient(ConfigServiceClient);
 
-beforeAll(() => {
-  Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
-});
+beforeAll(() => handlerEnvironment());
 
 /** An invocation of our own of the instance-family rule, which needs no AWS call before it reports. */
 const invocation = {

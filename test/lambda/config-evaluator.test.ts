@@ -1,6 +1,7 @@
 import { DescribeInstancesCommand, EC2Client, ModifyInstanceAttributeCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { handler } from '../../lambda/config-evaluator.lambda';
 import { configInvocations, messageTypeOf } from '../fixtures/config-invocations';
+import { handlerEnvironment } from '../harness/handler-environment';
 import { MOTO_ACCOUNT, motoClientConfig } from '../harness/moto';
 import { RecordingProxy } from '../harness/recording-proxy';
 
@@ -31,12 +32,7 @@ beforeAll(async () => {
   proxy = await RecordingProxy.start({
     rewrite: (operation, body) => (operation === 'PutEvaluations' ? { ...body, TestMode: true } : body),
   });
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: proxy.endpoint,
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-  });
+  handlerEnvironment({ AWS_ENDPOINT_URL: proxy.endpoint, AWS_REGION: REGION });
 });
 beforeEach(() => proxy.reset());
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { handler } from '../../lambda/notifier.lambda';
 import { complianceChangeEvent } from '../fixtures/compliance-change';
-import { motoClientConfig, motoEndpoint, receiveAll, subscribeQueueToTopic } from '../harness/moto';
+import { emulatedHandlerEnvironment } from '../harness/handler-environment';
+import { motoClientConfig, receiveAll, subscribeQueueToTopic } from '../harness/moto';
 
 describe('the notifier, on a Config compliance change, against the emulated topic', () => {
   test('publishes one alert with the rule\'s detection, severity and subject', async () => {
@@ -10,13 +11,7 @@ describe('the notifier, on a Config compliance change, against the emulated topi
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'compliance-alerts' }));
     sns.destroy();
     const inbox = await subscribeQueueToTopic(TopicArn!);
-    Object.assign(process.env, {
-      ALERT_TOPIC_ARN: TopicArn,
-      AWS_ENDPOINT_URL: motoEndpoint(),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-    });
+    emulatedHandlerEnvironment({ ALERT_TOPIC_ARN: TopicArn! });
 
     // WHEN
     await handler(complianceChangeEvent('MiningGuard-running-compute', { type: 'AWS::::Account', id: '123456789012' }, 'sa-east-1: 192 running vCPUs > 128'));

@@ -2,7 +2,8 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { handler } from '../../lambda/notifier.lambda';
 import { documentedAnomaly, lambdaSnsEvent, snsEnvelope } from '../fixtures/documented-anomalies';
 import { readJsonLines } from '../fixtures/real-events';
-import { motoClientConfig, motoEndpoint, receiveAll, subscribeQueueToTopic, TopicInbox, uniqueName } from '../harness/moto';
+import { emulatedHandlerEnvironment } from '../harness/handler-environment';
+import { motoClientConfig, receiveAll, subscribeQueueToTopic, TopicInbox, uniqueName } from '../harness/moto';
 
 const [BUDGET_NOTIFICATION] = readJsonLines('cost/budgets_sns_notification.jsonl');
 const [DOCS_ANOMALY] = readJsonLines('cost/cost_anomaly_sns_example_awsdocs.jsonl');
@@ -13,13 +14,7 @@ describe('the notifier, triggered by the spend topic, against the emulated alert
   beforeAll(async () => {
     const { TopicArn } = await new SNSClient(motoClientConfig()).send(new CreateTopicCommand({ Name: uniqueName('alerts') }));
     inbox = await subscribeQueueToTopic(TopicArn!);
-    Object.assign(process.env, {
-      ALERT_TOPIC_ARN: TopicArn,
-      AWS_ENDPOINT_URL: motoEndpoint(),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-    });
+    emulatedHandlerEnvironment({ ALERT_TOPIC_ARN: TopicArn! });
   });
 
   test('publishes one readable alert for the real Budgets notification and for each anomaly', async () => {

@@ -2,19 +2,14 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { handler } from '../../lambda/notifier.lambda';
 import { CATALOG_FINDING_TYPES, documentedFinding, guardDutyEvent } from '../fixtures/documented-findings';
 import { readJsonLines } from '../fixtures/real-events';
-import { motoClientConfig, motoEndpoint, receiveAll, SnsEnvelope, subscribeQueueToTopic, TopicInbox, uniqueName } from '../harness/moto';
+import { emulatedHandlerEnvironment } from '../harness/handler-environment';
+import { motoClientConfig, receiveAll, SnsEnvelope, subscribeQueueToTopic, TopicInbox, uniqueName } from '../harness/moto';
 
 const REAL_FINDINGS = readJsonLines('guardduty/aws_samples_guardduty_findings_raw.jsonl');
 
 /** The notifier runs as it does in Lambda: its SDK client finds the endpoint and credentials in the environment. */
 function useEmulator(topicArn: string): void {
-  Object.assign(process.env, {
-    ALERT_TOPIC_ARN: topicArn,
-    AWS_ENDPOINT_URL: motoEndpoint(),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-  });
+  emulatedHandlerEnvironment({ ALERT_TOPIC_ARN: topicArn });
 }
 
 describe('the notifier, against the emulated topic', () => {

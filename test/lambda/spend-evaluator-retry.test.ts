@@ -3,6 +3,7 @@ import { AddressInfo } from 'net';
 import { BudgetsClient, CreateBudgetCommand } from '@aws-sdk/client-budgets';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { handler } from '../../lambda/spend-evaluator.lambda';
+import { handlerEnvironment } from '../harness/handler-environment';
 import { MOTO_ACCOUNT, motoClientConfig, motoEndpoint, uniqueName } from '../harness/moto';
 
 /**
@@ -62,14 +63,11 @@ describe('the spend evaluator, when Budgets throttles', () => {
       },
     }));
     const { TopicArn } = await new SNSClient(motoClientConfig()).send(new CreateTopicCommand({ Name: uniqueName('alerts') }));
-    Object.assign(process.env, {
-      ALERT_TOPIC_ARN: TopicArn,
+    handlerEnvironment({
+      ALERT_TOPIC_ARN: TopicArn!,
       ACCOUNT_ID: MOTO_ACCOUNT,
       BUDGET_NAMES: name,
       AWS_ENDPOINT_URL: await endpoint.start(),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
     });
   });
 

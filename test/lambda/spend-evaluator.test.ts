@@ -10,7 +10,8 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambda/spend-evaluator.lambda';
-import { MOTO_ACCOUNT, motoClientConfig, motoEndpoint, receiveAll, subscribeQueueToTopic, TopicInbox, uniqueName } from '../harness/moto';
+import { emulatedHandlerEnvironment } from '../harness/handler-environment';
+import { MOTO_ACCOUNT, motoClientConfig, receiveAll, subscribeQueueToTopic, TopicInbox, uniqueName } from '../harness/moto';
 
 // The emulator implements CreateBudget and DescribeBudget, so budgets live there and the handler reads them for
 // real; it lacks DescribeBudgetPerformanceHistory, which is mocked, as are the failures it cannot produce.
@@ -63,13 +64,9 @@ describe('the spend evaluator, against the emulated Budgets, SSM and topic', () 
   beforeAll(async () => {
     const { TopicArn } = await new SNSClient(motoClientConfig()).send(new CreateTopicCommand({ Name: uniqueName('alerts') }));
     inbox = await subscribeQueueToTopic(TopicArn!);
-    Object.assign(process.env, {
-      ALERT_TOPIC_ARN: TopicArn,
+    emulatedHandlerEnvironment({
+      ALERT_TOPIC_ARN: TopicArn!,
       ACCOUNT_ID: MOTO_ACCOUNT,
-      AWS_ENDPOINT_URL: motoEndpoint(),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
     });
   });
 

@@ -8,8 +8,9 @@ import {
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../../fixtures/documented-cloudtrail';
+import { emulatedHandlerEnvironment } from '../../harness/handler-environment';
 import { launchHandlerWith } from '../../harness/launch-handler';
-import { motoClientConfig, motoEndpoint, receiveAll, subscribeQueueToTopic, TopicInbox, uniqueName } from '../../harness/moto';
+import { motoClientConfig, receiveAll, subscribeQueueToTopic, TopicInbox, uniqueName } from '../../harness/moto';
 
 /** A CloudWatch Logs subscription delivery of the records, gzipped and base64-encoded as Lambda receives it. */
 function logsDelivery(records: object[]): object {
@@ -47,14 +48,7 @@ beforeAll(async () => {
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
     AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
   }));
-  Object.assign(process.env, {
-    ALERT_TOPIC_ARN: TopicArn,
-    IDEMPOTENCY_TABLE: table,
-    AWS_ENDPOINT_URL: motoEndpoint(),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-  });
+  emulatedHandlerEnvironment({ ALERT_TOPIC_ARN: TopicArn!, IDEMPOTENCY_TABLE: table });
 });
 
 async function launchProtected(count: number): Promise<string[]> {
