@@ -78,7 +78,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
-      setupFiles: ['<rootDir>/test/harness/quiet-logs.ts'],
+      setupFiles: ['<rootDir>/test/harness/quiet-logs.ts', '<rootDir>/test/harness/unit-synth.ts'],
       testTimeout: 120_000,
       // jest's default, one worker fewer than the cores, runs the suites one at a time on a 2-core CI machine; most of
       // their time is spent waiting on the emulator and on child processes, so two workers finish much sooner.
