@@ -19,9 +19,9 @@ export async function learnLaunchFacts(record: CloudTrailRecord, onFailure: (rea
   const detection = classifyCloudTrailEvent(record.eventSource, record.eventName);
   if (!detection || !isLaunchDetection(detection)) return { specs: bundledSpec, named: OFFLINE_NAMED_TYPES };
   const request = describeLaunch(record);
-  const { templates, instanceIds } = namesToLookUp(record.eventName, request);
-  const { named, types } = templates.length + instanceIds.length > 0
-    ? await lookUpNamedTypes(record.region, templates, instanceIds)
+  const names = namesToLookUp(record.eventName, request);
+  const { named, types } = names.templates.length + names.instanceIds.length + names.groups.length > 0
+    ? await lookUpNamedTypes(record.region, names)
     : { named: OFFLINE_NAMED_TYPES, types: [] };
   const allTypes = [...request.instanceTypes.map((t) => t.type), ...types];
   return { specs: allTypes.length > 0 ? await resolveSpecs(record.region, allTypes, onFailure) : bundledSpec, named };

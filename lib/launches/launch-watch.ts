@@ -196,10 +196,14 @@ export class LaunchWatch extends Construct {
   }
 
   private grantPermissions(role: iam.Role, policy: LaunchPolicy): void {
-    // Sizing and pricing what a call launches: the types it names through launch templates or existing instances, the
-    // specs of types the bundled table lacks, and the region's prices. Describe calls and the Price List take no resource.
+    // Sizing and pricing what a call launches: the types it names through launch templates, existing instances or
+    // existing Auto Scaling groups, the specs of types the bundled table lacks, and the region's prices. Describe calls
+    // and the Price List take no resource.
     role.addToPolicy(new iam.PolicyStatement({
-      actions: ['ec2:DescribeInstanceTypes', 'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions', 'pricing:GetProducts'],
+      actions: [
+        'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLaunchConfigurations',
+        'ec2:DescribeInstanceTypes', 'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions', 'pricing:GetProducts',
+      ],
       resources: ['*'],
     }));
     const actions = new Set<string>();
@@ -218,7 +222,7 @@ export class LaunchWatch extends Construct {
     Validations.of(role).acknowledge(
       {
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason: 'EC2 Describe calls and the Price List\'s GetProducts take no resource; containment acts on resources the attacker names at run time, in any region, limited to this account.',
+        reason: 'EC2 and Auto Scaling Describe calls and the Price List\'s GetProducts take no resource; containment acts on resources the attacker names at run time, in any region, limited to this account.',
       },
       {
         id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

@@ -1,22 +1,41 @@
-/** Completes a launch request with the instance types it names only indirectly: by launch template or by instance id. */
+/**
+ * Completes a launch request with the instance types it names only indirectly: by launch template, by instance id, or
+ * by the Auto Scaling group whose capacity it changes.
+ */
 import type { LaunchRequest, LaunchTemplateRef } from './launch-request';
 
 /** An instance type that was learned, or why it could not be. */
 export type TypeAnswer = { readonly type: string } | { readonly unknown: string };
 
-/** What the shell learned from EC2 about the templates and instances a call names. */
+/** The instance types an Auto Scaling group launches (several when its mixed instances policy overrides them), or why they could not be learned. */
+export type GroupAnswer = { readonly types: readonly string[] } | { readonly unknown: string };
+
+/** What the shell learned from AWS about the templates, instances and Auto Scaling groups a call names. */
 export interface NamedTypes {
   /** The instance type a launch template version sets. */
   readonly ofTemplate: (ref: LaunchTemplateRef) => TypeAnswer;
   /** The type of an existing instance that StartInstances starts. */
   readonly ofInstance: (instanceId: string) => TypeAnswer;
+  /** The types of an existing Auto Scaling group whose capacity a call changes without naming what it launches. */
+  readonly ofGroup: (groupName: string) => GroupAnswer;
 }
 
-/** What the evaluator knows without an AWS call: nothing about templates or existing instances. */
+/** The names a request leaves for the shell to look up. */
+export interface NamesToLookUp {
+  readonly templates: readonly LaunchTemplateRef[];
+  readonly instanceIds: readonly string[];
+  readonly groups: readonly string[];
+}
+
+/** What the evaluator knows without an AWS call: nothing about templates, existing instances or existing groups. */
 export const OFFLINE_NAMED_TYPES: NamedTypes = {
   ofTemplate: () => ({ unknown: 'not looked up without an AWS call' }),
   ofInstance: () => ({ unknown: 'not looked up without an AWS call' }),
+  ofGroup: () => ({ unknown: 'not looked up without an AWS call' }),
 };
+
+/** Calls that change an existing group's capacity; what the group launches is the group's, not the call's. */
+const CAPACITY_CHANGES = new Set(['UpdateAutoScalingGroup', 'SetDesiredCapacity']);
 
 /** The same key for the same template version, however many times the request is read. */
 export function templateKey(ref: LaunchTemplateRef): string {
@@ -28,7 +47,7 @@ export function describeTemplate(ref: LaunchTemplateRef): string {
   return `launch template ${ref.id ?? ref.name} (${ref.version ? `version ${ref.version}` : 'default version'})`;
 }
 
-/** The request with the types behind its templates and started instances added; what stays unknown is listed with why. */
+/** The request with the types behind its templates, started instances and resized groups added; what stays unknown is listed with why. */
 export function withNamedTypes(eventName: string, request: LaunchRequest, named: NamedTypes): LaunchRequest {
   const counts = new Map<string, number>();
   const unknowns: string[] = [];
@@ -36,9 +55,15 @@ export function withNamedTypes(eventName: string, request: LaunchRequest, named:
     if ('type' in answer) counts.set(answer.type, (counts.get(answer.type) ?? 0) + n);
     else unknowns.push(`instance type of ${what}: ${answer.unknown}`);
   };
-  const { templates, instanceIds } = namesToLookUp(eventName, request);
+  const { templates, instanceIds, groups } = namesToLookUp(eventName, request);
   for (const ref of templates) tally(named.ofTemplate(ref), describeTemplate(ref), ref.count);
   for (const id of instanceIds) tally(named.ofInstance(id), id, 1);
+  for (const name of groups) {
+    const answer = named.ofGroup(name);
+    // Like the overrides a call states itself: the whole new capacity could land on each type, the worst case.
+    if ('types' in answer) for (const type of answer.types) tally({ type }, name, request.units);
+    else unknowns.push(`instance type of Auto Scaling group ${name}: ${answer.unknown}`);
+  }
   if (counts.size === 0 && unknowns.length === 0) return request;
   return {
     ...request,
@@ -47,13 +72,15 @@ export function withNamedTypes(eventName: string, request: LaunchRequest, named:
   };
 }
 
-/** The launch templates and instances whose types the shell should look up for this request. */
-export function namesToLookUp(
-  eventName: string, request: LaunchRequest,
-): { readonly templates: readonly LaunchTemplateRef[]; readonly instanceIds: readonly string[] } {
-  const startsUntyped = eventName === 'StartInstances' && request.instanceTypes.length === 0;
+/** The launch templates, instances and Auto Scaling groups whose types the shell should look up for this request. */
+export function namesToLookUp(eventName: string, request: LaunchRequest): NamesToLookUp {
+  const untyped = request.instanceTypes.length === 0;
+  const startsUntyped = eventName === 'StartInstances' && untyped;
+  const resizesUntyped = CAPACITY_CHANGES.has(eventName) && untyped && request.launchTemplates.length === 0 && request.units > 0;
+  const idsOf = (kind: string) => request.resources.filter((r) => r.kind === kind).map((r) => r.id);
   return {
     templates: request.launchTemplates,
-    instanceIds: startsUntyped ? request.resources.filter((r) => r.kind === 'instance').map((r) => r.id) : [],
+    instanceIds: startsUntyped ? idsOf('instance') : [],
+    groups: resizesUntyped ? idsOf('autoscaling-group') : [],
   };
 }

@@ -49,8 +49,8 @@ export function replay(
     }
     if (judgement.outcome === 'not-selected') continue;
     selected++;
-    const { record, verdict, plan } = judgement;
-    templates.remember(record);
+    const { record, request, verdict, plan } = judgement;
+    templates.remember(record, request);
     if (!verdict.flagged) continue;
     flagged++;
     byDetection[verdict.detection.id] = (byDetection[verdict.detection.id] ?? 0) + 1;

@@ -1,23 +1,36 @@
 /**
- * The launch templates created in the records replayed so far, so that a later launch from one of them is judged by
- * the instance type it sets, without an AWS call. CloudTrail delivers a file's records in time order; a template
- * created after the launch that uses it, or before the replayed period, stays unknown, and the output says so.
+ * The launch templates and Auto Scaling groups created in the records replayed so far, so that a later launch from
+ * one of those templates, or a later resize of one of those groups, is judged by the instance type it launches,
+ * without an AWS call. CloudTrail delivers a file's records in time order; a template or group created after the call
+ * that uses it, or before the replayed period, stays unknown, and the output says so.
  */
 import type { CloudTrailRecord } from '../cloudtrail-record';
 import { deepValues } from '../event-fields';
-import type { LaunchTemplateRef } from './launch-request';
-import { NamedTypes, OFFLINE_NAMED_TYPES, TypeAnswer } from './named-types';
+import type { LaunchRequest, LaunchTemplateRef } from './launch-request';
+import { GroupAnswer, NamedTypes, OFFLINE_NAMED_TYPES, TypeAnswer } from './named-types';
 
 function first(values: unknown[]): string | undefined {
   const found = values.find((v) => (typeof v === 'string' && v.length > 0) || typeof v === 'number');
   return found === undefined ? undefined : String(found);
 }
 
+/** Calls that set what an Auto Scaling group launches. */
+const GROUP_DEFINITIONS = new Set(['CreateAutoScalingGroup', 'UpdateAutoScalingGroup']);
+
 export class TemplateMemory implements NamedTypes {
   private readonly types = new Map<string, string>();
+  private readonly groupTypes = new Map<string, readonly string[]>();
 
-  /** Learns the type of a template version a successful CreateLaunchTemplate or CreateLaunchTemplateVersion made. */
-  public remember(record: CloudTrailRecord): void {
+  /**
+   * Learns from a successful call: the type of a template version CreateLaunchTemplate or CreateLaunchTemplateVersion
+   * made, or the types a group launches, from the request as judged (its template's type already filled in).
+   */
+  public remember(record: CloudTrailRecord, request: LaunchRequest): void {
+    if (GROUP_DEFINITIONS.has(record.eventName) && !record.errorCode && request.instanceTypes.length > 0) {
+      for (const group of request.resources.filter((r) => r.kind === 'autoscaling-group')) {
+        this.groupTypes.set(group.id, request.instanceTypes.map((t) => t.type));
+      }
+    }
     const created = record.eventName === 'CreateLaunchTemplate';
     if ((!created && record.eventName !== 'CreateLaunchTemplateVersion') || record.errorCode) return;
     const type = first(deepValues(record.response, 'instanceType')) ?? first(deepValues(record.request, 'instanceType'));
@@ -40,5 +53,10 @@ export class TemplateMemory implements NamedTypes {
 
   public ofInstance(instanceId: string): TypeAnswer {
     return OFFLINE_NAMED_TYPES.ofInstance(instanceId);
+  }
+
+  public ofGroup(groupName: string): GroupAnswer {
+    const types = this.groupTypes.get(groupName);
+    return types ? { types } : { unknown: 'not created with a known type in the replayed logs, and not looked up without an AWS call' };
   }
 }

@@ -186,6 +186,26 @@ describe('the launch evaluator, against the emulated account', () => {
     expect(alert.Message).toContain('128 vCPUs, 16 GPUs, ~$49/h on demand');
   });
 
+  test('a resize of an existing Auto Scaling group is judged by the type the group\'s launch template sets', async () => {
+    const name = uniqueName('asg');
+    const template = await ec2().send(new CreateLaunchTemplateCommand({
+      LaunchTemplateName: uniqueName('lt'), LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 'g4dn.12xlarge' },
+    }));
+    await new AutoScalingClient(motoClientConfig()).send(new CreateAutoScalingGroupCommand({
+      AutoScalingGroupName: name,
+      MinSize: 0,
+      MaxSize: 100,
+      DesiredCapacity: 0,
+      LaunchTemplate: { LaunchTemplateId: template.LaunchTemplate!.LaunchTemplateId },
+      AvailabilityZones: ['us-east-1a'],
+    }));
+    const handler = await launchHandlerWith({});
+    await handler(eventBridgeEvent(cloudTrailRecord('autoscaling.amazonaws.com', 'SetDesiredCapacity', { autoScalingGroupName: name, desiredCapacity: 25 }, null, REGION)));
+    const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
+    expect(alert.Subject).toContain('25 x g4dn.12xlarge');
+    expect(alert.Message).toContain('1200 vCPUs, 100 GPUs');
+  });
+
   test('StartInstances is judged by the types of the stopped instances it starts', async () => {
     const out = await ec2().send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 'p3.16xlarge', MinCount: 2, MaxCount: 2 }));
     const ids = out.Instances!.map((i) => i.InstanceId!);

@@ -43,6 +43,8 @@ const TEMPLATE_LAUNCHES = {
 const EC2_KNOWS: NamedTypes = {
   ofTemplate: (ref) => (ref.id === 'lt-0a1b2c3d4e5f6a7b8' && ref.version === '3' ? { type: 'p3.2xlarge' } : { unknown: 'EC2 did not say (InvalidLaunchTemplateId.NotFound)' }),
   ofInstance: (id) => (id === 'i-0stopped' ? { type: 'g5.48xlarge' } : { unknown: 'EC2 did not say (InvalidInstanceID.NotFound)' }),
+  ofGroup: (name) => ({ 'gpu-workers': { types: ['g4dn.12xlarge'] }, 'mixed': { types: ['p3.2xlarge', 'g5.xlarge'] } }[name]
+    ?? { unknown: 'Auto Scaling does not know this group' }),
 };
 
 function judged(value: unknown, named: NamedTypes): Extract<Judgement, { outcome: 'judged' }> {
@@ -113,5 +115,56 @@ describe('StartInstances', () => {
     const rec = readRecord(start);
     if (typeof rec === 'string') throw new Error(rec);
     expect(namesToLookUp('StartInstances', describeLaunch(rec)).instanceIds).toEqual(['i-0stopped', 'i-0gone']);
+  });
+});
+
+describe('calls that change an existing Auto Scaling group\'s capacity', () => {
+  const resize = {
+    SetDesiredCapacity: cloudTrailRecord('autoscaling.amazonaws.com', 'SetDesiredCapacity', { autoScalingGroupName: 'gpu-workers', desiredCapacity: 50, honorCooldown: false }),
+    UpdateAutoScalingGroup: cloudTrailRecord('autoscaling.amazonaws.com', 'UpdateAutoScalingGroup', { autoScalingGroupName: 'gpu-workers', minSize: 50, maxSize: 50 }),
+  };
+
+  test.each(Object.entries(resize))('%s asks what the group launches', (name, record) => {
+    const rec = readRecord(record);
+    if (typeof rec === 'string') throw new Error(rec);
+    expect(namesToLookUp(name, describeLaunch(rec))).toEqual({ templates: [], instanceIds: [], groups: ['gpu-workers'] });
+  });
+
+  test.each(Object.entries(resize))('%s is judged by the group\'s type, for the whole new capacity', (_, record) => {
+    const { request, verdict } = judged(record, EC2_KNOWS);
+    expect(request.instanceTypes).toEqual([{ type: 'g4dn.12xlarge', count: 50 }]);
+    expect(verdict).toMatchObject({ flagged: true, vcpus: 50 * 48, gpus: 50 * 4 });
+  });
+
+  test('a group whose mixed instances policy overrides the type counts the capacity on each type, the worst case', () => {
+    const record = cloudTrailRecord('autoscaling.amazonaws.com', 'SetDesiredCapacity', { autoScalingGroupName: 'mixed', desiredCapacity: 4 });
+    expect(judged(record, EC2_KNOWS).request.instanceTypes).toEqual([{ type: 'p3.2xlarge', count: 4 }, { type: 'g5.xlarge', count: 4 }]);
+  });
+
+  test('a group Auto Scaling cannot describe is named in the alert with why', () => {
+    const record = cloudTrailRecord('autoscaling.amazonaws.com', 'SetDesiredCapacity', { autoScalingGroupName: 'gone', desiredCapacity: 40 });
+    const j = judged(record, EC2_KNOWS);
+    expect(j.request.instanceTypes).toEqual([]);
+    expect(launchAlert(j.record, j.request, j.verdict, []).what).toContain('Not counted, unknown: instance type of Auto Scaling group gone: Auto Scaling does not know this group');
+  });
+
+  test('a resize that states its own template or types, or scales to zero, asks about no group', () => {
+    const read = (record: object) => {
+      const rec = readRecord(record);
+      if (typeof rec === 'string') throw new Error(rec);
+      return namesToLookUp(rec.eventName, describeLaunch(rec)).groups;
+    };
+    expect(read(cloudTrailRecord('autoscaling.amazonaws.com', 'UpdateAutoScalingGroup', {
+      autoScalingGroupName: 'gpu-workers', maxSize: 10, launchTemplate: { launchTemplateName: 'web', version: '2' },
+    }))).toEqual([]);
+    expect(read(cloudTrailRecord('autoscaling.amazonaws.com', 'UpdateAutoScalingGroup', {
+      autoScalingGroupName: 'gpu-workers', maxSize: 10, mixedInstancesPolicy: { launchTemplate: { overrides: [{ instanceType: 'm5.large' }] } },
+    }))).toEqual([]);
+    expect(read(cloudTrailRecord('autoscaling.amazonaws.com', 'SetDesiredCapacity', { autoScalingGroupName: 'gpu-workers', desiredCapacity: 0 }))).toEqual([]);
+  });
+
+  test('offline (replay), the group is named as not looked up', () => {
+    expect(judged(resize.SetDesiredCapacity, OFFLINE_NAMED_TYPES).request.unknowns)
+      .toEqual(['instance type of Auto Scaling group gpu-workers: not looked up without an AWS call']);
   });
 });

@@ -127,3 +127,30 @@ describe('launch templates created in the replayed logs', () => {
     expect(line.reason).toContain('launch refused with Client.VcpuLimitExceeded');
   });
 });
+
+describe('Auto Scaling groups created in the replayed logs', () => {
+  // Documented shapes: https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html and
+  // API_SetDesiredCapacity.html, as CloudTrail records Auto Scaling requests.
+  const template = cloudTrailRecord('ec2.amazonaws.com', 'CreateLaunchTemplate', {
+    CreateLaunchTemplateRequest: { LaunchTemplateName: 'render', LaunchTemplateData: { ImageId: 'ami-0abcdef1234567890', InstanceType: 'g4dn.xlarge' } },
+  }, { CreateLaunchTemplateResponse: { launchTemplate: { launchTemplateId: 'lt-0123456789abcdef0', launchTemplateName: 'render', defaultVersionNumber: 1 } } });
+  const group = cloudTrailRecord('autoscaling.amazonaws.com', 'CreateAutoScalingGroup', {
+    autoScalingGroupName: 'render-farm', minSize: 0, maxSize: 2, launchTemplate: { launchTemplateName: 'render' },
+  });
+  const scaled = cloudTrailRecord('autoscaling.amazonaws.com', 'SetDesiredCapacity', { autoScalingGroupName: 'render-farm', desiredCapacity: 60 });
+
+  function scaledLine(records: object[]): ReplayLine {
+    const lines: ReplayLine[] = [];
+    replay(records, launchPolicy(), bundledSpec, (l) => lines.push(l));
+    return lines.find((l) => l.eventName === 'SetDesiredCapacity')!;
+  }
+
+  test('a later resize is judged by the type the group was created to launch', () => {
+    expect(scaledLine([template, group, scaled])).toMatchObject({ estimatedUsdPerHour: Math.round(60 * 0.526 * 100) / 100, estimated: false });
+  });
+
+  test('a group the logs never created, or created from an unknown template, leaves the cost unknown', () => {
+    expect(scaledLine([scaled]).estimatedUsdPerHour).toBeNull();
+    expect(scaledLine([group, scaled]).estimatedUsdPerHour).toBeNull();
+  });
+});
