@@ -23,6 +23,11 @@ async function ec2(region: string) {
   return { sdk, client: regionalClient('ec2', region, (c) => new sdk.EC2Client(c)) };
 }
 
+/** Why an attribute-based launch has no type to count: EC2 picks one at launch within the vCPU range. */
+function chosenByEc2(vcpus: { Min?: number; Max?: number }): { unknown: string } {
+  return { unknown: `chosen by EC2 from ${vcpus.Min ?? 0} to ${vcpus.Max ?? 'any number of'} vCPUs` };
+}
+
 function failure(error: unknown, service = 'EC2'): { unknown: string } {
   const e = error as { name?: string; message?: string };
   return { unknown: `${service} did not say (${e.name ?? 'Error'}: ${e.message ?? String(error)})` };
@@ -41,8 +46,7 @@ async function templateType(region: string, ref: LaunchTemplateRef, now: number)
     }));
     const data = out.LaunchTemplateVersions?.[0]?.LaunchTemplateData;
     const vcpus = data?.InstanceRequirements?.VCpuCount;
-    answer = data?.InstanceType ? { type: data.InstanceType }
-      : { unknown: vcpus ? `chosen by EC2 from ${vcpus.Min ?? 0} to ${vcpus.Max ?? 'any number of'} vCPUs` : 'the template sets no instance type' };
+    answer = data?.InstanceType ? { type: data.InstanceType } : vcpus ? chosenByEc2(vcpus) : { unknown: 'the template sets no instance type' };
   } catch (error) {
     return failure(error);
   }
@@ -77,6 +81,8 @@ async function groupAnswer(region: string, group: AutoScalingGroup, now: number)
   const mixed = group.MixedInstancesPolicy?.LaunchTemplate;
   const overrides = (mixed?.Overrides ?? []).flatMap((o) => (o.InstanceType ? [o.InstanceType] : []));
   if (overrides.length > 0) return { types: [...new Set(overrides)] };
+  const vcpus = mixed?.Overrides?.find((o) => o.InstanceRequirements)?.InstanceRequirements?.VCpuCount;
+  if (vcpus) return chosenByEc2(vcpus);
   const spec = mixed?.LaunchTemplateSpecification ?? group.LaunchTemplate;
   if (spec?.LaunchTemplateId || spec?.LaunchTemplateName) {
     const answer = await templateType(region, { id: spec.LaunchTemplateId, name: spec.LaunchTemplateName, version: spec.Version, count: 0 }, now);

@@ -121,6 +121,22 @@ describe('a resize of an existing Auto Scaling group', () => {
     expect(autoScaling.commandCalls(DescribeAutoScalingGroupsCommand)).toHaveLength(2);
   });
 
+  test('a group whose instance requirements let EC2 choose says so, rather than counting its template\'s type', async () => {
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({
+      AutoScalingGroups: [group('flex', {
+        MixedInstancesPolicy: {
+          LaunchTemplate: {
+            LaunchTemplateSpecification: { LaunchTemplateName: 'flex' },
+            Overrides: [{ InstanceRequirements: { VCpuCount: { Min: 16, Max: 64 }, MemoryMiB: { Min: 0 } } }],
+          },
+        },
+      })],
+    });
+    await (await launchHandlerWith())(eventBridgeEvent(setDesired('flex', 12)));
+    expect(ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)).toHaveLength(0);
+    expect(messages()[0]).toContain('Not counted, unknown: instance type of Auto Scaling group flex: chosen by EC2 from 16 to 64 vCPUs.');
+  });
+
   test('a group that no longer exists says so', async () => {
     autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
     await (await launchHandlerWith())(eventBridgeEvent(setDesired('deleted', 40)));
