@@ -1,6 +1,7 @@
 /** Carries out a containment plan step by step; every step's outcome is reported, none is swallowed. */
 import { disableBatchComputeEnvironment, scaleAutoScalingGroupToZero, scaleEcsServiceToZero, stopEcsTask, stopSageMaker } from './contain-compute';
 import { cancelSpotFleetRequest, cancelSpotInstanceRequest, deleteFleetKeepInstances, stopInstance } from './contain-ec2';
+import { errorText } from './error-text';
 import { NotTagged } from './tagging';
 import type { ContainmentAction, ContainmentPlan } from '../core/launch/plan-containment';
 import { describeAction } from '../core/launch/plan-containment';
@@ -44,8 +45,7 @@ export async function actContainment(plan: ContainmentPlan): Promise<ActionOutco
         outcomes.push({ action, outcome: 'done', detail: `not tagged: ${error.message}` });
         continue;
       }
-      const e = error as { name?: string; message?: string };
-      const detail = `${e.name ?? 'Error'}: ${e.message ?? String(error)}`;
+      const detail = errorText(error);
       outcomes.push({ action, outcome: ALREADY_DONE.test(detail) ? 'already-done' : 'failed', detail });
     }
   }

@@ -2,6 +2,7 @@
  * Instance specs in Lambda: vCPUs and GPUs from the bundled table, then EC2 DescribeInstanceTypes for types it lacks;
  * prices from the Price List for the launch's region, then the table's us-east-1 price. Cached per container.
  */
+import { errorText } from './error-text';
 import { regionPrices } from './price-list';
 import { regionalClient } from './regional-client';
 import type { SpecLookup } from '../core/launch/evaluate-launch';
@@ -29,7 +30,7 @@ export async function resolveSpecs(region: string, types: readonly string[], onF
       }
     } catch (error) {
       // The size rule's estimate stands, and is reported as an estimate.
-      onFailure(`DescribeInstanceTypes for ${unknown.join(', ')} in ${region} failed: ${(error as Error).name}: ${(error as Error).message}`);
+      onFailure(`DescribeInstanceTypes for ${unknown.join(', ')} in ${region} failed: ${errorText(error)}`);
     }
   }
   const priced = await regionPrices(region, types.filter((t) => !t.startsWith('ml.')), onFailure);

@@ -5,6 +5,7 @@
  * template or launch configuration).
  */
 import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import { errorText } from './error-text';
 import { regionalClient } from './regional-client';
 import type { LaunchTemplateRef } from '../core/launch/launch-request';
 import { GroupAnswer, NamedTypes, NamesToLookUp, templateKey, TypeAnswer } from '../core/launch/named-types';
@@ -29,8 +30,7 @@ function chosenByEc2(vcpus: { Min?: number; Max?: number }): { unknown: string }
 }
 
 function failure(error: unknown, service = 'EC2'): { unknown: string } {
-  const e = error as { name?: string; message?: string };
-  return { unknown: `${service} did not say (${e.name ?? 'Error'}: ${e.message ?? String(error)})` };
+  return { unknown: `${service} did not say (${errorText(error)})` };
 }
 
 async function templateType(region: string, ref: LaunchTemplateRef, now: number): Promise<TypeAnswer> {

@@ -3,6 +3,7 @@
  * software, in the launch's own region. Answers are kept for the container's life; a failed call is not retried for
  * {@link RETRY_AFTER_MS}, so a storm of launches does not become a storm of Price List calls.
  */
+import { errorText } from './error-text';
 import { regionalClient } from './regional-client';
 
 /** The Price List API answers in us-east-1 (and eu-central-1, ap-south-1) for every region's prices. */
@@ -58,7 +59,7 @@ export async function regionPrices(
         known = await askPriceList(region, type);
       } catch (error) {
         // The alert falls back to the bundled price, or says the cost is unknown.
-        onFailure(`Price List GetProducts for ${type} in ${region} failed: ${(error as Error).name}: ${(error as Error).message}`);
+        onFailure(`Price List GetProducts for ${type} in ${region} failed: ${errorText(error)}`);
         known = { failedAt: now };
       }
       prices.set(key, known);

@@ -1,4 +1,5 @@
 /** Tagging what containment touched: a failed tag never blocks or undoes the containment, and the alert says it failed. */
+import { errorText } from './error-text';
 
 /** Thrown by a containment step that did its work but could not tag the resource. */
 export class NotTagged extends Error {
@@ -11,7 +12,7 @@ export async function tagOrNote(tag: () => Promise<unknown>): Promise<string | u
     await tag();
     return undefined;
   } catch (error) {
-    return `${(error as Error).name}: ${(error as Error).message}`;
+    return errorText(error);
   }
 }
 
