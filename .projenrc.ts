@@ -3,6 +3,14 @@ import { awscdk, javascript, JsonFile } from 'projen';
 /** The Lambda runtime every bundled handler is built for: the newest Node.js LTS that aws-cdk-lib offers. */
 const lambdaRuntime = awscdk.LambdaRuntime.NODEJS_24_X;
 
+/** What both test projects share: TypeScript through ts-jest, quiet handler logs, no template validation in-process. */
+const TEST_PROJECT = {
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/harness/quiet-logs.ts', '<rootDir>/test/harness/unit-synth.ts'],
+  clearMocks: true,
+  transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
+};
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'mining-guard',
   description: 'One CDK construct that guards an AWS account against crypto-mining abuse: CloudTrail, GuardDuty, cost alarms, Config rules and Lambda evaluators that alert and, on request, contain.',
@@ -76,14 +84,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Never rewrite snapshots in CI: a changed template must be a reviewed change.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      globalSetup: '<rootDir>/test/harness/global-setup.ts',
-      globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
-      setupFiles: ['<rootDir>/test/harness/quiet-logs.ts', '<rootDir>/test/harness/unit-synth.ts'],
-      testTimeout: 120_000,
       // jest's default, one worker fewer than the cores, runs the suites one at a time on a 2-core CI machine; most of
       // their time is spent waiting on the emulator and on child processes, so two workers finish much sooner.
       maxWorkers: 2,
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 120_000,
+      // Two projects, run by `test:unit` and `test:integration` alone and by the build together: the unit tests need no
+      // emulator and no CLI synth; only the integration tests start the emulator and synthesize the examples.
+      projects: [
+        { displayName: 'unit', ...TEST_PROJECT, testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/'] },
+        {
+          displayName: 'integration',
+          ...TEST_PROJECT,
+          testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+          globalSetup: '<rootDir>/test/harness/global-setup.ts',
+          globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+        },
+      ],
     },
   },
 
@@ -160,6 +176,17 @@ project.addTask('docs:detections', {
 
 // Jest runs files with isolated modules, which skips type checking: check the tests, handlers and examples first.
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
+
+project.addTask('test:unit', {
+  description: 'The unit tests alone: no emulator, no CLI synth',
+  exec: 'jest --passWithNoTests --ci --selectProjects unit --coverage=false',
+  receiveArgs: true,
+});
+project.addTask('test:integration', {
+  description: 'The integration tests alone: the emulator, the examples\' CLI synths and deploy rehearsals',
+  exec: 'jest --passWithNoTests --ci --selectProjects integration --coverage=false',
+  receiveArgs: true,
+});
 
 project.addTask('bench:launch', {
   description: 'Evaluator events per second, handler bundle sizes and cold module load, against baselines of the same run',

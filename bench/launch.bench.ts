@@ -9,11 +9,11 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { readRecord } from '../lambda/core/cloudtrail-record';
+import { readRecord } from '../lambda/core/events/cloudtrail-record';
 import { bundledSpec } from '../lambda/core/launch/bundled-specs';
 import { judgeLaunch } from '../lambda/core/launch/judge-launch';
 import { recordsOfLogFile } from '../lambda/core/launch/read-log-file';
-import { launchPolicy } from '../lib/catalog';
+import { resolveLaunchSettings } from '../lib/catalog';
 
 const ROOT = path.join(__dirname, '..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/cloudtrail');
@@ -34,7 +34,7 @@ function eventsPerSecond(records: unknown[], work: (r: unknown) => unknown): num
 function throughput(): object {
   const files = ['attack/invictus_stratus_2023-07-10.jsonl', 'attack/stratus_detonation_logs.jsonl', 'benign/invictus_terraform_setup_teardown.jsonl', 'benign/invictus_aws_service_background.jsonl'];
   const records = files.flatMap((f) => recordsOfLogFile(f, fs.readFileSync(path.join(FIXTURES, f)), () => undefined));
-  const policy = launchPolicy();
+  const policy = resolveLaunchSettings({});
   const now = new Date();
   eventsPerSecond(records, (r) => judgeLaunch(r, policy, bundledSpec, now)); // warm-up
   const baseline = eventsPerSecond(records, readRecord);

@@ -1,13 +1,14 @@
 /** Config evaluator handler: reads a custom-rule invocation, gathers what its checks need, judges, and reports the evaluations. */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { latestConfigurationItem, PutOutcome, putEvaluations } from './aws/config-service';
-import { regionInstances, terminationProtected, vcpusOf } from './aws/ec2-instances';
-import { instanceLauncher } from './aws/instance-launcher';
+import { SERVICE_NAMES } from '../lib/catalog';
+import { latestConfigurationItem, PutOutcome, putEvaluations } from './aws/config/config-service';
+import { regionInstances, terminationProtected, vcpusOf } from './aws/config/ec2-instances';
+import { instanceLauncher } from './aws/config/instance-launcher';
 import { checksFor, ConfigFacts, evaluateInvocation, InstanceFacts, instanceFromItem } from './core/config/evaluate';
 import { ConfigurationItem, readInvocation } from './core/config/invocation';
-import { readPolicy } from './core/config/policy';
+import { readRuleSettings } from './core/config/rule-parameters';
 
-const logger = new Logger({ serviceName: 'mining-guard-config-evaluator' });
+const logger = new Logger({ serviceName: SERVICE_NAMES.configEvaluator });
 
 /** How many instances are read at once in a sweep: EC2 throttles bursts of DescribeInstanceAttribute. */
 const SWEEP_CONCURRENCY = 10;
@@ -26,7 +27,13 @@ async function withTerminationFacts(instance: InstanceFacts): Promise<InstanceFa
   if (!isProtected) return { ...instance, terminationProtected: isProtected };
   // Only protected instances need their launcher: the lookup is rate-limited to two calls a second.
   const launcher = await instanceLauncher(instance.instanceId);
-  return { ...instance, terminationProtected: true, launchedBy: launcher.arn, launcherUnknownReason: launcher.unknownReason };
+  return {
+    ...instance,
+    terminationProtected: true,
+    launchedBy: launcher.arn,
+    launchedBySessionIssuer: launcher.sessionIssuerArn,
+    launcherUnknownReason: launcher.unknownReason,
+  };
 }
 
 /** The item an oversized notification names, or a deleted stand-in when Config no longer has it. */
@@ -37,8 +44,8 @@ async function fetchItem(resourceType: string, resourceId: string, captureTime?:
 
 export const handler = async (event: unknown): Promise<PutOutcome & { rule: string; testMode: boolean }> => {
   const invocation = readInvocation(event);
-  const policy = readPolicy(invocation.parameters);
-  const checks = checksFor(invocation, policy);
+  const settings = readRuleSettings(invocation.parameters);
+  const checks = checksFor(invocation, settings);
   const region = process.env.AWS_REGION ?? 'us-east-1';
   let facts: ConfigFacts = { region, now: new Date().toISOString() };
 
@@ -57,7 +64,7 @@ export const handler = async (event: unknown): Promise<PutOutcome & { rule: stri
     facts = { ...facts, changedItem: item, changedInstance };
   }
 
-  const evaluations = evaluateInvocation(invocation, policy, facts);
+  const evaluations = evaluateInvocation(invocation, settings, facts);
   const outcome = await putEvaluations(invocation.resultToken, invocation.testMode, evaluations);
   logger.info('Evaluations reported', { rule: invocation.configRuleName, message: message.kind, checks, testMode: invocation.testMode, ...outcome });
   if (outcome.failed.length > 0) logger.warn('Config refused evaluations', { failed: outcome.failed });

@@ -1,15 +1,17 @@
 /** Launch evaluator handler: judges each launch call, contains it when the policy asks, and alerts once per call. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { actContainment, describeOutcomes } from './aws/act-containment';
-import { learnLaunchFacts } from './aws/launch-facts';
-import { onceFor } from './aws/once-per-event';
-import { publishAlert } from './aws/publish-alert';
-import { launchPolicy, LaunchPolicy } from '../lib/catalog';
-import { addToWindow, takeClosedWindows } from './aws/storm-window';
-import type { Alert } from './core/alert';
-import { CloudTrailRecord, principalName, readRecord } from './core/cloudtrail-record';
-import { stringAt } from './core/event-fields';
+import { fromEnvironment, resolveLaunchSettings, ResolvedLaunchSettings, SERVICE_NAMES } from '../lib/catalog';
+import { publishAlert } from './aws/alerts/publish-alert';
+import { actContainment, describeOutcomes } from './aws/launch/act-containment';
+import { learnLaunchFacts } from './aws/launch/launch-facts';
+import { onceFor } from './aws/launch/once-per-event';
+import { addToWindow, takeClosedWindows } from './aws/launch/storm-window';
+import type { Alert } from './core/alerts/alert';
+import { toAlertMessage } from './core/alerts/render-alert';
+import { unrecognisedAlert } from './core/alerts/unrecognised-alert';
+import { CloudTrailRecord, principalName, readRecord } from './core/events/cloudtrail-record';
+import { stringAt } from './core/events/event-fields';
 import { bundledSpec } from './core/launch/bundled-specs';
 import { invocationRecords, UnreadableRecord } from './core/launch/invocation-records';
 import { judgeLaunch } from './core/launch/judge-launch';
@@ -17,25 +19,25 @@ import { launchAlert } from './core/launch/launch-alert';
 import { OFFLINE_NAMED_TYPES } from './core/launch/named-types';
 import { describeAction } from './core/launch/plan-containment';
 import { stormSummaryAlert, StormWindow } from './core/launch/storm';
-import { toAlertMessage } from './core/render-alert';
-import { unrecognisedAlert } from './core/unrecognised-alert';
 
-const logger = new Logger({ serviceName: 'mining-guard-launch-evaluator' });
+const logger = new Logger({ serviceName: SERVICE_NAMES.launchEvaluator });
 
-/** Read once per container: a bad policy fails every invocation loudly rather than judging with a wrong one. */
-let containerPolicy: LaunchPolicy | undefined;
+/** Read once per container: bad settings fail every invocation loudly rather than judging with wrong ones. */
+let containerSettings: ResolvedLaunchSettings | undefined;
 
 interface Outcome {
   readonly eventId?: string;
   readonly result: 'malformed' | 'not-selected' | 'within-policy' | 'alerted' | 'folded' | 'duplicate' | 'flushed';
 }
 
-async function judgeAndAct(value: unknown, topicArn: string, policy: LaunchPolicy, lambdaContext?: Context): Promise<Outcome> {
+async function judgeAndAct(
+  value: unknown, topicArn: string, settings: ResolvedLaunchSettings, table: string | undefined, lambdaContext?: Context,
+): Promise<Outcome> {
   const record = readRecord(value);
   const { specs, named } = typeof record === 'string'
     ? { specs: bundledSpec, named: OFFLINE_NAMED_TYPES }
     : await learnLaunchFacts(record, (reason) => logger.warn('AWS lookup failed; judging with the bundled figures', { eventId: record.eventId, reason }));
-  const judgement = judgeLaunch(value, policy, specs, new Date(), named);
+  const judgement = judgeLaunch(value, settings, specs, new Date(), named);
   if (judgement.outcome === 'malformed') {
     logger.warn('Unreadable record', { reason: judgement.reason, record: value });
     await publishAlert(topicArn, toAlertMessage(unrecognisedAlert(value, judgement.reason)));
@@ -49,20 +51,19 @@ async function judgeAndAct(value: unknown, topicArn: string, policy: LaunchPolic
   }
   // Both delivery paths (EventBridge and the trail's log group) carry the same eventID: act and alert once.
   let result: Outcome['result'] = 'duplicate';
-  await onceFor(rec.eventId, async () => {
-    const done = policy.dryRun
+  await onceFor(table, rec.eventId, async () => {
+    const done = settings.dryRun
       ? plan.actions.map((a) => `Dry run, not done: ${describeAction(a)}.`)
       : describeOutcomes(await actContainment(plan));
     const alert = launchAlert(rec, request, verdict, done);
     logger.info('Launch flagged', { eventId: rec.eventId, detection: verdict.detection.id, severity: verdict.severity, headline: alert.headline, done });
-    result = await alertOrFold(topicArn, rec, alert, verdict.usdPerHour ?? 0);
+    result = await alertOrFold(topicArn, table, rec, alert, verdict.usdPerHour ?? 0);
   }, lambdaContext);
   return { eventId: rec.eventId, result };
 }
 
 /** Publishes the alert if it opens its principal's storm window; otherwise folds it into the window's summary. */
-async function alertOrFold(topicArn: string, rec: CloudTrailRecord, alert: Alert, usdPerHour: number): Promise<Outcome['result']> {
-  const table = process.env.IDEMPOTENCY_TABLE;
+async function alertOrFold(topicArn: string, table: string | undefined, rec: CloudTrailRecord, alert: Alert, usdPerHour: number): Promise<Outcome['result']> {
   if (!table) {
     await publishAlert(topicArn, toAlertMessage(alert));
     return 'alerted';
@@ -90,8 +91,7 @@ async function publishSummary(topicArn: string, window: StormWindow, account: st
 }
 
 /** The scheduled flush: summaries of every storm window that closed. */
-async function flushStorms(topicArn: string, now: Date, account: string): Promise<Outcome[]> {
-  const table = process.env.IDEMPOTENCY_TABLE;
+async function flushStorms(topicArn: string, table: string | undefined, now: Date, account: string): Promise<Outcome[]> {
   if (!table) return [];
   const outcomes: Outcome[] = [];
   for (const window of await takeClosedWindows(table, now)) {
@@ -101,17 +101,19 @@ async function flushStorms(topicArn: string, now: Date, account: string): Promis
 }
 
 export const handler = async (event: unknown, lambdaContext?: Context): Promise<{ outcomes: Outcome[] }> => {
-  const topicArn = process.env.ALERT_TOPIC_ARN;
+  const env = fromEnvironment('launchEvaluator', process.env);
+  const topicArn = env.alertTopicArn;
   if (!topicArn) throw new Error('ALERT_TOPIC_ARN is not set: the launch evaluator has nowhere to alert');
-  const policy = containerPolicy ??= launchPolicy(JSON.parse(process.env.LAUNCH_POLICY ?? '{}'));
+  const settings = containerSettings ??= resolveLaunchSettings(JSON.parse(env.launchSettings ?? '{}'));
+  const table = env.idempotencyTable;
   if (stringAt(event, 'detail-type') === 'Scheduled Event') {
     const time = stringAt(event, 'time');
-    return { outcomes: await flushStorms(topicArn, time ? new Date(time) : new Date(), stringAt(event, 'account') ?? 'unknown account') };
+    return { outcomes: await flushStorms(topicArn, table, time ? new Date(time) : new Date(), stringAt(event, 'account') ?? 'unknown account') };
   }
   const outcomes: Outcome[] = [];
   const unreadable: UnreadableRecord[] = [];
   for (const value of invocationRecords(event, (u) => unreadable.push(u))) {
-    outcomes.push(await judgeAndAct(value, topicArn, policy, lambdaContext));
+    outcomes.push(await judgeAndAct(value, topicArn, settings, table, lambdaContext));
   }
   // Unreadable parts of the batch are alerted after the rest was judged, never instead of it.
   for (const u of unreadable) {

@@ -1,19 +1,20 @@
 /** Notifier handler: reads the event, renders its alert, publishes it. Unreadable events become alerts too. */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { publishAlert } from './aws/publish-alert';
-import { alertForEvent } from './core/alert-for-event';
-import { GuardContext, guardContext } from './core/cloudtrail/guard-context';
-import { toAlertMessage } from './core/render-alert';
+import { fromEnvironment, GuardContext, readGuardContext, SERVICE_NAMES } from '../lib/catalog';
+import { publishAlert } from './aws/alerts/publish-alert';
+import { toAlertMessage } from './core/alerts/render-alert';
+import { alertForEvent } from './core/notifier/alert-for-event';
 
-const logger = new Logger({ serviceName: 'mining-guard-notifier' });
+const logger = new Logger({ serviceName: SERVICE_NAMES.notifier });
 
 /** Read once per container: which resources are the guard's own, and who deploys it. */
 let context: GuardContext | undefined;
 
 export const handler = async (event: unknown): Promise<{ messageId?: string; detection?: string }> => {
-  const topicArn = process.env.ALERT_TOPIC_ARN;
+  const env = fromEnvironment('notifier', process.env);
+  const topicArn = env.alertTopicArn;
   if (!topicArn) throw new Error('ALERT_TOPIC_ARN is not set: the notifier has nowhere to publish');
-  context ??= guardContext(process.env.GUARD_CONTEXT);
+  context ??= readGuardContext(env.guardContext);
 
   const read = alertForEvent(event, context);
   if (!read.recognised) logger.warn('Unrecognised event', { reason: read.reason, event });

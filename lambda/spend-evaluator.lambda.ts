@@ -1,15 +1,16 @@
 /** Spend evaluator handler: reads each budget, judges how fast it is spent, alerts on acceleration, remembers what it saw. */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { describeBudget, describePerformanceHistory } from './aws/budgets';
-import { publishAlert } from './aws/publish-alert';
-import { loadSpendState, saveSpendState } from './aws/spend-state-parameter';
-import { toAlertMessage } from './core/render-alert';
+import { fromEnvironment, HANDLER_ENVIRONMENT, HandlerEnvironment, SERVICE_NAMES, SPEND_EVALUATOR_DEFAULTS } from '../lib/catalog';
+import { publishAlert } from './aws/alerts/publish-alert';
+import { describeBudget, describePerformanceHistory } from './aws/spend/budgets-api';
+import { loadSpendState, saveSpendState } from './aws/spend/spend-state-parameter';
+import { toAlertMessage } from './core/alerts/render-alert';
 import { evaluateSpend, SpendSettings, SpendVerdict } from './core/spend/evaluate-spend';
 import { spendAlert } from './core/spend/spend-alert';
 import { budgetFiguresOf, monthOf, pastPeriodsOf } from './core/spend/spend-figures';
 import { parseSpendState, SeenFigures, serializeSpendState } from './core/spend/spend-state';
 
-const logger = new Logger({ serviceName: 'mining-guard-spend-evaluator' });
+const logger = new Logger({ serviceName: SERVICE_NAMES.spendEvaluator });
 
 /** How many past months the baseline averages. */
 const HISTORY_MONTHS = 3;
@@ -20,25 +21,28 @@ export interface SpendRun {
   readonly failed: ReadonlyArray<{ budget: string; error: string }>;
 }
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: the spend evaluator's construct sets it`);
+type SpendEnvironment = Partial<HandlerEnvironment<'spendEvaluator'>>;
+
+function required(env: SpendEnvironment, key: keyof SpendEnvironment): string {
+  const value = env[key];
+  if (!value) throw new Error(`${HANDLER_ENVIRONMENT.spendEvaluator[key]} is not set: the spend evaluator's construct sets it`);
   return value;
 }
 
-function positiveNumber(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
+function positiveNumber(text: string | undefined, fallback: number): number {
+  const value = Number(text ?? fallback);
   return Number.isFinite(value) && value >= 0 ? value : fallback;
 }
 
 export const handler = async (): Promise<SpendRun> => {
-  const topicArn = required('ALERT_TOPIC_ARN');
-  const accountId = required('ACCOUNT_ID');
-  const parameterName = required('STATE_PARAMETER_NAME');
-  const budgetNames = required('BUDGET_NAMES').split(',').map((n) => n.trim()).filter(Boolean);
+  const env = fromEnvironment('spendEvaluator', process.env);
+  const topicArn = required(env, 'alertTopicArn');
+  const accountId = required(env, 'accountId');
+  const parameterName = required(env, 'stateParameterName');
+  const budgetNames = required(env, 'budgetNames').split(',').map((n) => n.trim()).filter(Boolean);
   const settings: SpendSettings = {
-    accelerationFactor: positiveNumber('ACCELERATION_FACTOR', 3),
-    minimumIncreaseUsd: positiveNumber('MINIMUM_INCREASE_USD', 5),
+    accelerationFactor: positiveNumber(env.accelerationFactor, SPEND_EVALUATOR_DEFAULTS.accelerationFactor),
+    minimumIncreaseUsd: positiveNumber(env.minimumIncreaseUsd, SPEND_EVALUATOR_DEFAULTS.minimumIncreaseUsd),
   };
   const now = new Date();
   const month = monthOf(now);

@@ -14,3 +14,4 @@ export * from './compliance/compliance-rule';
 export * from './compliance/config-recorder';
 export * from './compliance/config-evaluator';
 export * from './compliance/cis-metric-filters';
+export type { ComputePolicy } from './catalog/compute-policy';

@@ -2,6 +2,7 @@
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlertChannel, SlackChannelOptions } from './alerts/alert-channel';
+import type { ComputePolicy } from './catalog';
 import { ComplianceRules, ComplianceRulesOptions } from './compliance/compliance-rules';
 import { LaunchWatch, LaunchWatchOptions } from './launches/launch-watch';
 import { SpendGuard, SpendGuardOptions } from './spend/spend-guard';
@@ -9,7 +10,10 @@ import { TamperWatch } from './tamper/tamper-watch';
 import { ThreatDetection, ThreatDetectionOptions } from './threats/threat-detection';
 import { AuditTrail, AuditTrailProps } from './trail/audit-trail';
 
-/** Properties of `MiningGuard`. Give at least one alert destination. */
+/**
+ * Properties of `MiningGuard`. Every one is optional; without an alert destination the synth warns and the stack
+ * outputs the alert topic's ARN, so people can subscribe later.
+ */
 export interface MiningGuardProps {
   /**
    * Email addresses that receive every alert. Each must confirm the subscription email AWS sends.
@@ -42,8 +46,17 @@ export interface MiningGuardProps {
   readonly auditTrail?: AuditTrailProps;
 
   /**
-   * LaunchWatch: the launch policy and the response per detection. Notify-only unless `responses` says otherwise.
-   * @default - the default policy (GPU and accelerator families denied, 64 vCPUs and 10 instances per call), NOTIFY
+   * What compute the account expects: regions, instance families, how much one call may start, how much may run in a
+   * region, and the principals whose compute is never flagged. LaunchWatch, the Config rules and
+   * `mining-guard replay` all judge by it.
+   * @default - GPU and accelerator families denied; 64 vCPUs and 10 instances per call; 8 vCPUs per ECS task; 50
+   * instances and 128 vCPUs running per region; every region; nobody exempt
+   */
+  readonly computePolicy?: ComputePolicy;
+
+  /**
+   * LaunchWatch: the response per launch detection, and dry run. Notify-only unless `responses` says otherwise.
+   * @default - NOTIFY for every detection
    */
   readonly launchWatch?: LaunchWatchOptions;
 
@@ -74,7 +87,7 @@ export interface MiningGuardProps {
 }
 
 /**
- * The guardrail against crypto-mining abuse, in one line:
+ * The guardrail against crypto-mining abuse, in one line: `new MiningGuard(this)`, or with an alert destination,
  * `new MiningGuard(this, 'MiningGuard', { alertEmails: ['secops@example.com'] })`.
  *
  * It deploys the alert channel (encrypted topic, subscribers, notifier), a multi-region audit trail, GuardDuty
@@ -98,48 +111,37 @@ export class MiningGuard extends Construct {
   /** Budgets, Cost Anomaly Detection, vCPU alarms and the spend evaluator. */
   public readonly spendGuard: SpendGuard;
 
-  /**
   /** The Config rules, when `compliance` is given. */
   public readonly compliance?: ComplianceRules;
 
-  constructor(scope: Construct, id: string, props: MiningGuardProps) {
+  constructor(scope: Construct, id: string = 'MiningGuard', props: MiningGuardProps = {}) {
     super(scope, id);
-
-    this.alertChannel = new AlertChannel(this, 'Alerts', {
+    const alerts = this.alertChannel = new AlertChannel(this, 'Alerts', {
       emails: props.alertEmails,
       slack: props.alertSlack,
       webhookUrls: props.alertWebhookUrls,
       topic: props.alertTopic,
     });
     this.auditTrail = new AuditTrail(this, 'AuditTrail', props.auditTrail);
-    this.threatDetection = new ThreatDetection(this, 'ThreatDetection', {
-      ...props.threatDetection,
-      notifier: this.alertChannel.notifier,
-    });
+    this.threatDetection = new ThreatDetection(this, 'ThreatDetection', { ...props.threatDetection, alerts });
     this.launchWatch = new LaunchWatch(this, 'LaunchWatch', {
       ...props.launchWatch,
-      topic: this.alertChannel.topic,
+      alerts,
+      computePolicy: props.computePolicy,
       trailLogGroup: this.auditTrail.logGroup,
-      key: this.alertChannel.key,
     });
     this.tamperWatch = new TamperWatch(this, 'TamperWatch', {
-      notifier: this.alertChannel.notifier,
+      alerts,
       trailBuckets: this.auditTrail.bucket ? [this.auditTrail.bucket] : [],
-      guardKeys: [this.alertChannel.key, ...(this.auditTrail.key ? [this.auditTrail.key] : [])],
+      guardKeys: [alerts.key, ...(this.auditTrail.key ? [this.auditTrail.key] : [])],
     });
-    this.spendGuard = new SpendGuard(this, 'SpendGuard', {
-      ...props.spendGuard,
-      topic: this.alertChannel.topic,
-      notifier: this.alertChannel.notifier,
-      key: this.alertChannel.key,
-    });
+    this.spendGuard = new SpendGuard(this, 'SpendGuard', { ...props.spendGuard, alerts });
     if (props.compliance) {
       this.compliance = new ComplianceRules(this, 'Compliance', {
         ...props.compliance,
-        notifier: this.alertChannel.notifier,
-        alertTopic: this.alertChannel.topic,
+        alerts,
+        computePolicy: props.computePolicy,
         trailLogGroup: this.auditTrail.logGroup,
-        logsKey: this.alertChannel.key,
       });
     }
   }

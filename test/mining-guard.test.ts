@@ -1,15 +1,15 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { MiningGuard } from '../lib';
+import { MiningGuard, RecorderMode } from '../lib';
 import { CREDENTIAL_DETECTIONS, LAUNCH_DETECTIONS, TAMPER_DETECTIONS } from '../lib/catalog';
 import { cloudTrailPatterns } from '../lib/common/cloudtrail-rules';
 
 /**
- * The finding rule, the launch calls' rules, the tamper/credential calls' rules, the storm flush and the spend
- * evaluator's schedule.
+ * The finding rule, the launch calls' rules, the tamper/credential calls' rules, the storm flush, the spend
+ * evaluator's schedule and the notifier's rule for the guard's alarms.
  */
-const RULES = 1 + cloudTrailPatterns(LAUNCH_DETECTIONS).length + cloudTrailPatterns([...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS]).length + 1 + 1;
+const RULES = 1 + cloudTrailPatterns(LAUNCH_DETECTIONS).length + cloudTrailPatterns([...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS]).length + 3;
 
 function stack(): Stack {
   return new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
@@ -77,7 +77,74 @@ describe('MiningGuard', () => {
     t.resourceCountIs('AWS::SNS::Topic', 1);
   });
 
-  test('refuses to deploy alerts that reach nobody', () => {
-    expect(() => new MiningGuard(stack(), 'MiningGuard', {})).toThrow(/alerts would reach nobody/);
+  test('the one line of the design works: an id and props are optional', () => {
+    // GIVEN
+    const s = stack();
+    // WHEN
+    const guard = new MiningGuard(s);
+    // THEN
+    expect(guard.node.id).toBe('MiningGuard');
+    const t = Template.fromStack(s);
+    t.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 0);
+    t.resourceCountIs('AWS::Events::Rule', RULES);
+  });
+
+  test('without an alert destination it warns, naming the props to set, and outputs the topic to subscribe to', () => {
+    // GIVEN
+    const s = stack();
+    // WHEN
+    const guard = new MiningGuard(s);
+    // THEN
+    Annotations.fromStack(s).hasWarning('/Test/MiningGuard/Alerts',
+      Match.stringLikeRegexp('Alerts reach nobody yet\\. Set `alertEmails: \\[\'secops@example\\.com\'\\]`, `alertSlack` or `alertWebhookUrls` on MiningGuard'));
+    const outputs = Template.fromStack(s).findOutputs('*');
+    expect(Object.values(outputs)).toEqual([{
+      Description: 'The MiningGuard alert topic: subscribe to it (email, HTTPS, AWS Chatbot) to receive the alerts',
+      Value: { Ref: s.getLogicalId(guard.alertChannel.topic.node.defaultChild as never) },
+    }]);
+  });
+
+  test('with a destination or an adopted topic there is no warning and no output', () => {
+    for (const props of [{ alertEmails: ['secops@example.com'] }, { alertTopic: sns.Topic.fromTopicArn(new Stack(), 'T', 'arn:aws:sns:eu-west-1:111122223333:security') }]) {
+      const s = stack();
+      new MiningGuard(s, 'MiningGuard', props.alertTopic ? { alertTopic: sns.Topic.fromTopicArn(s, 'T', 'arn:aws:sns:eu-west-1:111122223333:security') } : props);
+      Annotations.fromStack(s).hasNoWarning('*', Match.stringLikeRegexp('Alerts reach nobody'));
+      expect(Template.fromStack(s).findOutputs('*')).toEqual({});
+    }
+  });
+
+  test('the compute policy reaches LaunchWatch and the Config rules alike', () => {
+    // GIVEN
+    const s = stack();
+    // WHEN
+    new MiningGuard(s, 'MiningGuard', {
+      computePolicy: { allowedInstanceFamilies: ['g5'], exemptPrincipals: ['arn:aws:iam::*:role/ci-*'] },
+      compliance: { recorder: RecorderMode.ADOPT },
+    });
+    // THEN
+    const t = Template.fromStack(s);
+    const settings = Object.values(t.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment?.Variables?.LAUNCH_SETTINGS).find(Boolean);
+    expect(JSON.parse(settings).computePolicy).toEqual({ allowedInstanceFamilies: ['g5'], exemptPrincipals: ['arn:aws:iam::*:role/ci-*'] });
+    t.hasResourceProperties('AWS::Config::ConfigRule', {
+      ConfigRuleName: 'MiningGuard-instance-family',
+      InputParameters: { check: 'instance-family', computePolicy: '{"allowedInstanceFamilies":["g5"]}' },
+    });
+    t.hasResourceProperties('AWS::Config::ConfigRule', {
+      ConfigRuleName: 'MiningGuard-termination-protection',
+      InputParameters: { check: 'termination-protection', computePolicy: '{"exemptPrincipals":["arn:aws:iam::*:role/ci-*"]}' },
+    });
+  });
+
+  test('no CloudWatch alarm publishes to the topic: every alarm is named for the notifier\'s rule', () => {
+    const s = stack();
+    const guard = new MiningGuard(s, 'MiningGuard', { alertEmails: ['secops@example.com'], compliance: { recorder: RecorderMode.ADOPT, cisMetricFilters: true } });
+    const alarms = Object.values(Template.fromStack(s).findResources('AWS::CloudWatch::Alarm'));
+    // 22 vCPU alarms, 15 CIS alarms, two dead-letter alarms and the spend evaluator's failure alarm.
+    expect(alarms).toHaveLength(40);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toBeUndefined();
+      expect(alarm.Properties.OKActions).toBeUndefined();
+      expect(alarm.Properties.AlarmName.startsWith(guard.alertChannel.notifier.alarmNamePrefix)).toBe(true);
+    }
   });
 });

@@ -16,6 +16,10 @@ function signalOf(d: Detection): string {
     case 'cloudtrail': return `CloudTrail \`${d.signal.eventSource}\` ${d.signal.eventNames.map((n) => `\`${n}\``).join(', ')}`;
     case 'config': return `AWS Config rule \`${d.signal.rule}\``;
     case 'cost': return `cost: ${d.signal.source}`;
+    case 'alarm': return `CloudWatch alarm on \`${d.signal.namespace}\` \`${d.signal.metricName}\``;
+    case 'metric-filter': return `CIS ${d.signal.control} metric filter \`${d.signal.metricName}\` on the trail's log group`;
+    case 'burst': return `a principal's ${d.signal.of} detections within 5 minutes`;
+    case 'catch-all': return `any other ${d.signal.of === 'unreadable' ? 'event the notifier cannot read' : `${d.signal.of} event`}`;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * A region without a Config recorder: MiningGuard creates one that records only what its rules judge, deploys
- * every rule with the account's own allow-lists and ceilings, and adds the CIS monitoring alarms.
+ * every rule with the account's own compute policy and ceilings, and adds the CIS monitoring alarms.
  */
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -21,13 +21,16 @@ export class ComplianceStack extends Stack {
 
     new MiningGuard(this, 'MiningGuard', {
       alertEmails: ['secops@example.com'],
+      // One policy for LaunchWatch and the Config rules alike.
+      computePolicy: {
+        allowedRegions: ['us-east-1', 'eu-west-1'],
+        maxRunningVcpus: props.maxRunningVcpus ?? 64,
+        exemptPrincipals: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'],
+      },
       compliance: {
         // `aws configservice describe-configuration-recorders` printed no recorder in this region.
         recorder: RecorderMode.CREATE,
         allowedInstanceTypes: ['t4g.small', 't4g.medium', 'm7g.large', 'm7g.xlarge'],
-        allowedRegions: ['us-east-1', 'eu-west-1'],
-        maxRunningVcpus: props.maxRunningVcpus ?? 64,
-        exemptPrincipals: ['arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'],
         maxAccessKeyAge: Duration.days(90),
         cisMetricFilters: true,
       },

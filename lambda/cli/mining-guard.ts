@@ -3,14 +3,26 @@
  * and prints one JSON line per call it would flag, then a summary line. It makes no AWS call.
  */
 import { readFileSync } from 'fs';
-import { launchPolicy } from '../../lib/catalog';
+import { resolveLaunchSettings } from '../../lib/catalog';
 import { bundledSpec } from '../core/launch/bundled-specs';
 import { recordsOfLogFile } from '../core/launch/read-log-file';
 import { replay } from '../core/launch/replay';
 
 const USAGE = 'usage: mining-guard replay [--policy policy.json] FILE...\n'
   + '  FILE: CloudTrail logs as delivered to S3 ({"Records": [...]}, .json or .json.gz), JSON lines of records, or EventBridge events.\n'
-  + '  --policy: a JSON launch policy; fields not given keep the construct\'s defaults.';
+  + '  --policy: the MiningGuard props that judge launches, as JSON: {"computePolicy": {...}, "launchWatch": {"responses": {...}, "dryRun": true}};\n'
+  + '    fields not given keep the construct\'s defaults.';
+
+/** The settings of a policy file holding MiningGuard's props: `computePolicy`, and `launchWatch`'s responses and dry run. */
+function settingsOf(props: unknown): ReturnType<typeof resolveLaunchSettings> {
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) throw new Error('the policy file must hold a JSON object: {"computePolicy": {...}, "launchWatch": {...}}');
+  const { computePolicy, launchWatch, ...rest } = props as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw new Error(`the policy file has ${unknown.join(', ')}: only computePolicy and launchWatch judge launches`);
+  const { responses, dryRun, ...other } = (launchWatch ?? {}) as Record<string, unknown>;
+  if (Object.keys(other).length > 0) throw new Error(`launchWatch has ${Object.keys(other).join(', ')}: replay reads only responses and dryRun`);
+  return resolveLaunchSettings({ computePolicy, responses, dryRun });
+}
 
 function main(argv: string[]): number {
   const [command, ...rest] = argv;
@@ -28,13 +40,13 @@ function main(argv: string[]): number {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const policy = launchPolicy(policyFile ? JSON.parse(readFileSync(policyFile, 'utf8')) : {});
+  const settings = policyFile ? settingsOf(JSON.parse(readFileSync(policyFile, 'utf8'))) : resolveLaunchSettings({});
   function* records(): Generator<unknown> {
     for (const file of files) {
       yield* recordsOfLogFile(file, readFileSync(file), (part) => process.stderr.write(`skipped ${part.where}: ${part.reason}\n`));
     }
   }
-  const summary = replay(records(), policy, bundledSpec, (line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  const summary = replay(records(), settings, bundledSpec, (line) => process.stdout.write(`${JSON.stringify(line)}\n`));
   process.stdout.write(`${JSON.stringify(summary)}\n`);
   return 0;
 }

@@ -1,5 +1,5 @@
 /** AlertChannel: the encrypted SNS topic every part alerts through, its subscribers, and the notifier in front of it. */
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,8 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { validateEmails, validateWebhookUrls } from './alert-destinations';
 import { Notifier } from './notifier';
-import { validateEmails, validateWebhookUrls } from './validation';
 import { GuardKey } from '../common/guard-key';
 
 /** An AWS Chatbot (Amazon Q Developer in chat applications) Slack channel that receives the alerts. */
@@ -22,6 +22,22 @@ export interface SlackChannelOptions {
    * @default - derived from the construct path
    */
   readonly configurationName?: string;
+}
+
+/**
+ * Where the guard's parts send what people should hear: the alert topic, the key for what the parts store (logs,
+ * tables, topics of their own), the notifier that renders every alert, and the naming that routes alarms through it.
+ */
+export interface IAlertChannel {
+  /** The topic alerts are published to. */
+  readonly topic: sns.ITopic;
+  /** The key of what the guard's parts store: their logs, tables and topics. Its policy lets CloudWatch Logs use it. */
+  readonly key: kms.IKey;
+  /** The function that turns events into alerts: route events to `notifier.ruleTarget()`. */
+  readonly notifier: Notifier;
+
+  /** The name for one of the guard's alarms: alarms so named alert through the notifier, e.g. `alarmName('cis-root-usage')`. */
+  alarmName(suffix: string): string;
 }
 
 /** Properties of an `AlertChannel`. */
@@ -67,22 +83,26 @@ export interface AlertChannelProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/** The AWS services that publish to the alert topic directly, each only on this account's behalf. */
+/**
+ * The AWS services that may publish to the alert topic directly, each only on this account's behalf. The guard's own
+ * alarms and rules go through the notifier; these are for rules and notifications of yours that target the topic.
+ */
 const SERVICE_PUBLISHERS = [
   'events.amazonaws.com',
   'budgets.amazonaws.com',
   'costalerts.amazonaws.com',
-  'cloudwatch.amazonaws.com',
 ];
 
 /**
  * Where alerts go: an SNS topic encrypted with a customer-managed KMS key (an AWS-managed key silently drops
- * EventBridge deliveries), a policy that refuses publishing without TLS and lets the AWS services that alarm
- * publish only for this account, and the subscribers: email, Slack through AWS Chatbot, HTTPS webhooks.
+ * EventBridge deliveries), a policy that refuses publishing without TLS and lets AWS services publish only for this
+ * account, and the subscribers: email, Slack through AWS Chatbot, HTTPS webhooks.
  *
- * The `notifier` in front of the topic turns raw events into alerts; route events to `notifier.ruleTarget()`.
+ * The `notifier` in front of the topic turns raw events into alerts; route events to `notifier.ruleTarget()`, and name
+ * alarms with `alarmName()`. Without any subscriber, the synth warns and the stack outputs the topic's ARN
+ * (`AlertTopicArn`) so people can subscribe later.
  */
-export class AlertChannel extends Construct {
+export class AlertChannel extends Construct implements IAlertChannel {
   /** The topic alerts are published to. */
   public readonly topic: sns.ITopic;
   /** The key the topic is encrypted with, when this channel created it or it was imported with its key. */
@@ -103,9 +123,6 @@ export class AlertChannel extends Construct {
     validateWebhookUrls('webhookUrls', webhookUrls);
     if (props.topic && props.topicName !== undefined) {
       throw new Error('AlertChannel: give either `topic` (use an existing topic) or `topicName` (name the topic to create), not both.');
-    }
-    if (!props.topic && emails.length === 0 && webhookUrls.length === 0 && !props.slack) {
-      throw new Error('AlertChannel: alerts would reach nobody. Set `emails: [\'secops@example.com\']`, `slack`, `webhookUrls`, or an existing `topic` that has subscribers.');
     }
 
     // One key for what this channel stores: the topic's messages (when the topic is created here) and the notifier's logs.
@@ -162,5 +179,19 @@ export class AlertChannel extends Construct {
       logsKey: this.key,
       logRetention: props.logRetention,
     });
+
+    if (!props.topic && emails.length === 0 && webhookUrls.length === 0 && !props.slack) {
+      Annotations.of(this).addWarningV2('mining-guard:no-alert-destination',
+        'Alerts reach nobody yet. Set `alertEmails: [\'secops@example.com\']`, `alertSlack` or `alertWebhookUrls` on MiningGuard '
+        + '(`emails`, `slack` or `webhookUrls` on an AlertChannel), or subscribe to the topic the stack outputs as AlertTopicArn.');
+      new CfnOutput(this, 'AlertTopicArn', {
+        description: 'The MiningGuard alert topic: subscribe to it (email, HTTPS, AWS Chatbot) to receive the alerts',
+        value: this.topic.topicArn,
+      });
+    }
+  }
+
+  public alarmName(suffix: string): string {
+    return this.notifier.alarmName(suffix);
   }
 }

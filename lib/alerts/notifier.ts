@@ -1,16 +1,15 @@
-/** Notifier: the Lambda function that turns any event into a readable alert, with its dead-letter queue and alarm. */
-import { Duration, Validations } from 'aws-cdk-lib';
+/** Notifier: the Lambda function that turns any event into a readable alert, the one path every alert takes. */
+import { Duration, Names } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DeadLetters } from '../common/dead-letters';
-import { FunctionBasics } from '../common/function-basics';
+import { HANDLER_ENVIRONMENT, toEnvironment } from '../catalog';
+import { AlertWiring, GuardFunction } from '../common/guard-function';
 import { NotifierFunction } from '../functions/notifier-function';
 
 /** Properties of a `Notifier`. */
@@ -35,8 +34,12 @@ export interface NotifierProps {
  * The notifier: every event routed to it becomes one alert on the topic, with a subject a person can triage from
  * and message attributes (`severity`, `detection`) that subscribers can filter on.
  *
+ * It is the one path alerts take. CloudWatch alarms reach it too: every alarm named with `alarmName()` (the vCPU
+ * alarms, the dead-letter alarms, the CIS alarms) sends its state changes through EventBridge to the notifier, which
+ * says which alarm, where, the value against its threshold and what to do; no alarm publishes raw JSON to the topic.
+ *
  * Events it cannot deliver after EventBridge's and Lambda's retries land in a dead-letter queue, and a message
- * there raises an alarm on the same topic.
+ * there raises an alarm.
  */
 export class Notifier extends Construct {
   /** The notifier function. */
@@ -45,47 +48,56 @@ export class Notifier extends Construct {
   public readonly deadLetterQueue: sqs.IQueue;
   /** Alarms as soon as one event reaches the dead-letter queue. */
   public readonly deadLetterAlarm: cloudwatch.IAlarm;
+  /** The rule that sends the state changes of the alarms named by `alarmName()` to the notifier. */
+  public readonly alarmRule: events.Rule;
+  /** The start of every alarm name `alarmName()` gives: unique to this notifier in the account and region. */
+  public readonly alarmNamePrefix: string;
 
-  private readonly notifierFunction: NotifierFunction;
+  private readonly guardFunction: GuardFunction;
 
   constructor(scope: Construct, id: string, props: NotifierProps) {
     super(scope, id);
+    this.alarmNamePrefix = `${Names.uniqueResourceName(this, { maxLength: 64, separator: '-' })}-`;
 
-    const deadLetters = new DeadLetters(this, 'DeadLetters', {
-      topic: props.topic,
-      alarmDescription: 'MiningGuard could not turn an event into an alert: read the messages in the notifier\'s dead-letter queue.',
-    });
-    this.deadLetterQueue = deadLetters.queue;
-    this.deadLetterAlarm = deadLetters.alarm;
-
-    const { role, logGroup } = new FunctionBasics(this, 'Basics', {
-      description: 'MiningGuard notifier: writes its logs and publishes alerts',
-      logsKey: props.logsKey,
-      logRetention: props.logRetention,
-    });
-
-    const fn = new NotifierFunction(this, 'Function', {
+    const wiring: AlertWiring = { topic: props.topic, key: props.logsKey, alarmName: (suffix) => this.alarmName(suffix) };
+    this.guardFunction = new GuardFunction(this, 'Function', {
+      handler: NotifierFunction,
+      name: 'notifier',
       description: 'MiningGuard notifier: turns security and cost events into readable alerts',
-      architecture: lambda.Architecture.ARM_64,
+      roleDescription: 'MiningGuard notifier: writes its logs and publishes alerts',
       memorySize: 256,
       timeout: Duration.seconds(30),
-      role,
-      logGroup,
-      deadLetterQueue: this.deadLetterQueue,
-      environment: {
-        ALERT_TOPIC_ARN: props.topic.topicArn,
-        POWERTOOLS_SERVICE_NAME: 'mining-guard-notifier',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+      environment: toEnvironment('notifier', { alertTopicArn: props.topic.topicArn }),
+      alerts: wiring,
+      deadLetterAlarmDescription: 'MiningGuard could not turn an event into an alert: read the messages in the notifier\'s dead-letter queue.',
+      outsideVpcReason: 'The notifier reads no private resource and only calls SNS: a VPC would add NAT or endpoint cost and a failure point, no protection.',
+      logRetention: props.logRetention,
+    });
+    this.function = this.guardFunction.function;
+    this.deadLetterQueue = this.guardFunction.deadLetterQueue!;
+    this.deadLetterAlarm = this.guardFunction.deadLetterAlarm!;
+
+    this.alarmRule = new events.Rule(this, 'AlarmStateChanges', {
+      description: 'MiningGuard: its alarms going into ALARM, and back to OK, to the notifier',
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        detail: {
+          alarmName: [{ prefix: this.alarmNamePrefix }],
+          // A new alarm's first OK is no news: only ALARM, and OK after ALARM.
+          $or: [
+            { state: { value: ['ALARM'] } },
+            { state: { value: ['OK'] }, previousState: { value: ['ALARM'] } },
+          ],
+        },
       },
+      targets: [this.ruleTarget()],
     });
-    props.topic.grantPublish(fn);
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason: 'Publishing to a KMS-encrypted SNS topic needs kms:GenerateDataKey*; the grant is limited to the topic\'s one key.',
-    });
-    FunctionBasics.outsideVpc(fn, 'The notifier reads no private resource and only calls SNS: a VPC would add NAT or endpoint cost and a failure point, no protection.');
-    this.function = fn;
-    this.notifierFunction = fn;
+  }
+
+  /** The name for an alarm whose state changes should alert through this notifier, e.g. `alarmName('cis-root-usage')`. */
+  public alarmName(suffix: string): string {
+    return `${this.alarmNamePrefix}${suffix}`.slice(0, 255);
   }
 
   /**
@@ -93,17 +105,13 @@ export class Notifier extends Construct {
    * tell the guard's deployment from tampering.
    */
   public useGuardContext(json: string): void {
-    this.notifierFunction.addEnvironment('GUARD_CONTEXT', json);
+    this.guardFunction.function.addEnvironment(HANDLER_ENVIRONMENT.notifier.guardContext, json);
   }
 
   /**
    * A rule target that delivers matched events to the notifier, retried for up to six hours, then dead-lettered.
    */
   public ruleTarget(): events.IRuleTarget {
-    return new targets.LambdaFunction(this.function, {
-      deadLetterQueue: this.deadLetterQueue,
-      retryAttempts: 8,
-      maxEventAge: Duration.hours(6),
-    });
+    return this.guardFunction.ruleTarget();
   }
 }

@@ -7,11 +7,7 @@ const SWEEP_LATENCY = 'minutes after the change, and a periodic sweep';
 const CONFIG_RULES_DOCS = 'https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html';
 const rule = (name: string) => `https://docs.aws.amazon.com/config/latest/developerguide/${name}.html`;
 
-
-/** The thresholds of the periodic running-compute check when the rule is not told otherwise. */
-export const DEFAULT_RUNNING_COMPUTE_LIMITS = { maxRunningInstances: 50, maxRunningVcpus: 128 } as const;
-
-export const CONFIG_DETECTIONS: readonly Detection[] = [
+export const CONFIG_DETECTIONS = [
   {
     id: 'config-cloudtrail-enabled',
     title: 'No CloudTrail trail is logging',
@@ -216,4 +212,4 @@ export const CONFIG_DETECTIONS: readonly Detection[] = [
     responses: ['NOTIFY', 'STOP'],
     latency: SWEEP_LATENCY,
   },
-];
+] as const satisfies readonly Detection[];

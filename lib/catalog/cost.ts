@@ -3,12 +3,12 @@ import { Detection } from './types';
 
 const COST_ATTACK = 'T1496';
 
-export const COST_DETECTIONS: readonly Detection[] = [
+export const COST_DETECTIONS = [
   {
     id: 'vcpu-usage-surge',
     title: 'Running vCPUs above normal',
     severity: 'HIGH',
-    signal: { kind: 'cost', source: 'usage-alarm' },
+    signal: { kind: 'alarm', namespace: 'AWS/Usage', metricName: 'ResourceCount' },
     rationale: 'The number of running EC2 vCPUs of one class (standard, GPU, ML accelerators, Spot) rose above its baseline or outside its usual band. Miners launch as many vCPUs as the quotas allow, in every region, within minutes.',
     nextSteps: [
       'Open EC2 in the alarm\'s region and list the instances launched in the last hour, newest first.',
@@ -64,4 +64,4 @@ export const COST_DETECTIONS: readonly Detection[] = [
     responses: ['NOTIFY'],
     latency: 'up to 24 h (about 3 runs a day)',
   },
-];
+] as const satisfies readonly Detection[];

@@ -1,13 +1,13 @@
 /** Detections for stolen or planted credentials: root use, logins without MFA, backdoor users, keys, roles and URLs. */
-import { Detection } from './types';
+import { CloudTrailSignal, Detection } from './types';
 
 const LATENCY = 'seconds (EventBridge; IAM, STS and sign-in events arrive in us-east-1)';
 
-function credential(id: string, title: string, eventSource: string, eventNames: string[], rationale: string, nextSteps: string[], references: Detection['references'], severity: Detection['severity'] = 'HIGH'): Detection {
+function credential<const Id extends string>(id: Id, title: string, eventSource: string, eventNames: string[], rationale: string, nextSteps: string[], references: Detection['references'], severity: Detection['severity'] = 'HIGH'): Detection<Id> & { readonly signal: CloudTrailSignal } {
   return { id, title, severity, signal: { kind: 'cloudtrail', eventSource, eventNames }, rationale, nextSteps, references, responses: ['NOTIFY'], latency: LATENCY };
 }
 
-export const CREDENTIAL_DETECTIONS: readonly Detection[] = [
+export const CREDENTIAL_DETECTIONS = [
   credential('suspicious-console-login', 'Root login or login without MFA', 'signin.amazonaws.com', ['ConsoleLogin'],
     'Root can do anything, and a console login without MFA is a stolen password away from the account. (Repeated failed logins are counted by the CIS 4.6 metric filter.)',
     ['Confirm with the person that the login was theirs; if not, reset the password, enforce MFA and revoke sessions.'],
@@ -41,4 +41,4 @@ export const CREDENTIAL_DETECTIONS: readonly Detection[] = [
     'A federation token outlives the revocation of the key that created it, for up to 36 hours.',
     ['Find the key that asked for it; deny sts:GetFederationToken to users who do not need it.'],
     { stratusTechniques: ['aws.persistence.sts-federation-token'], mitreAttack: ['T1550.001'] }, 'MEDIUM'),
-];
+] as const;

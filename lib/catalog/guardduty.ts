@@ -4,7 +4,7 @@ import { Detection } from './types';
 const GUARDDUTY_DOCS = 'https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-active.html';
 const GUARDDUTY_LATENCY = '~5 min (new finding), updates every 15 min';
 
-export const GUARDDUTY_DETECTIONS: readonly Detection[] = [
+export const GUARDDUTY_DETECTIONS = [
   {
     id: 'guardduty-attack-sequence',
     title: 'GuardDuty attack sequence',
@@ -164,17 +164,4 @@ export const GUARDDUTY_DETECTIONS: readonly Detection[] = [
     responses: ['NOTIFY'],
     latency: GUARDDUTY_LATENCY,
   },
-];
-
-/** Any other GuardDuty finding that reaches the notifier: formatted as well as the catalog ones, never routed by itself. */
-export const GUARDDUTY_OTHER: Detection = {
-  id: 'guardduty-other',
-  title: 'GuardDuty finding',
-  severity: 'LOW',
-  signal: { kind: 'guardduty', findingTypes: [] },
-  rationale: 'GuardDuty reported a finding that is not one of MiningGuard\'s crypto-mining or credential detections.',
-  nextSteps: ['Read the finding in the GuardDuty console and follow its remediation guidance.'],
-  references: { urls: ['https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_remediate.html'] },
-  responses: ['NOTIFY'],
-  latency: GUARDDUTY_LATENCY,
-};
+] as const satisfies readonly Detection[];

@@ -1,33 +1,78 @@
 /** The detection catalog: the one list of what MiningGuard detects, and lookups over it. No aws-cdk-lib import here. */
-import { CONFIG_DETECTIONS } from './config';
-import { COST_DETECTIONS } from './cost';
-import { CREDENTIAL_DETECTIONS } from './credentials';
-import { GUARDDUTY_DETECTIONS, GUARDDUTY_OTHER } from './guardduty';
-import { LAUNCH_DETECTIONS } from './launches';
+import { CATCH_ALL_DETECTIONS as CATCH_ALLS } from './catch-all';
+import { CIS_DETECTIONS as CIS } from './cis';
+import { CONFIG_DETECTIONS as CONFIG } from './config';
+import { COST_DETECTIONS as COST } from './cost';
+import { CREDENTIAL_DETECTIONS as CREDENTIALS } from './credentials';
+import { GUARD_HEALTH_DETECTIONS as GUARD_HEALTH } from './guard-health';
+import { GUARDDUTY_DETECTIONS as GUARDDUTY } from './guardduty';
+import { LAUNCH_BURST as BURST, LAUNCH_DETECTIONS as LAUNCHES } from './launches';
 import { matchesPattern } from './patterns';
-import { TAMPER_DETECTIONS } from './tamper';
-import { Detection } from './types';
+import { TAMPER_DETECTIONS as TAMPER } from './tamper';
+import { AlarmSignal, CloudTrailSignal, ConfigRuleSignal, Detection, GuardDutySignal, MetricFilterSignal, Signal } from './types';
 
 export * from './types';
 export * from './patterns';
 export * from './severity';
-export * from './launch-policy';
-export { CREDENTIAL_DETECTIONS, GUARDDUTY_OTHER, LAUNCH_DETECTIONS, TAMPER_DETECTIONS };
-export { DEFAULT_RUNNING_COMPUTE_LIMITS } from './config';
+export * from './compute-policy';
+export * from './responses';
+export * from './handler-contracts';
 
-/** Every detection, in the order the README lists them. */
-export const DETECTIONS: readonly Detection[] = [
-  ...GUARDDUTY_DETECTIONS, ...LAUNCH_DETECTIONS, ...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS, ...CONFIG_DETECTIONS, ...COST_DETECTIONS,
-];
+/** The catalog as written, every id and event name a literal type. */
+const CATALOG = [
+  ...GUARDDUTY, ...LAUNCHES, BURST, ...TAMPER, ...CREDENTIALS, ...CONFIG, ...CIS, ...COST, ...GUARD_HEALTH, ...CATCH_ALLS,
+] as const;
 
-/** The detection with this id, or undefined. */
-export function findDetection(id: string): Detection | undefined {
+/** Every detection's id: a map keyed by it must name every detection, and a typo in an id fails to compile. */
+export type DetectionId = typeof CATALOG[number]['id'];
+/** The launch calls the launch evaluator judges and contains. */
+export type LaunchDetectionId = typeof LAUNCHES[number]['id'];
+/** The tamper and credential calls the notifier judges. */
+export type JudgedCallId = typeof TAMPER[number]['id'] | typeof CREDENTIALS[number]['id'];
+/** Every CloudTrail event name a launch detection selects. */
+export type LaunchEventName = typeof LAUNCHES[number]['signal']['eventNames'][number];
+
+/** A detection whose signal is of one kind. */
+export type DetectionOf<S extends Signal, Id extends DetectionId = DetectionId> = Detection<Id> & { readonly signal: S };
+/** A launch detection, with its event names typed. */
+export type LaunchDetection = DetectionOf<CloudTrailSignal & { readonly eventNames: readonly LaunchEventName[] }, LaunchDetectionId>;
+
+/** Every detection, in the order the detection table lists them. */
+export const DETECTIONS: ReadonlyArray<Detection<DetectionId>> = CATALOG;
+export const GUARDDUTY_DETECTIONS: ReadonlyArray<DetectionOf<GuardDutySignal>> = GUARDDUTY;
+export const LAUNCH_DETECTIONS: readonly LaunchDetection[] = LAUNCHES;
+export const LAUNCH_BURST: Detection<DetectionId> = BURST;
+export const TAMPER_DETECTIONS: ReadonlyArray<DetectionOf<CloudTrailSignal, JudgedCallId>> = TAMPER;
+export const CREDENTIAL_DETECTIONS: ReadonlyArray<DetectionOf<CloudTrailSignal, JudgedCallId>> = CREDENTIALS;
+export const CONFIG_DETECTIONS: ReadonlyArray<DetectionOf<ConfigRuleSignal>> = CONFIG;
+export const CIS_DETECTIONS: ReadonlyArray<DetectionOf<MetricFilterSignal>> = CIS;
+export const COST_DETECTIONS: ReadonlyArray<Detection<DetectionId>> = COST;
+export const GUARD_HEALTH_DETECTIONS: ReadonlyArray<Detection<DetectionId>> = GUARD_HEALTH;
+export const CATCH_ALL_DETECTIONS: ReadonlyArray<Detection<DetectionId>> = CATCH_ALLS;
+
+/** The detection with this id. */
+export function detection(id: DetectionId): Detection<DetectionId> {
+  return DETECTIONS.find((d) => d.id === id)!;
+}
+
+/** The detection of an id read at run time (a prop, a tag), or undefined when the catalog has none. */
+export function findDetection(id: string): Detection<DetectionId> | undefined {
   return DETECTIONS.find((d) => d.id === id);
+}
+
+/** Whether a string read at run time is a launch detection's id. */
+export function isLaunchDetectionId(id: string): id is LaunchDetectionId {
+  return LAUNCH_DETECTIONS.some((d) => d.id === id);
+}
+
+/** The detections whose signal is of this kind, in catalog order. */
+export function detectionsOf<K extends Signal['kind']>(kind: K): Array<DetectionOf<Extract<Signal, { kind: K }>>> {
+  return DETECTIONS.filter((d) => d.signal.kind === kind) as Array<DetectionOf<Extract<Signal, { kind: K }>>>;
 }
 
 /** The GuardDuty finding-type patterns of every GuardDuty detection, in catalog order. */
 export function guardDutyFindingTypePatterns(): string[] {
-  return DETECTIONS.flatMap((d) => (d.signal.kind === 'guardduty' ? d.signal.findingTypes : []));
+  return detectionsOf('guardduty').flatMap((d) => d.signal.findingTypes);
 }
 
 /** The EventBridge `source` of a CloudTrail event source: `ec2.amazonaws.com` is `aws.ec2`. */
@@ -41,7 +86,7 @@ export function eventBridgeDetailType(eventSource: string): string {
 }
 
 /** The catalog's CloudTrail detections grouped by event source, each with every event name it selects. */
-export function cloudTrailSelections(detections: readonly Detection[] = DETECTIONS): Map<string, string[]> {
+export function cloudTrailSelections(detections: ReadonlyArray<Detection<string>> = DETECTIONS): Map<string, string[]> {
   const bySource = new Map<string, string[]>();
   for (const d of detections) {
     if (d.signal.kind !== 'cloudtrail') continue;
@@ -53,22 +98,29 @@ export function cloudTrailSelections(detections: readonly Detection[] = DETECTIO
 }
 
 /** The catalog detection that selects a CloudTrail call, or undefined. */
-export function classifyCloudTrailEvent(eventSource: string, eventName: string): Detection | undefined {
-  return DETECTIONS.find((d) => d.signal.kind === 'cloudtrail' && d.signal.eventSource === eventSource && d.signal.eventNames.includes(eventName));
+export function classifyCloudTrailEvent(eventSource: string, eventName: string): DetectionOf<CloudTrailSignal> | undefined {
+  return detectionsOf('cloudtrail').find((d) => d.signal.eventSource === eventSource && d.signal.eventNames.includes(eventName));
 }
 
 /** The first catalog detection whose patterns match a GuardDuty finding type, or the catch-all. */
-export function classifyGuardDutyFinding(findingType: string): Detection {
-  return DETECTIONS.find((d) => d.signal.kind === 'guardduty' && d.signal.findingTypes.some((p) => matchesPattern(p, findingType)))
-    ?? GUARDDUTY_OTHER;
+export function classifyGuardDutyFinding(findingType: string): Detection<DetectionId> {
+  return detectionsOf('guardduty').find((d: DetectionOf<GuardDutySignal>) => d.signal.findingTypes.some((p) => matchesPattern(p, findingType)))
+    ?? detection('guardduty-other');
 }
 
 /**
- * The Config detection of a deployed rule name: MiningGuard names each rule with a prefix and the catalog's rule
- * suffix (`MiningGuard-restricted-ssh`), so the longest suffix that matches wins.
+ * The Config detection of a deployed rule name, or the catch-all: MiningGuard names each rule with a prefix and the
+ * catalog's rule suffix (`MiningGuard-restricted-ssh`), so the longest suffix that matches wins.
  */
-export function classifyConfigRule(configRuleName: string): Detection | undefined {
-  return DETECTIONS
-    .filter((d) => d.signal.kind === 'config' && (configRuleName === d.signal.rule || configRuleName.endsWith(`-${d.signal.rule}`)))
-    .sort((a, b) => (b.signal.kind === 'config' ? b.signal.rule.length : 0) - (a.signal.kind === 'config' ? a.signal.rule.length : 0))[0];
+export function classifyConfigRule(configRuleName: string): Detection<DetectionId> {
+  return detectionsOf('config')
+    .filter((d: DetectionOf<ConfigRuleSignal>) => configRuleName === d.signal.rule || configRuleName.endsWith(`-${d.signal.rule}`))
+    .sort((a, b) => b.signal.rule.length - a.signal.rule.length)[0] ?? detection('config-rule');
+}
+
+/** The detection of an alarm on a metric: a guard alarm's own metric, a CIS filter's metric, or the catch-all. */
+export function classifyAlarmMetric(namespace: string | undefined, metricName: string | undefined): Detection<DetectionId> {
+  return detectionsOf('alarm').find((d: DetectionOf<AlarmSignal>) => d.signal.namespace === namespace && d.signal.metricName === metricName)
+    ?? detectionsOf('metric-filter').find((d: DetectionOf<MetricFilterSignal>) => d.signal.metricName === metricName)
+    ?? detection('alarm-other');
 }

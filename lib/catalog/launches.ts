@@ -11,7 +11,7 @@ const QUARANTINE_INSTANCE = [
 ];
 const RUN_INSTANCES_DOCS = 'https://aws.amazon.com/blogs/security/cryptomining-campaign-targeting-amazon-ec2-and-amazon-ecs/';
 
-export const LAUNCH_DETECTIONS: readonly Detection[] = [
+export const LAUNCH_DETECTIONS = [
   {
     id: 'ec2-instance-launch',
     title: 'EC2 instances launched outside policy',
@@ -122,4 +122,20 @@ export const LAUNCH_DETECTIONS: readonly Detection[] = [
     responses: ['NOTIFY'],
     latency: LAUNCH_LATENCY,
   },
-];
+] as const satisfies readonly Detection[];
+
+/** The summary of a principal's burst: the launch detections of one window after the first, folded into one alert. */
+export const LAUNCH_BURST = {
+  id: 'launch-burst',
+  title: 'Burst of launch detections',
+  severity: 'MEDIUM',
+  signal: { kind: 'burst', of: 'launch' },
+  rationale: 'One principal launching this much this fast is what stolen credentials look like. The detections are folded into this summary so the alert stays readable; each was judged and, where configured, contained on its own.',
+  nextSteps: [
+    'Disable the principal\'s keys and revoke its sessions unless the burst was planned.',
+    'Check every listed region for what is still running.',
+  ],
+  references: { mitreAttack: ['T1496'] },
+  responses: ['NOTIFY'],
+  latency: 'when the principal\'s 5-minute window closes (checked every minute)',
+} as const satisfies Detection;

@@ -12,7 +12,7 @@ export function toEventFilter(pattern: string): StringFilter {
   return { wildcard: pattern };
 }
 
-/** Whether `value` matches `pattern`, where `*` stands for any run of characters (as in EventBridge wildcard filters). */
+/** Whether `value` matches `pattern`, where `*` stands for any run of characters (as in EventBridge wildcard filters): for finding types, never for principals. */
 export function matchesPattern(pattern: string, value: string): boolean {
   const parts = pattern.split('*');
   if (parts.length === 1) return pattern === value;
@@ -27,4 +27,14 @@ export function matchesPattern(pattern: string, value: string): boolean {
     at = found + middle.length;
   }
   return true;
+}
+
+/**
+ * A regular expression for an ARN pattern matched segment by segment: `*` stands for any run of characters within one
+ * part of the ARN and never crosses `:` or `/`, so `arn:aws:iam::*:role/ci-*` cannot match a user whose path or name
+ * spells `:role/ci-`.
+ */
+export function segmentPattern(pattern: string): RegExp {
+  const body = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^:/]*');
+  return new RegExp(`^${body}$`);
 }

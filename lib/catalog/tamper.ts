@@ -1,14 +1,14 @@
 /** Detections for blinding the defender: turning off the trail, GuardDuty, Config, cost alarms, or the guard itself. */
-import { Detection } from './types';
+import { CloudTrailSignal, Detection } from './types';
 
 const LATENCY = 'seconds (EventBridge, deployed regions; IAM, STS and Organizations calls in us-east-1)';
 const RESPOND = ['Undo the change, then find who made it and what else that principal did in the last hours.'];
 
-function tamper(id: string, title: string, eventSource: string, eventNames: string[], rationale: string, references: Detection['references'], severity: Detection['severity'] = 'HIGH'): Detection {
+function tamper<const Id extends string>(id: Id, title: string, eventSource: string, eventNames: string[], rationale: string, references: Detection['references'], severity: Detection['severity'] = 'HIGH'): Detection<Id> & { readonly signal: CloudTrailSignal } {
   return { id, title, severity, signal: { kind: 'cloudtrail', eventSource, eventNames }, rationale, nextSteps: RESPOND, references, responses: ['NOTIFY'], latency: LATENCY };
 }
 
-export const TAMPER_DETECTIONS: readonly Detection[] = [
+export const TAMPER_DETECTIONS = [
   tamper('cloudtrail-tampering', 'CloudTrail stopped, deleted or narrowed', 'cloudtrail.amazonaws.com',
     ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors'],
     'The trail is the record of everything else; attackers stop or narrow it before they launch. Failed attempts count: they show intent.',
@@ -56,4 +56,4 @@ export const TAMPER_DETECTIONS: readonly Detection[] = [
   tamper('guard-key-tampering', 'MiningGuard key disabled or its policy changed', 'kms.amazonaws.com', ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy'],
     'Without its key the alert topic silently drops every message, and the trail\'s logs cannot be read.',
     { mitreAttack: ['T1562.001'] }, 'CRITICAL'),
-];
+] as const;

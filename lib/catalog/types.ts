@@ -30,14 +30,55 @@ export interface ConfigRuleSignal {
   readonly rule: string;
 }
 
-/** A cost signal: AWS Budgets, Cost Anomaly Detection, the vCPU usage alarms or the spend evaluator. */
+/** A cost signal: AWS Budgets, Cost Anomaly Detection or the spend evaluator. */
 export interface CostSignal {
   readonly kind: 'cost';
-  readonly source: 'budgets' | 'anomaly-detection' | 'usage-alarm' | 'spend-evaluator';
+  readonly source: 'budgets' | 'anomaly-detection' | 'spend-evaluator';
+}
+
+/** A CloudWatch alarm of the guard's on one metric going into ALARM (and back to OK). */
+export interface AlarmSignal {
+  readonly kind: 'alarm';
+  /** The metric's namespace, e.g. `AWS/Usage`. */
+  readonly namespace: string;
+  /** The metric's name, e.g. `ResourceCount`. */
+  readonly metricName: string;
+}
+
+/**
+ * A CIS AWS Foundations monitoring control: a metric filter on the trail's log group, and an alarm on its metric.
+ * Numbered as in section 4 (Monitoring) of v3.0.0 to v5.0.0; v6.0.0 moved the same controls to section 5.
+ */
+export interface MetricFilterSignal {
+  readonly kind: 'metric-filter';
+  /** The control number, e.g. `4.1`. */
+  readonly control: string;
+  /** The metric the filter counts, and the construct id of the filter and alarm, in PascalCase. */
+  readonly metricName: string;
+  /** The CloudWatch Logs filter pattern, exactly as the benchmark gives it. */
+  readonly pattern: string;
+}
+
+/** Many detections of one principal within a window, folded into one summary alert. */
+export interface BurstSignal {
+  readonly kind: 'burst';
+  /** The detections that fold. */
+  readonly of: 'launch';
+}
+
+/** What reaches the notifier from a signal without a more specific detection: shown, never dropped. */
+export interface CatchAllSignal {
+  readonly kind: 'catch-all';
+  /** Another GuardDuty finding, another Config rule, another alarm of the guard's, or an event nobody can read. */
+  readonly of: 'guardduty' | 'config' | 'alarm' | 'unreadable';
 }
 
 /** Where the detection comes from. */
-export type Signal = GuardDutySignal | CloudTrailSignal | ConfigRuleSignal | CostSignal;
+export type Signal =
+  | GuardDutySignal | CloudTrailSignal | ConfigRuleSignal | CostSignal | AlarmSignal | MetricFilterSignal | BurstSignal | CatchAllSignal;
+
+/** The kinds of signal. */
+export type SignalKind = Signal['kind'];
 
 /** Public references that explain the detection and let people map it to their own controls. */
 export interface References {
@@ -53,10 +94,10 @@ export interface References {
   readonly urls?: readonly string[];
 }
 
-/** One detection of the catalog. */
-export interface Detection {
+/** One detection of the catalog; `Id` is its id as a literal type, so the catalog's ids form a union. */
+export interface Detection<Id extends string = string> {
   /** Stable id, used in alert attributes, tags and props: lower-case words joined by dashes. */
-  readonly id: string;
+  readonly id: Id;
   /** A short noun phrase for alert subjects and the README table. */
   readonly title: string;
   /** The severity MiningGuard gives it; a finding's own severity can only raise it. */

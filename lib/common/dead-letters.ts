@@ -1,14 +1,12 @@
-/** DeadLetters: where a guard function's undeliverable events go, with an alarm to people as soon as one arrives. */
+/** DeadLetters: where a guard function's undeliverable events go, with an alarm that alerts as soon as one arrives. */
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface DeadLettersProps {
-  /** Where the alarm goes. */
-  readonly topic: sns.ITopic;
+  /** The alarm's name: the alert channel's naming, so its state changes reach the notifier. */
+  readonly alarmName: string;
   /** What the alarm tells a person, e.g. which function lost events and where to look. */
   readonly alarmDescription: string;
 }
@@ -29,6 +27,7 @@ export class DeadLetters extends Construct {
       reason: 'This queue is itself a dead-letter queue; its messages are kept 14 days and alarm at once.',
     });
     this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      alarmName: props.alarmName,
       alarmDescription: props.alarmDescription,
       metric: this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
       threshold: 1,
@@ -36,6 +35,5 @@ export class DeadLetters extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.alarm.addAlarmAction(new cw_actions.SnsAction(props.topic));
   }
 }

@@ -1,18 +1,17 @@
-/** CisMetricFilters: the CIS AWS Foundations section 4 metric filters on the trail's log group, each with an alarm to the alert topic. */
+/** CisMetricFilters: the CIS AWS Foundations monitoring metric filters on the trail's log group, each with an alarm that alerts. */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { CIS_MONITORING_CONTROLS } from './cis-monitoring-patterns';
+import type { IAlertChannel } from '../alerts/alert-channel';
+import { CIS_DETECTIONS } from '../catalog';
 
 /** Properties of `CisMetricFilters`. */
 export interface CisMetricFiltersProps {
   /** The log group a multi-region trail delivers to. */
   readonly logGroup: logs.ILogGroup;
-  /** Where the alarms publish. */
-  readonly topic: sns.ITopic;
+  /** Where the alarms alert: each is named so that its state changes reach the notifier. */
+  readonly alerts: IAlertChannel;
   /**
    * The CloudWatch namespace of the metrics.
    * @default 'MiningGuard/CIS'
@@ -23,7 +22,7 @@ export interface CisMetricFiltersProps {
 /**
  * One metric filter and one alarm per CIS AWS Foundations Benchmark monitoring control (section 4): unauthorized
  * API calls, sign-in without MFA, root usage, IAM, CloudTrail, KMS, S3, Config, network and Organizations changes.
- * Each alarm fires on the first match in five minutes and publishes to the topic.
+ * Each alarm fires on the first match in five minutes, and the notifier alerts with the control's detection.
  * @see https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
  */
 export class CisMetricFilters extends Construct {
@@ -33,16 +32,18 @@ export class CisMetricFilters extends Construct {
   constructor(scope: Construct, id: string, props: CisMetricFiltersProps) {
     super(scope, id);
     const namespace = props.metricNamespace ?? 'MiningGuard/CIS';
-    for (const control of CIS_MONITORING_CONTROLS) {
-      const filter = new logs.MetricFilter(this, `${control.name}Filter`, {
+    for (const detection of CIS_DETECTIONS) {
+      const { control, metricName, pattern } = detection.signal;
+      const filter = new logs.MetricFilter(this, `${metricName}Filter`, {
         logGroup: props.logGroup,
-        filterPattern: logs.FilterPattern.literal(control.pattern),
+        filterPattern: logs.FilterPattern.literal(pattern),
         metricNamespace: namespace,
-        metricName: control.name,
+        metricName,
         metricValue: '1',
       });
-      const alarm = new cloudwatch.Alarm(this, `${control.name}Alarm`, {
-        alarmDescription: `MiningGuard CIS ${control.control}: ${control.description} in CloudTrail. Search the trail's log group for the matching events.`,
+      this.alarms[control] = new cloudwatch.Alarm(this, `${metricName}Alarm`, {
+        alarmName: props.alerts.alarmName(detection.id),
+        alarmDescription: `MiningGuard CIS ${control}: ${detection.title} in CloudTrail. Search the trail's log group for the matching events.`,
         metric: filter.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
         threshold: 1,
         evaluationPeriods: 1,
@@ -50,8 +51,6 @@ export class CisMetricFilters extends Construct {
         // No matching event means no data point, which is the good case.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-      alarm.addAlarmAction(new cw_actions.SnsAction(props.topic));
-      this.alarms[control.control] = alarm;
     }
   }
 }

@@ -2,9 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IDependable } from 'constructs';
 import { CisMetricFilters } from './cis-metric-filters';
 import { ComplianceRule } from './compliance-rule';
@@ -12,7 +10,8 @@ import { ConfigEvaluator } from './config-evaluator';
 import { ConfigRecorder, RecorderMode } from './config-recorder';
 import { customRules, INSTANCE, managedRules } from './rule-definitions';
 import { validateComplianceProps } from './validate-options';
-import { Notifier } from '../alerts/notifier';
+import type { IAlertChannel } from '../alerts/alert-channel';
+import { ComputePolicy } from '../catalog';
 
 /** What a `ComplianceRules` can be told apart from where its alerts go. */
 export interface ComplianceRulesOptions {
@@ -44,55 +43,17 @@ export interface ComplianceRulesOptions {
   readonly maxCredentialUnusedAge?: Duration;
 
   /**
-   * The instance types the account runs, e.g. `['t3.micro', 'm7g.large']` (`desired-instance-type`).
+   * The instance types the account runs, e.g. `['t3.micro', 'm7g.large']` (the managed `desired-instance-type` rule;
+   * families, regions, running-compute ceilings and exempt principals come from the compute policy).
    * @default - the desired-instance-type rule is not deployed
    */
   readonly allowedInstanceTypes?: string[];
-
-  /**
-   * Instance families (`p`, `gr`) or generations (`p4d`) that no instance may belong to.
-   * @default - the GPU and accelerator families: p, g, gr, inf, trn, dl, f, vt
-   */
-  readonly deniedInstanceFamilies?: string[];
-
-  /**
-   * When given, instances of any other family or generation are non-compliant too.
-   * @default - every family that is not denied
-   */
-  readonly allowedInstanceFamilies?: string[];
-
-  /**
-   * The regions instances may run in, e.g. `['eu-west-1', 'eu-central-1']` (the `instance-region` rule).
-   * Deploy MiningGuard in the other regions too: each region's rule judges that region's instances.
-   * @default - the instance-region rule is not deployed
-   */
-  readonly allowedRegions?: string[];
-
-  /**
-   * The most instances that may run (pending or running) in the region at once.
-   * @default 50
-   */
-  readonly maxRunningInstances?: number;
-
-  /**
-   * The most vCPUs that may run in the region at once.
-   * @default 128
-   */
-  readonly maxRunningVcpus?: number;
 
   /**
    * How often running compute is counted.
    * @default config.MaximumExecutionFrequency.ONE_HOUR
    */
   readonly runningComputeFrequency?: config.MaximumExecutionFrequency;
-
-  /**
-   * ARN patterns (`*` matches any run of characters) of principals whose instances may be protected from
-   * termination, e.g. `['arn:aws:iam::*:role/Deployer', 'arn:aws:sts::*:assumed-role/Deployer/*']`.
-   * A role's ARN matches the sessions of that role.
-   * @default - no principal is exempt
-   */
-  readonly exemptPrincipals?: string[];
 
   /**
    * The account that administers GuardDuty for the organization, for `guardduty-enabled-centralized`.
@@ -121,14 +82,15 @@ export interface ComplianceRulesOptions {
 
 /** Properties of a `ComplianceRules`. */
 export interface ComplianceRulesProps extends ComplianceRulesOptions {
-  /** The notifier that turns compliance changes into alerts. */
-  readonly notifier: Notifier;
+  /** Where the rules' NON_COMPLIANT results and the CIS alarms alert, and the key of the evaluator's logs. */
+  readonly alerts: IAlertChannel;
 
   /**
-   * The topic the CIS alarms publish to. Required with `cisMetricFilters`.
-   * @default - no CIS alarms
+   * What compute the account expects: the families, regions, running-compute ceilings and exempt principals the
+   * custom rules judge by.
+   * @default - the default policy (GPU and accelerator families denied, at most 50 instances and 128 vCPUs per region)
    */
-  readonly alertTopic?: sns.ITopic;
+  readonly computePolicy?: ComputePolicy;
 
   /**
    * The log group a multi-region trail delivers to. Required with `cisMetricFilters`.
@@ -136,11 +98,6 @@ export interface ComplianceRulesProps extends ComplianceRulesOptions {
    */
   readonly trailLogGroup?: logs.ILogGroup;
 
-  /**
-   * The key the evaluator's logs are encrypted with.
-   * @default - CloudWatch Logs' own key
-   */
-  readonly logsKey?: kms.IKey;
 }
 
 /**
@@ -169,13 +126,13 @@ export class ComplianceRules extends Construct {
     validateComplianceProps(props);
 
     if (props.cisMetricFilters) {
-      this.cisMetricFilters = new CisMetricFilters(this, 'CisMetricFilters', { logGroup: props.trailLogGroup!, topic: props.alertTopic! });
+      this.cisMetricFilters = new CisMetricFilters(this, 'CisMetricFilters', { logGroup: props.trailLogGroup!, alerts: props.alerts });
     }
     if (props.recorder === RecorderMode.OFF) return;
 
     const disabled = new Set(props.disabledRules ?? []);
     const managed = managedRules(props).filter((r) => !disabled.has(r.rule));
-    const custom = customRules(props).filter((r) => !disabled.has(r.rule));
+    const custom = customRules(props.computePolicy ?? {}).filter((r) => !disabled.has(r.rule));
     if (managed.length + custom.length === 0) {
       throw new Error('ComplianceRules: `disabledRules` turns off every rule. Remove some from it, or use `recorder: RecorderMode.OFF` with `cisMetricFilters: true` for the CIS alarms alone.');
     }
@@ -200,13 +157,13 @@ export class ComplianceRules extends Construct {
       this.rules[rule] = afterRecorder(new config.ManagedRule(this, rule, { ...ruleProps, configRuleName: name(rule) }));
     }
     if (custom.length > 0) {
-      this.evaluator = new ConfigEvaluator(this, 'Evaluator', { logsKey: props.logsKey });
+      this.evaluator = new ConfigEvaluator(this, 'Evaluator', { alerts: props.alerts });
       const instances = config.RuleScope.fromResource(config.ResourceType.EC2_INSTANCE);
       for (const { rule, parameters, onChange } of custom) {
         this.rules[rule] = afterRecorder(new config.CustomRule(this, rule, {
           configRuleName: name(rule),
           lambdaFunction: this.evaluator.function,
-          inputParameters: { check: rule, ...parameters },
+          inputParameters: parameters,
           configurationChanges: onChange,
           // Instance checks also sweep the region daily, for changes Config did not deliver.
           periodic: true,
@@ -229,7 +186,7 @@ export class ComplianceRules extends Construct {
           newEvaluationResult: { complianceType: ['NON_COMPLIANT'] },
         },
       },
-      targets: [props.notifier.ruleTarget()],
+      targets: [props.alerts.notifier.ruleTarget()],
     });
   }
 }

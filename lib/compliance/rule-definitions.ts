@@ -1,6 +1,6 @@
 /** Which Config rules ComplianceRules deploys for its props, with each rule's settings and the resource type it needs recorded. */
 import * as config from 'aws-cdk-lib/aws-config';
-import { ACCELERATOR_FAMILIES, DEFAULT_RUNNING_COMPUTE_LIMITS } from '../catalog';
+import { CONFIG_CHECK_FIELDS, CONFIG_RULE_PARAMETERS, ComputePolicy, ConfigCheck } from '../catalog';
 import { ComplianceRule } from './compliance-rule';
 import type { ComplianceRulesOptions } from './compliance-rules';
 import { wholeDays } from './validate-options';
@@ -21,9 +21,15 @@ export interface ManagedRuleDefinition {
 /** A custom rule on the config evaluator: its parameters, and whether it also runs on each instance change. */
 export interface CustomRuleDefinition {
   readonly rule: ComplianceRule;
-  readonly parameters: Record<string, unknown>;
+  readonly parameters: Record<string, string>;
   readonly onChange: boolean;
 }
+
+/**
+ * Config refuses a rule whose input parameters, as JSON, are longer than this.
+ * @see https://docs.aws.amazon.com/config/latest/APIReference/API_ConfigRule.html
+ */
+export const MAX_INPUT_PARAMETERS_LENGTH = 1024;
 
 /** A rule AWS runs on a schedule: it calls the APIs it needs itself, so it needs no recorded resource type. */
 const periodic = (rule: ComplianceRule, identifier: string, inputParameters?: Record<string, unknown>): ManagedRuleDefinition =>
@@ -64,34 +70,29 @@ export function managedRules(props: ComplianceRulesOptions): ManagedRuleDefiniti
   return rules;
 }
 
-/** The custom rules for the props, before `disabledRules`. */
-export function customRules(props: ComplianceRulesOptions): CustomRuleDefinition[] {
-  const denied = props.deniedInstanceFamilies ?? ACCELERATOR_FAMILIES;
-  const rules: CustomRuleDefinition[] = [{
-    rule: ComplianceRule.INSTANCE_FAMILY,
-    parameters: {
-      deniedFamilies: denied.join(','),
-      ...(props.allowedInstanceFamilies ? { allowedFamilies: props.allowedInstanceFamilies.join(',') } : {}),
-    },
-    onChange: true,
-  }];
-  if (props.allowedRegions) {
-    rules.push({ rule: ComplianceRule.INSTANCE_REGION, parameters: { allowedRegions: props.allowedRegions.join(',') }, onChange: true });
+/**
+ * A custom rule's parameters: its check, and the compute policy fields that check reads, as one JSON parameter the
+ * evaluator checks exactly as the construct does. Throws when Config would refuse their length.
+ */
+function checkParameters(check: ConfigCheck, policy: ComputePolicy): Record<string, string> {
+  const fields = Object.fromEntries(CONFIG_CHECK_FIELDS[check].flatMap((f) => (policy[f] === undefined ? [] : [[f, policy[f]]])));
+  const parameters = { [CONFIG_RULE_PARAMETERS.check]: check, [CONFIG_RULE_PARAMETERS.computePolicy]: JSON.stringify(fields) };
+  const length = JSON.stringify(parameters).length;
+  if (length > MAX_INPUT_PARAMETERS_LENGTH) {
+    throw new Error(`ComplianceRules: the ${check} rule's parameters would be ${length} characters, more than Config allows (${MAX_INPUT_PARAMETERS_LENGTH}). Shorten computePolicy.${CONFIG_CHECK_FIELDS[check].join(' and computePolicy.')}: one pattern such as 'arn:aws:iam::111122223333:role/ci-*' covers many roles.`);
   }
-  rules.push(
-    {
-      rule: ComplianceRule.RUNNING_COMPUTE,
-      parameters: {
-        maxRunningInstances: props.maxRunningInstances ?? DEFAULT_RUNNING_COMPUTE_LIMITS.maxRunningInstances,
-        maxRunningVcpus: props.maxRunningVcpus ?? DEFAULT_RUNNING_COMPUTE_LIMITS.maxRunningVcpus,
-      },
-      onChange: false,
-    },
-    {
-      rule: ComplianceRule.TERMINATION_PROTECTION,
-      parameters: props.exemptPrincipals ? { exemptPrincipals: props.exemptPrincipals.join(',') } : {},
-      onChange: true,
-    },
-  );
-  return rules;
+  return parameters;
+}
+
+/** The custom rules of the compute policy, before `disabledRules`: the region rule only when regions are given. */
+export function customRules(policy: ComputePolicy): CustomRuleDefinition[] {
+  // Each custom rule's name suffix is the check it runs.
+  const rule = (check: ConfigCheck, runsOnChange: boolean): CustomRuleDefinition =>
+    ({ rule: check as ComplianceRule, parameters: checkParameters(check, policy), onChange: runsOnChange });
+  return [
+    rule('instance-family', true),
+    ...(policy.allowedRegions ? [rule('instance-region', true)] : []),
+    rule('running-compute', false),
+    rule('termination-protection', true),
+  ];
 }

@@ -1,6 +1,6 @@
 /** Checks of ComplianceRules' props that contradict each other: each error says what is wrong and what to write instead. */
-import { Duration, Token } from 'aws-cdk-lib';
-import { ACCELERATOR_FAMILIES } from '../catalog';
+import { Duration } from 'aws-cdk-lib';
+import { resolveComputePolicy } from '../catalog';
 import { ComplianceRule } from './compliance-rule';
 import type { ComplianceRulesOptions, ComplianceRulesProps } from './compliance-rules';
 import { RecorderMode } from './config-recorder';
@@ -10,13 +10,7 @@ const TUNING: ReadonlyArray<[keyof ComplianceRulesOptions, ComplianceRule]> = [
   ['maxAccessKeyAge', ComplianceRule.ACCESS_KEYS_ROTATED],
   ['maxCredentialUnusedAge', ComplianceRule.UNUSED_CREDENTIALS],
   ['allowedInstanceTypes', ComplianceRule.DESIRED_INSTANCE_TYPE],
-  ['deniedInstanceFamilies', ComplianceRule.INSTANCE_FAMILY],
-  ['allowedInstanceFamilies', ComplianceRule.INSTANCE_FAMILY],
-  ['allowedRegions', ComplianceRule.INSTANCE_REGION],
-  ['maxRunningInstances', ComplianceRule.RUNNING_COMPUTE],
-  ['maxRunningVcpus', ComplianceRule.RUNNING_COMPUTE],
   ['runningComputeFrequency', ComplianceRule.RUNNING_COMPUTE],
-  ['exemptPrincipals', ComplianceRule.TERMINATION_PROTECTION],
   ['guardDutyAdminAccount', ComplianceRule.GUARDDUTY_ENABLED],
 ];
 
@@ -61,19 +55,12 @@ export function validateComplianceProps(props: ComplianceRulesProps): void {
   }
   recorderModeAllows(props);
   nonEmpty('allowedInstanceTypes', props.allowedInstanceTypes, "['t3.micro']");
-  nonEmpty('allowedRegions', props.allowedRegions, "['eu-west-1']");
-  nonEmpty('allowedInstanceFamilies', props.allowedInstanceFamilies, "['t', 'm', 'c']");
-  const denied = props.deniedInstanceFamilies ?? ACCELERATOR_FAMILIES;
-  const both = (props.allowedInstanceFamilies ?? []).filter((f) => denied.includes(f));
-  if (both.length > 0) {
-    throw new Error(`ComplianceRules: ${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} both allowed and denied${props.deniedInstanceFamilies ? '' : ' (denied by default: GPU and accelerator families)'}. Set \`deniedInstanceFamilies\` without ${both.join(', ')} to allow ${both.length === 1 ? 'it' : 'them'}.`);
+  try {
+    resolveComputePolicy(props.computePolicy ?? {});
+  } catch (error) {
+    throw new Error(`ComplianceRules: ${(error as Error).message}`);
   }
-  for (const [prop, value] of [['maxRunningInstances', props.maxRunningInstances], ['maxRunningVcpus', props.maxRunningVcpus]] as const) {
-    if (value !== undefined && !Token.isUnresolved(value) && !(Number.isInteger(value) && value >= 0)) {
-      throw new Error(`ComplianceRules: ${prop} must be a whole number of at least 0, got ${value}.`);
-    }
-  }
-  if (props.cisMetricFilters && (!props.trailLogGroup || !props.alertTopic)) {
-    throw new Error('ComplianceRules: `cisMetricFilters` needs the trail\'s log group (`trailLogGroup`) and the topic the alarms publish to (`alertTopic`). With an adopted trail, pass its `existingLogGroup`.');
+  if (props.cisMetricFilters && !props.trailLogGroup) {
+    throw new Error('ComplianceRules: `cisMetricFilters` needs the trail\'s log group (`trailLogGroup`). With an adopted trail, pass its `existingLogGroup`.');
   }
 }

@@ -1,17 +1,15 @@
 /** SpendEvaluator: the scheduled function that alerts when spend accelerates, hours before a budget is crossed. */
-import { Duration, Names, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { FunctionBasics } from '../common/function-basics';
+import type { IAlertChannel } from '../alerts/alert-channel';
+import { SPEND_EVALUATOR_DEFAULTS, toEnvironment } from '../catalog';
+import { GuardFunction } from '../common/guard-function';
 import { SpendEvaluatorFunction } from '../functions/spend-evaluator-function';
 
 /** What a `SpendEvaluator` can be told apart from what it reads and where it alerts. */
@@ -42,14 +40,8 @@ export interface SpendEvaluatorProps extends SpendEvaluatorOptions {
   /** The monthly cost budgets to watch, by name. */
   readonly budgetNames: string[];
 
-  /** The topic alerts are published to. */
-  readonly topic: sns.ITopic;
-
-  /**
-   * The key the function's logs are encrypted with. Its policy must let CloudWatch Logs use it.
-   * @default - logs are encrypted with CloudWatch Logs' own key
-   */
-  readonly logsKey?: kms.IKey;
+  /** Where alerts go, the key of the function's logs, and the naming of its failure alarm. */
+  readonly alerts: IAlertChannel;
 
   /**
    * How long the function's logs are kept.
@@ -81,8 +73,8 @@ export class SpendEvaluator extends Construct {
     super(scope, id);
 
     const interval = props.interval ?? Duration.hours(1);
-    const accelerationFactor = props.accelerationFactor ?? 3;
-    const minimumIncreaseUsd = props.minimumIncreaseUsd ?? 5;
+    const accelerationFactor = props.accelerationFactor ?? SPEND_EVALUATOR_DEFAULTS.accelerationFactor;
+    const minimumIncreaseUsd = props.minimumIncreaseUsd ?? SPEND_EVALUATOR_DEFAULTS.minimumIncreaseUsd;
     if (props.budgetNames.length === 0) {
       throw new Error('SpendEvaluator: budgetNames is empty, so there is nothing to evaluate. Write the names of monthly cost budgets, e.g. [\'monthly-cost\'].');
     }
@@ -104,11 +96,26 @@ export class SpendEvaluator extends Construct {
       stringValue: '{}',
     });
 
-    const { role, logGroup } = new FunctionBasics(this, 'Basics', {
-      description: 'MiningGuard spend evaluator: reads budgets, remembers their figures, publishes alerts',
-      logsKey: props.logsKey,
+    const evaluator = new GuardFunction(this, 'Function', {
+      handler: SpendEvaluatorFunction,
+      name: 'spendEvaluator',
+      description: 'MiningGuard spend evaluator: alerts when spend accelerates, before a budget is crossed',
+      roleDescription: 'MiningGuard spend evaluator: reads budgets, remembers their figures, publishes alerts',
+      memorySize: 256,
+      timeout: Duration.minutes(2),
+      environment: toEnvironment('spendEvaluator', {
+        alertTopicArn: props.alerts.topic.topicArn,
+        accountId: stack.account,
+        budgetNames: props.budgetNames.join(','),
+        stateParameterName: this.state.parameterName,
+        accelerationFactor: String(accelerationFactor),
+        minimumIncreaseUsd: String(minimumIncreaseUsd),
+      }),
+      alerts: props.alerts,
+      outsideVpcReason: 'The evaluator reads no private resource and only calls Budgets, SSM and SNS: a VPC would add NAT or endpoint cost and a failure point, no protection.',
       logRetention: props.logRetention,
     });
+    const { role, function: fn } = evaluator;
     role.addToPolicy(new iam.PolicyStatement({
       // DescribeBudget and DescribeBudgetPerformanceHistory both need ViewBudget, on each budget.
       actions: ['budgets:ViewBudget'],
@@ -117,40 +124,17 @@ export class SpendEvaluator extends Construct {
     this.state.grantRead(role);
     this.state.grantWrite(role);
 
-    const fn = new SpendEvaluatorFunction(this, 'Function', {
-      description: 'MiningGuard spend evaluator: alerts when spend accelerates, before a budget is crossed',
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.minutes(2),
-      role,
-      logGroup,
-      environment: {
-        ALERT_TOPIC_ARN: props.topic.topicArn,
-        ACCOUNT_ID: stack.account,
-        BUDGET_NAMES: props.budgetNames.join(','),
-        STATE_PARAMETER_NAME: this.state.parameterName,
-        ACCELERATION_FACTOR: String(accelerationFactor),
-        MINIMUM_INCREASE_USD: String(minimumIncreaseUsd),
-        POWERTOOLS_SERVICE_NAME: 'mining-guard-spend-evaluator',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-      },
-    });
-    props.topic.grantPublish(fn);
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason: 'Publishing to a KMS-encrypted SNS topic needs kms:GenerateDataKey*; the grant is limited to the topic\'s one key.',
-    });
-    FunctionBasics.outsideVpc(fn, 'The evaluator reads no private resource and only calls Budgets, SSM and SNS: a VPC would add NAT or endpoint cost and a failure point, no protection.');
     this.function = fn;
 
     this.schedule = new events.Rule(this, 'Schedule', {
       description: 'MiningGuard: runs the spend evaluator',
       schedule: events.Schedule.rate(interval),
       // A missed run is made good by the next one: no dead-letter queue, two retries.
-      targets: [new targets.LambdaFunction(fn, { retryAttempts: 2, maxEventAge: Duration.minutes(30) })],
+      targets: [evaluator.ruleTarget({ retryAttempts: 2, maxEventAge: Duration.minutes(30) })],
     });
 
-    const alarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
+    this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
+      alarmName: props.alerts.alarmName('guard-function-failing-spend-evaluator'),
       alarmDescription: 'MiningGuard\'s spend evaluator has failed every run for three hours: read its logs (throttling, permissions, a deleted budget).',
       metric: fn.metricErrors({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
@@ -158,7 +142,5 @@ export class SpendEvaluator extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    alarm.addAlarmAction(new cw_actions.SnsAction(props.topic));
-    this.failureAlarm = alarm;
   }
 }

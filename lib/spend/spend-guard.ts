@@ -2,7 +2,6 @@
 import { Duration, Names } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as ce from 'aws-cdk-lib/aws-ce';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -11,10 +10,9 @@ import { BudgetActionOptions, ComputeLaunchBudgetAction } from './budget-action'
 import { BudgetNotifications, costBudget, runningHoursBudget } from './budgets';
 import { SpendEvaluator } from './spend-evaluator';
 import { createSpendTopic } from './spend-topic';
-import { validatePercentages, validatePositiveUsd } from './validation';
+import { validatePercentages, validatePositiveUsd } from './spend-validation';
 import { VcpuUsageAlarms, VcpuUsageAlarmsOptions } from './vcpu-usage-alarms';
-import { Notifier } from '../alerts/notifier';
-import { GuardKey } from '../common/guard-key';
+import type { IAlertChannel } from '../alerts/alert-channel';
 
 /** What a `SpendGuard` can be told apart from where its alerts go. */
 export interface SpendGuardOptions {
@@ -143,18 +141,12 @@ export interface SpendGuardOptions {
 
 /** Properties of a `SpendGuard`. */
 export interface SpendGuardProps extends SpendGuardOptions {
-  /** The topic alerts go to. Its policy must let `cloudwatch.amazonaws.com` publish (an `AlertChannel`'s does). */
-  readonly topic: sns.ITopic;
-
-  /** The notifier that turns Budgets and Cost Anomaly Detection notifications into alerts on `topic`. */
-  readonly notifier: Notifier;
-
   /**
-   * The key of the spend notification topic and the evaluator's logs. Its policy must let CloudWatch Logs use it
-   * (an `AlertChannel`'s `key` does); SpendGuard adds AWS Budgets and Cost Anomaly Detection, for this account only.
-   * @default - a new customer-managed key
+   * Where alerts go. Its notifier turns Budgets and Cost Anomaly Detection notifications into alerts; its key
+   * encrypts the spend notification topic and the evaluator's logs (SpendGuard lets AWS Budgets and Cost Anomaly
+   * Detection use it, for this account only).
    */
-  readonly key?: kms.IKey;
+  readonly alerts: IAlertChannel;
 
   /**
    * How long the spend evaluator's logs are kept.
@@ -173,7 +165,8 @@ export interface SpendGuardProps extends SpendGuardOptions {
  * - Cost Anomaly Detection: within a day, on any service.
  *
  * Budgets and Cost Anomaly Detection publish to a topic of SpendGuard's, which hands them to the notifier; the
- * alarms and the evaluator publish to the alert topic. Nothing is stopped unless `budgetAction` is given.
+ * alarms alert through the notifier too, and the evaluator publishes to the alert topic. Nothing is stopped unless
+ * `budgetAction` is given.
  */
 export class SpendGuard extends Construct {
   /** The monthly cost budget. */
@@ -229,13 +222,7 @@ export class SpendGuard extends Construct {
       throw new Error('SpendGuard: anomaly detection is off (`anomalyDetection: false`), so the anomaly props do nothing. Remove them, or turn anomaly detection on.');
     }
 
-    let key = props.key;
-    if (!key) {
-      const own = new GuardKey(this, 'Key', { description: 'MiningGuard spend: notification topic and evaluator logs' });
-      own.allowLogs();
-      key = own;
-    }
-    this.spendTopic = createSpendTopic(this, 'SpendTopic', key, props.notifier);
+    this.spendTopic = createSpendTopic(this, 'SpendTopic', props.alerts.key, props.alerts.notifier);
 
     const notifications: BudgetNotifications = { topic: this.spendTopic, actualPercent, forecastPercent };
     const nameOf = (suffix: string) => `${Names.uniqueResourceName(this, { maxLength: 80, separator: '-' })}-${suffix}`;
@@ -265,14 +252,13 @@ export class SpendGuard extends Construct {
     }
 
     if (props.vcpuAlarms ?? true) {
-      this.vcpuAlarms = new VcpuUsageAlarms(this, 'VcpuUsage', { ...props.vcpuAlarmOptions, topic: props.topic });
+      this.vcpuAlarms = new VcpuUsageAlarms(this, 'VcpuUsage', { ...props.vcpuAlarmOptions, alerts: props.alerts });
     }
 
     if (props.spendEvaluator ?? true) {
       this.spendEvaluator = new SpendEvaluator(this, 'Evaluator', {
         budgetNames: [this.budgetName, ...(computeBudgetName ? [computeBudgetName] : [])],
-        topic: props.topic,
-        logsKey: key,
+        alerts: props.alerts,
         logRetention: props.logRetention,
         interval: props.evaluationInterval,
         accelerationFactor: props.accelerationFactor,

@@ -1,9 +1,8 @@
 /** VcpuUsageAlarms: alarms on the running EC2 vCPUs of each class in one region, against a baseline and a learned band. */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { IAlertChannel } from '../alerts/alert-channel';
 
 /**
  * A class of EC2 vCPUs, as the `Class` dimension of the `AWS/Usage` `ResourceCount` metric and the EC2 vCPU quotas
@@ -70,8 +69,8 @@ export interface VcpuUsageAlarmsOptions {
 
 /** Properties of `VcpuUsageAlarms`. */
 export interface VcpuUsageAlarmsProps extends VcpuUsageAlarmsOptions {
-  /** The topic the alarms notify. Its policy must let `cloudwatch.amazonaws.com` publish. */
-  readonly topic: sns.ITopic;
+  /** Where the alarms alert: each is named so that its state changes reach the notifier. */
+  readonly alerts: IAlertChannel;
 }
 
 /**
@@ -102,7 +101,6 @@ export class VcpuUsageAlarms extends Construct {
       throw new Error(`VcpuUsageAlarms: anomalyBandWidth must be more than 0 standard deviations, got ${bandWidth}. Write e.g. 3.`);
     }
 
-    const action = new cw_actions.SnsAction(props.topic);
     for (const usageClass of classes) {
       const baseline = baselines[usageClass] ?? DEFAULT_BASELINES[usageClass] ?? 0;
       const name = usageClass.replace('/', '');
@@ -115,6 +113,7 @@ export class VcpuUsageAlarms extends Construct {
       });
       const threshold = Math.max(2 * baseline, baseline + 4);
       const staticAlarm = new cloudwatch.Alarm(this, `${name}AboveBaseline`, {
+        alarmName: props.alerts.alarmName(`vcpu-usage-surge-${name}-above-baseline`),
         alarmDescription: `MiningGuard: more than ${threshold} ${usageClass} vCPUs run in this region (baseline ${baseline}). Find who launched them.`,
         metric,
         threshold,
@@ -126,6 +125,7 @@ export class VcpuUsageAlarms extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       const bandAlarm = new cloudwatch.AnomalyDetectionAlarm(this, `${name}AboveBand`, {
+        alarmName: props.alerts.alarmName(`vcpu-usage-surge-${name}-above-band`),
         alarmDescription: `MiningGuard: the running ${usageClass} vCPUs rose above the band CloudWatch learned for this region.`,
         metric: metric.with({ period: Duration.minutes(5) }),
         stdDevs: bandWidth,
@@ -134,7 +134,6 @@ export class VcpuUsageAlarms extends Construct {
         datapointsToAlarm: 2,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-      for (const alarm of [staticAlarm, bandAlarm]) alarm.addAlarmAction(action);
       this.alarms.push(staticAlarm, bandAlarm);
     }
   }

@@ -4,14 +4,14 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { Notifier } from '../alerts/notifier';
-import { CREDENTIAL_DETECTIONS, TAMPER_DETECTIONS } from '../catalog';
+import type { IAlertChannel } from '../alerts/alert-channel';
+import { CREDENTIAL_DETECTIONS, GuardContext, TAMPER_DETECTIONS } from '../catalog';
 import { cloudTrailRules } from '../common/cloudtrail-rules';
 
 /** Properties of a `TamperWatch`. */
 export interface TamperWatchProps {
-  /** The notifier that judges the calls and alerts. */
-  readonly notifier: Notifier;
+  /** Where the calls go: the channel's notifier judges them and alerts. */
+  readonly alerts: IAlertChannel;
 
   /**
    * Buckets that hold trail log files: a lifecycle or policy change on them is tampering.
@@ -50,14 +50,15 @@ export class TamperWatch extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
-    this.rules = cloudTrailRules(this, [...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS], props.notifier.ruleTarget(), 'tamper and credential calls to the notifier');
+    this.rules = cloudTrailRules(this, [...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS], props.alerts.notifier.ruleTarget(), 'tamper and credential calls to the notifier');
 
-    props.notifier.useGuardContext(stack.toJsonString({
+    const context: GuardContext = {
       deployPrincipals: props.deployPrincipals ?? [`arn:${stack.partition}:sts::${stack.account}:assumed-role/cdk-*-cfn-exec-role-*/*`],
       // Physical names CloudFormation generates start with the stack's name: the guard's rules, functions, topics.
       guardNamePrefixes: [`${stack.stackName}-`],
       guardArns: (props.guardKeys ?? []).map((k) => k.keyArn),
       trailBuckets: (props.trailBuckets ?? []).map((b) => b.bucketName),
-    }));
+    };
+    props.alerts.notifier.useGuardContext(stack.toJsonString(context));
   }
 }

@@ -3,7 +3,7 @@ import { Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { Construct } from 'constructs';
-import { Notifier } from '../alerts/notifier';
+import type { IAlertChannel } from '../alerts/alert-channel';
 import { GUARDDUTY_SEVERITY_RANGE, guardDutyFindingTypePatterns, toEventFilter } from '../catalog';
 
 /** How often GuardDuty sends updates of findings it already reported. New findings are always sent within ~5 minutes. */
@@ -71,8 +71,8 @@ export interface ThreatDetectionOptions {
 
 /** Properties of a `ThreatDetection`. */
 export interface ThreatDetectionProps extends ThreatDetectionOptions {
-  /** The notifier that turns findings into alerts. */
-  readonly notifier: Notifier;
+  /** Where findings alert: the channel's notifier turns them into alerts. */
+  readonly alerts: IAlertChannel;
 }
 
 const CREATE_ONLY_PROPS: readonly (keyof ThreatDetectionOptions)[] = [
@@ -143,7 +143,7 @@ export class ThreatDetection extends Construct {
           severity: [{ numeric: ['>=', minimumSeverity] }],
         },
       },
-      targets: [props.notifier.ruleTarget()],
+      targets: [props.alerts.notifier.ruleTarget()],
     });
   }
 }

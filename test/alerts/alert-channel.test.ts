@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlertChannel } from '../../lib';
@@ -8,7 +8,8 @@ function stack(): Stack {
   return new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
 }
 
-const SERVICES = ['events.amazonaws.com', 'budgets.amazonaws.com', 'costalerts.amazonaws.com', 'cloudwatch.amazonaws.com'];
+// CloudWatch is not among them: the guard's alarms alert through the notifier, never straight to the topic.
+const SERVICES = ['events.amazonaws.com', 'budgets.amazonaws.com', 'costalerts.amazonaws.com'];
 
 describe('AlertChannel', () => {
   test('by default: a topic encrypted with a rotating customer-managed key, TLS enforced, services limited to this account', () => {
@@ -109,8 +110,6 @@ describe('AlertChannel', () => {
       ['a bad email address', { emails: ['secops.example.com'] }, /'secops.example.com' is not an email address.*\['secops@example.com'\]/],
       ['an email list with a blank', { emails: [''] }, /is not an email address/],
       ['a webhook without TLS', { webhookUrls: ['http://hooks.example.com'] }, /not an HTTPS URL.*'https:\/\//],
-      ['no destination at all', {}, /alerts would reach nobody.*emails: \['secops@example.com'\]/],
-      ['no destination with empty lists', { emails: [], webhookUrls: [] }, /alerts would reach nobody/],
     ])('%s', (_name, props, message) => {
       const s = stack();
       expect(() => new AlertChannel(s, 'Alerts', props)).toThrow(message);
@@ -120,6 +119,43 @@ describe('AlertChannel', () => {
       const s = stack();
       const topic = sns.Topic.fromTopicArn(s, 'T', 'arn:aws:sns:eu-west-1:111122223333:security');
       expect(() => new AlertChannel(s, 'Alerts', { topic, topicName: 'mine' })).toThrow(/either `topic`.*or `topicName`/);
+    });
+  });
+
+  describe('without a destination', () => {
+    test.each([
+      ['no props at all', {}],
+      ['empty lists', { emails: [], webhookUrls: [] }],
+    ])('%s: warns with the props to set, and outputs the topic to subscribe to', (_name, props) => {
+      // GIVEN
+      const s = stack();
+      // WHEN
+      const channel = new AlertChannel(s, 'Alerts', props);
+      // THEN
+      Annotations.fromStack(s).hasWarning('/Test/Alerts', Match.stringLikeRegexp('Alerts reach nobody yet\\. Set `alertEmails:.*subscribe to the topic the stack outputs as AlertTopicArn'));
+      const outputs = Object.values(Template.fromStack(s).findOutputs('*'));
+      expect(outputs).toEqual([expect.objectContaining({ Value: { Ref: s.getLogicalId(channel.topic.node.defaultChild as never) } })]);
+    });
+  });
+
+  test('names alarms so the notifier\'s rule sends their state changes to it, and only ALARM and the return to OK', () => {
+    // GIVEN
+    const s = stack();
+    // WHEN
+    const channel = new AlertChannel(s, 'Alerts', { emails: ['secops@example.com'] });
+    // THEN
+    expect(channel.alarmName('cis-root-usage')).toBe(`${channel.notifier.alarmNamePrefix}cis-root-usage`);
+    expect(channel.notifier.alarmNamePrefix).toMatch(/^Test-Alerts-Notifier-[A-Z0-9]{8}-$/);
+    Template.fromStack(s).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        'detail': {
+          alarmName: [{ prefix: channel.notifier.alarmNamePrefix }],
+          $or: [{ state: { value: ['ALARM'] } }, { state: { value: ['OK'] }, previousState: { value: ['ALARM'] } }],
+        },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlertsNotifierFunction'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
     });
   });
 });

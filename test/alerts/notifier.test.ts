@@ -27,13 +27,14 @@ describe('Notifier', () => {
     });
   });
 
-  test('a message in the dead-letter queue alarms on the topic', () => {
+  test('a message in the dead-letter queue alarms, named so the alarm alerts through the notifier itself', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: Match.stringLikeRegexp('-guard-dead-letters-notifier$'),
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Namespace: 'AWS/SQS',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlertsTopic') }],
+      AlarmActions: Match.absent(),
     });
     t.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
   });

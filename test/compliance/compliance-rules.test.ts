@@ -2,30 +2,28 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import { ComplianceRule, ComplianceRules, ComplianceRulesOptions, MiningGuard, Notifier, RecorderMode } from '../../lib';
-import { DETECTIONS } from '../../lib/catalog';
-import { CIS_MONITORING_CONTROLS } from '../../lib/compliance/cis-monitoring-patterns';
+import { ComplianceRule, ComplianceRules, ComplianceRulesOptions, ComputePolicy, MiningGuard, RecorderMode } from '../../lib';
+import { CIS_DETECTIONS, DETECTIONS } from '../../lib/catalog';
+import { testAlerts } from '../harness/alert-channel';
 
 function stack(): Stack {
   return new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
 }
 
-/** ComplianceRules with its own notifier, topic and trail log group, as MiningGuard composes it. */
-function rules(options: ComplianceRulesOptions): { template: Template; rules: ComplianceRules } {
+/** ComplianceRules with its own alert channel and trail log group, as MiningGuard composes it. */
+function rules(options: ComplianceRulesOptions, computePolicy?: ComputePolicy): { template: Template; rules: ComplianceRules } {
   const s = stack();
-  const topic = new sns.Topic(s, 'Alerts');
   const built = new ComplianceRules(s, 'Compliance', {
     ...options,
-    notifier: new Notifier(s, 'Notifier', { topic }),
-    alertTopic: topic,
+    alerts: testAlerts(s),
+    computePolicy,
     trailLogGroup: new logs.LogGroup(s, 'TrailLogs'),
   });
   return { template: Template.fromStack(s), rules: built };
 }
 
-function build(options: ComplianceRulesOptions): () => void {
-  return () => rules(options);
+function build(options: ComplianceRulesOptions, computePolicy?: ComputePolicy): () => void {
+  return () => rules(options, computePolicy);
 }
 
 /** The ConfigRule resources by name. */
@@ -118,7 +116,7 @@ describe('the recorder', () => {
     template.resourceCountIs('AWS::Config::ConfigurationRecorder', 0);
     template.resourceCountIs('AWS::Config::ConfigRule', 0);
     template.resourceCountIs('AWS::Lambda::Function', 1); // the notifier, no evaluator
-    template.resourceCountIs('AWS::Logs::MetricFilter', CIS_MONITORING_CONTROLS.length);
+    template.resourceCountIs('AWS::Logs::MetricFilter', CIS_DETECTIONS.length);
   });
 });
 
@@ -191,15 +189,17 @@ describe('the managed rules', () => {
 });
 
 describe('the custom rules', () => {
-  test('run on the evaluator with the check and its settings as parameters', () => {
+  test('run on the evaluator with the check and the compute policy fields it reads as parameters', () => {
     // WHEN
     const { template } = rules({
       recorder: RecorderMode.ADOPT,
+      runningComputeFrequency: config.MaximumExecutionFrequency.THREE_HOURS,
+    }, {
       allowedRegions: ['eu-west-1', 'eu-central-1'],
       allowedInstanceFamilies: ['t', 'm7g'],
       maxRunningInstances: 20,
       maxRunningVcpus: 64,
-      runningComputeFrequency: config.MaximumExecutionFrequency.THREE_HOURS,
+      maxVcpusPerCall: 32,
       exemptPrincipals: ['arn:aws:iam::*:role/Deployer'],
     });
     // THEN
@@ -211,17 +211,17 @@ describe('the custom rules', () => {
       { EventSource: 'aws.config', MessageType: 'ScheduledNotification', MaximumExecutionFrequency: 'TwentyFour_Hours' },
     ];
     expect(byName['MiningGuard-instance-family'].Properties).toEqual(expect.objectContaining({
-      InputParameters: { check: 'instance-family', deniedFamilies: 'p,g,gr,inf,trn,dl,f,vt', allowedFamilies: 't,m7g' },
+      InputParameters: { check: 'instance-family', computePolicy: '{"allowedInstanceFamilies":["t","m7g"]}' },
       Scope: { ComplianceResourceTypes: ['AWS::EC2::Instance'] },
       Source: { Owner: 'CUSTOM_LAMBDA', SourceIdentifier: expect.anything(), SourceDetails: onChange },
     }));
     expect(byName['MiningGuard-instance-family'].Properties.Source.SourceIdentifier).toEqual(evaluatorArn);
-    expect(byName['MiningGuard-instance-region'].Properties.InputParameters).toEqual({ check: 'instance-region', allowedRegions: 'eu-west-1,eu-central-1' });
+    expect(byName['MiningGuard-instance-region'].Properties.InputParameters).toEqual({ check: 'instance-region', computePolicy: '{"allowedRegions":["eu-west-1","eu-central-1"]}' });
     expect(byName['MiningGuard-running-compute'].Properties).toEqual(expect.objectContaining({
-      InputParameters: { check: 'running-compute', maxRunningInstances: 20, maxRunningVcpus: 64 },
+      InputParameters: { check: 'running-compute', computePolicy: '{"maxRunningInstances":20,"maxRunningVcpus":64}' },
       Source: expect.objectContaining({ SourceDetails: [{ EventSource: 'aws.config', MessageType: 'ScheduledNotification', MaximumExecutionFrequency: 'Three_Hours' }] }),
     }));
-    expect(byName['MiningGuard-termination-protection'].Properties.InputParameters).toEqual({ check: 'termination-protection', exemptPrincipals: 'arn:aws:iam::*:role/Deployer' });
+    expect(byName['MiningGuard-termination-protection'].Properties.InputParameters).toEqual({ check: 'termination-protection', computePolicy: '{"exemptPrincipals":["arn:aws:iam::*:role/Deployer"]}' });
     template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'config.amazonaws.com', SourceAccount: '111122223333', Action: 'lambda:InvokeFunction' });
   });
 
@@ -266,31 +266,32 @@ describe('compliance changes to people', () => {
 });
 
 describe('the CIS metric filters', () => {
-  test('one filter per CIS monitoring control with the benchmark\'s exact pattern, each alarming the topic on the first match', () => {
+  test('one filter per CIS monitoring control with the benchmark\'s exact pattern, each alarming through the notifier on the first match', () => {
     // WHEN
     const { template } = rules({ recorder: RecorderMode.ADOPT, cisMetricFilters: true });
     // THEN
     template.resourceCountIs('AWS::Logs::MetricFilter', 15);
-    expect(CIS_MONITORING_CONTROLS.map((c) => c.control)).toEqual(Array.from({ length: 15 }, (_, i) => `4.${i + 1}`));
-    for (const control of CIS_MONITORING_CONTROLS) {
+    expect(CIS_DETECTIONS.map((d) => d.signal.control)).toEqual(Array.from({ length: 15 }, (_, i) => `4.${i + 1}`));
+    for (const { id, signal: control } of CIS_DETECTIONS) {
       template.hasResourceProperties('AWS::Logs::MetricFilter', {
         FilterPattern: control.pattern,
         LogGroupName: { Ref: Match.stringLikeRegexp('TrailLogs') },
-        MetricTransformations: [{ MetricNamespace: 'MiningGuard/CIS', MetricName: control.name, MetricValue: '1' }],
+        MetricTransformations: [{ MetricNamespace: 'MiningGuard/CIS', MetricName: control.metricName, MetricValue: '1' }],
       });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: Match.stringLikeRegexp(`-${id}$`),
         AlarmDescription: Match.stringLikeRegexp(`^MiningGuard CIS ${control.control.replace('.', '\\.')}: `),
-        MetricName: control.name,
+        MetricName: control.metricName,
         Namespace: 'MiningGuard/CIS',
         Statistic: 'Sum',
         Period: 300,
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
-        AlarmActions: [{ Ref: Match.stringLikeRegexp('Alerts') }],
+        AlarmActions: Match.absent(),
       });
     }
-    expect(CIS_MONITORING_CONTROLS[0].pattern).toBe('{ ($.errorCode ="*UnauthorizedOperation") || ($.errorCode ="AccessDenied*") && ($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }');
+    expect(CIS_DETECTIONS[0].signal.pattern).toBe('{ ($.errorCode ="*UnauthorizedOperation") || ($.errorCode ="AccessDenied*") && ($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }');
   });
 
   test('are off by default', () => {
@@ -302,19 +303,26 @@ describe('contradictory props fail at synth and say what to write instead', () =
   test.each<[string, ComplianceRulesOptions, RegExp]>([
     ['tuning a disabled rule', { recorder: RecorderMode.ADOPT, disabledRules: [ComplianceRule.ACCESS_KEYS_ROTATED], maxAccessKeyAge: Duration.days(30) },
       /`maxAccessKeyAge` tunes access-keys-rotated, which `disabledRules` turns off\. Remove the tuning, or the rule from `disabledRules`\./],
-    ['rules without a recorder', { recorder: RecorderMode.OFF, allowedRegions: ['eu-west-1'], cisMetricFilters: true },
-      /`allowedRegions` configure Config rules, but `recorder: RecorderMode.OFF` deploys none .* choose RecorderMode.CREATE or ADOPT/],
+    ['rules without a recorder', { recorder: RecorderMode.OFF, allowedInstanceTypes: ['t3.micro'], cisMetricFilters: true },
+      /`allowedInstanceTypes` configure Config rules, but `recorder: RecorderMode.OFF` deploys none .* choose RecorderMode.CREATE or ADOPT/],
     ['nothing at all', { recorder: RecorderMode.OFF }, /nothing would be deployed\. Set `cisMetricFilters: true`/],
     ['a bucket retention for an adopted recorder', { recorder: RecorderMode.ADOPT, recorderRetention: Duration.days(30) },
       /`recorderRetention` configures a created recorder's bucket, but `recorder` is not RecorderMode.CREATE/],
-    ['a family both allowed and denied by default', { recorder: RecorderMode.ADOPT, allowedInstanceFamilies: ['t', 'g'] },
-      /g is both allowed and denied \(denied by default: GPU and accelerator families\)\. Set `deniedInstanceFamilies` without g to allow it\./],
-    ['an empty region list', { recorder: RecorderMode.ADOPT, allowedRegions: [] }, /allowedRegions is empty, which would deny everything\. Give at least one, e\.g\. \['eu-west-1'\]/],
     ['an age in hours', { recorder: RecorderMode.ADOPT, maxAccessKeyAge: Duration.hours(36) }, /maxAccessKeyAge must be a whole number of days, at least 1, got 1 day 12 hours\. Write e\.g\. Duration\.days\(90\)/],
-    ['a fractional ceiling', { recorder: RecorderMode.ADOPT, maxRunningVcpus: 12.5 }, /maxRunningVcpus must be a whole number of at least 0, got 12\.5/],
     ['every rule turned off', { recorder: RecorderMode.ADOPT, disabledRules: Object.values(ComplianceRule) }, /`disabledRules` turns off every rule/],
   ])('%s', (_name, options, message) => {
     expect(build(options)).toThrow(message);
+  });
+
+  test.each<[string, ComputePolicy, RegExp]>([
+    ['a family both allowed and denied', { allowedInstanceFamilies: ['t', 'g'], deniedInstanceFamilies: ['g', 'p'] },
+      /ComplianceRules: computePolicy\.g is in both allowedInstanceFamilies and deniedInstanceFamilies\. Remove it from one list/],
+    ['an empty region list', { allowedRegions: [] }, /computePolicy\.allowedRegions is empty, which would flag every region\. Give at least one, e\.g\. \['eu-west-1'\]/],
+    ['a fractional ceiling', { maxRunningVcpus: 12.5 }, /computePolicy\.maxRunningVcpus must be a whole number above 0, got 12\.5\. Write e\.g\. maxRunningVcpus: 128\./],
+    ['exempt principals too long for one rule parameter', { exemptPrincipals: Array.from({ length: 20 }, (_, i) => `arn:aws:iam::111122223333:role/deployment-pipeline-${i}-execution-role`) },
+      /the termination-protection rule's parameters would be \d+ characters, more than Config allows \(1024\)\. Shorten computePolicy\.exemptPrincipals/],
+  ])('a compute policy with %s', (_name, computePolicy, message) => {
+    expect(build({ recorder: RecorderMode.ADOPT }, computePolicy)).toThrow(message);
   });
 
   test('CIS filters without the trail\'s log group', () => {
@@ -335,13 +343,13 @@ describe('in MiningGuard', () => {
     Template.fromStack(s).resourceCountIs('AWS::Config::ConfigRule', 0);
   });
 
-  test('compliance routes to the guard\'s notifier, alarms to its topic, and filters its trail\'s log group', () => {
+  test('compliance routes to the guard\'s notifier, names its alarms for the notifier, and filters its trail\'s log group', () => {
     const s = stack();
     const guard = new MiningGuard(s, 'Guard', { alertEmails: ['secops@example.com'], compliance: { recorder: RecorderMode.CREATE, cisMetricFilters: true } });
     expect(guard.compliance?.recorder).toBeDefined();
     const template = Template.fromStack(s);
     template.hasResourceProperties('AWS::Logs::MetricFilter', { LogGroupName: { Ref: Match.stringLikeRegexp('GuardAuditTrailLogs') } });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RootUsage', AlarmActions: [{ Ref: Match.stringLikeRegexp('GuardAlertsTopic') }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RootUsage', AlarmName: `${guard.alertChannel.notifier.alarmNamePrefix}cis-root-usage`, AlarmActions: Match.absent() });
     template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('GuardAlertsKey'), 'Arn'] } });
   });
 });

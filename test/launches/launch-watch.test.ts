@@ -1,20 +1,26 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import { LaunchWatch, LaunchWatchOptions, ResponseMode } from '../../lib';
-import { cloudTrailSelections, DEFAULT_LAUNCH_POLICY, LAUNCH_DETECTIONS } from '../../lib/catalog';
+import { ComputePolicy, LaunchWatch, LaunchWatchOptions, ResponseMode } from '../../lib';
+import { cloudTrailSelections, HANDLER_ENVIRONMENT, LAUNCH_DETECTIONS } from '../../lib/catalog';
 import { launchSubscriptionPattern } from '../../lib/launches/subscription-pattern';
+import { testAlerts } from '../harness/alert-channel';
 import { ruleBranches } from '../harness/rule-branches';
 
-function deploy(options: LaunchWatchOptions = {}, withLogGroup = true): Template {
+function deploy(options: LaunchWatchOptions = {}, withLogGroup = true, computePolicy?: ComputePolicy): Template {
   const s = new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
   new LaunchWatch(s, 'LaunchWatch', {
     ...options,
-    topic: sns.Topic.fromTopicArn(s, 'Topic', 'arn:aws:sns:eu-west-1:111122223333:alerts'),
+    alerts: testAlerts(s),
+    computePolicy,
     trailLogGroup: withLogGroup ? logs.LogGroup.fromLogGroupName(s, 'Trail', 'trail-logs') : undefined,
   });
   return Template.fromStack(s);
+}
+
+/** The launch evaluator's resource: the function whose environment carries launch settings. */
+function evaluatorOf(t: Template): { [key: string]: any } | undefined {
+  return Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.[HANDLER_ENVIRONMENT.launchEvaluator.launchSettings]);
 }
 
 function evaluatorPolicyActions(t: Template): string[] {
@@ -26,8 +32,8 @@ function evaluatorPolicyActions(t: Template): string[] {
 describe('LaunchWatch', () => {
   test('one rule selects exactly the catalog\'s launch calls, a branch per event source', () => {
     const t = deploy();
-    // and the minute schedule that flushes alert-storm summaries
-    t.resourceCountIs('AWS::Events::Rule', 2);
+    // and the minute schedule that flushes alert-storm summaries, and the alert channel's alarm rule
+    t.resourceCountIs('AWS::Events::Rule', 3);
     t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
     t.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { $or: Match.anyValue() },
@@ -54,20 +60,20 @@ describe('LaunchWatch', () => {
     deploy({}, false).resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
   });
 
-  test('the evaluator gets the policy, the topic and an on-demand idempotency table with a TTL', () => {
-    const t = deploy({ maxVcpusPerCall: 32, exemptPrincipals: ['arn:aws:iam::*:role/ci-*'] });
+  test('the evaluator gets the compute policy, the responses, the topic and an on-demand idempotency table with a TTL', () => {
+    const t = deploy({ responses: { 'ec2-instance-launch': ResponseMode.STOP } }, true, { maxVcpusPerCall: 32, exemptPrincipals: ['arn:aws:iam::*:role/ci-*'] });
     t.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
       TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     });
-    const fn = Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.LAUNCH_POLICY);
+    const fn = evaluatorOf(t);
     expect(fn?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
-    expect(JSON.parse(fn!.Properties.Environment.Variables.LAUNCH_POLICY)).toEqual({
-      ...DEFAULT_LAUNCH_POLICY,
-      maxVcpusPerCall: 32,
-      exemptPrincipals: ['arn:aws:iam::*:role/ci-*'],
+    expect(JSON.parse(fn!.Properties.Environment.Variables.LAUNCH_SETTINGS)).toEqual({
+      computePolicy: { maxVcpusPerCall: 32, exemptPrincipals: ['arn:aws:iam::*:role/ci-*'] },
+      responses: { 'ec2-instance-launch': 'STOP' },
+      dryRun: false,
     });
   });
 
@@ -101,11 +107,16 @@ describe('LaunchWatch', () => {
 
   describe('refuses', () => {
     test.each([
-      [{ maxVcpusPerCall: 0 }, /maxVcpusPerCall must be a whole number above 0, got 0. Write e.g. maxVcpusPerCall: 64/],
-      [{ maxInstancesPerCall: 2.5 }, /maxInstancesPerCall must be a whole number above 0/],
-      [{ maxVcpusPerTask: -1 }, /maxVcpusPerTask must be a whole number above 0/],
-      [{ allowedRegions: ['eu-west'] }, /'eu-west' in allowedRegions is not a region name. Write e.g. \['eu-west-1', 'us-east-1'\]/],
-      [{ responses: { 'ec2-launch': ResponseMode.STOP } }, /responses names 'ec2-launch', which is not a launch detection. Launch detections: ec2-instance-launch/],
+      [{ maxVcpusPerCall: 0 }, /LaunchWatch: computePolicy\.maxVcpusPerCall must be a whole number above 0, got 0\. Write e\.g\. maxVcpusPerCall: 64/],
+      [{ maxInstancesPerCall: 2.5 }, /computePolicy\.maxInstancesPerCall must be a whole number above 0/],
+      [{ maxVcpusPerTask: -1 }, /computePolicy\.maxVcpusPerTask must be a whole number above 0/],
+      [{ allowedRegions: ['eu-west'] }, /computePolicy\.allowedRegions: 'eu-west' is not a region name\. Write e\.g\. \['eu-west-1', 'us-east-1'\]/],
+    ] as Array<[ComputePolicy, RegExp]>)('the compute policy %j', (computePolicy, message) => {
+      expect(() => deploy({}, true, computePolicy)).toThrow(message);
+    });
+
+    test.each([
+      [{ responses: { 'ec2-launch': ResponseMode.STOP } }, /LaunchWatch: responses names 'ec2-launch', which is not a launch detection\. Launch detections: ec2-instance-launch/],
       [{ responses: { 'service-quota-increase': ResponseMode.STOP } }, /'service-quota-increase' allows NOTIFY, not STOP/],
     ] as Array<[LaunchWatchOptions, RegExp]>)('%j', (options, message) => {
       expect(() => deploy(options)).toThrow(message);

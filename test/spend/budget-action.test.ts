@@ -8,7 +8,7 @@ const ACCOUNT = '111122223333';
 function withAction(action: (s: Stack) => BudgetActionOptions): { t: Template; spend: SpendGuard } {
   const s = new Stack(new App(), 'Test', { env: { account: ACCOUNT, region: 'eu-west-1' } });
   const channel = new AlertChannel(s, 'Alerts', { emails: ['secops@example.com'] });
-  const spend = new SpendGuard(s, 'Spend', { topic: channel.topic, notifier: channel.notifier, key: channel.key, budgetAction: action(s) });
+  const spend = new SpendGuard(s, 'Spend', { alerts: channel, budgetAction: action(s) });
   return { t: Template.fromStack(s), spend };
 }
 
@@ -16,7 +16,7 @@ describe('the budget action', () => {
   test('is off by default', () => {
     const s = new Stack(new App(), 'Test', { env: { account: ACCOUNT, region: 'eu-west-1' } });
     const channel = new AlertChannel(s, 'Alerts', { emails: ['secops@example.com'] });
-    new SpendGuard(s, 'Spend', { topic: channel.topic, notifier: channel.notifier });
+    new SpendGuard(s, 'Spend', { alerts: channel });
     Template.fromStack(s).resourceCountIs('AWS::Budgets::BudgetsAction', 0);
   });
 

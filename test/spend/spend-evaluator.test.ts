@@ -1,11 +1,11 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { SpendEvaluator, SpendEvaluatorOptions } from '../../lib';
+import { testAlerts } from '../harness/alert-channel';
 
 function evaluator(options: SpendEvaluatorOptions & { budgetNames?: string[] } = {}): Template {
   const s = new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
-  new SpendEvaluator(s, 'Evaluator', { budgetNames: ['monthly-cost'], ...options, topic: new sns.Topic(s, 'Alerts') });
+  new SpendEvaluator(s, 'Evaluator', { budgetNames: ['monthly-cost'], ...options, alerts: testAlerts(s) });
   return Template.fromStack(s);
 }
 

@@ -12,7 +12,7 @@ function stack(): Stack {
 function guard(options: SpendGuardOptions = {}): { s: Stack; spend: SpendGuard; t: () => Template } {
   const s = stack();
   const channel = new AlertChannel(s, 'Alerts', { emails: ['secops@example.com'] });
-  const spend = new SpendGuard(s, 'Spend', { ...options, topic: channel.topic, notifier: channel.notifier, key: channel.key });
+  const spend = new SpendGuard(s, 'Spend', { ...options, alerts: channel });
   return { s, spend, t: () => Template.fromStack(s) };
 }
 
@@ -96,12 +96,12 @@ describe('SpendGuard', () => {
     }
   });
 
-  test('the alert topic the alarms and the evaluator publish to lets budgets, costalerts and cloudwatch in, for this account only', () => {
+  test('the alert topic the evaluator publishes to lets budgets and costalerts in, for this account only', () => {
     const { t } = guard();
     t().hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: Match.stringLikeRegexp('AlertsTopic') }],
       PolicyDocument: {
-        Statement: Match.arrayWith(['budgets.amazonaws.com', 'costalerts.amazonaws.com', 'cloudwatch.amazonaws.com'].map((service) => Match.objectLike({
+        Statement: Match.arrayWith(['budgets.amazonaws.com', 'costalerts.amazonaws.com'].map((service) => Match.objectLike({
           Effect: 'Allow', Principal: { Service: service }, Action: 'sns:Publish', Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
         }))),
       },
@@ -109,7 +109,7 @@ describe('SpendGuard', () => {
     t().hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([Match.objectLike({
-          Principal: { Service: Match.arrayWith(['budgets.amazonaws.com', 'costalerts.amazonaws.com', 'cloudwatch.amazonaws.com']) },
+          Principal: { Service: Match.arrayWith(['budgets.amazonaws.com', 'costalerts.amazonaws.com']) },
           Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
         })]),
@@ -117,7 +117,7 @@ describe('SpendGuard', () => {
     });
   });
 
-  test('by default: the vCPU alarms and the spend evaluator on the alert topic', () => {
+  test('by default: the vCPU alarms and the spend evaluator, alerting through the channel', () => {
     const { t, spend } = guard();
     expect(spend.vcpuAlarms?.alarms).toHaveLength(22);
     expect(spend.spendEvaluator).toBeDefined();
@@ -196,9 +196,10 @@ describe('SpendGuard', () => {
 
   test('each signal can be turned off', () => {
     const { t, spend } = guard({ anomalyDetection: false, vcpuAlarms: false, spendEvaluator: false });
-    for (const type of ['AWS::CE::AnomalyMonitor', 'AWS::CE::AnomalySubscription', 'AWS::Events::Rule', 'AWS::SSM::Parameter']) t().resourceCountIs(type, 0);
-    // Only the notifier's dead-letter alarm is left.
+    for (const type of ['AWS::CE::AnomalyMonitor', 'AWS::CE::AnomalySubscription', 'AWS::SSM::Parameter']) t().resourceCountIs(type, 0);
+    // Only the notifier's dead-letter alarm, and its rule for the guard's alarms, are left.
     t().resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    t().resourceCountIs('AWS::Events::Rule', 1);
     expect(spend.anomalySubscription).toBeUndefined();
     t().resourceCountIs('AWS::Budgets::Budget', 1);
   });
@@ -208,17 +209,16 @@ describe('SpendGuard', () => {
     expect(spend.vcpuAlarms?.alarms.length).toBe(22);
   });
 
-  test('alone, it creates a key of its own that CloudWatch Logs, Budgets and Cost Anomaly Detection may use', () => {
-    // GIVEN an existing topic and a notifier
+  test('with an adopted alert topic, the channel\'s key lets CloudWatch Logs, Budgets and Cost Anomaly Detection in', () => {
+    // GIVEN an existing topic
     const s = stack();
     const channel = new AlertChannel(s, 'Alerts', { topic: sns.Topic.fromTopicArn(s, 'T', `arn:aws:sns:eu-west-1:${ACCOUNT}:security`) });
     // WHEN
-    new SpendGuard(s, 'Spend', { topic: channel.topic, notifier: channel.notifier });
+    new SpendGuard(s, 'Spend', { alerts: channel });
     // THEN
     const t = Template.fromStack(s);
-    t.resourceCountIs('AWS::KMS::Key', 2);
+    t.resourceCountIs('AWS::KMS::Key', 1);
     t.hasResourceProperties('AWS::KMS::Key', {
-      Description: Match.stringLikeRegexp('MiningGuard spend'),
       EnableKeyRotation: true,
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchLogsToEncryptLogGroups' }), Match.objectLike({ Sid: 'AllowCostServicesToEncryptSpendNotifications' })]) },
     });

@@ -1,12 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { VcpuUsageAlarms, VcpuUsageAlarmsOptions, VcpuUsageClass } from '../../lib';
+import { testAlerts } from '../harness/alert-channel';
 
 function alarms(options: VcpuUsageAlarmsOptions = {}): { t: Template; construct: VcpuUsageAlarms } {
   const s = new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'sa-east-1' } });
-  const topic = new sns.Topic(s, 'Alerts');
-  const construct = new VcpuUsageAlarms(s, 'Vcpu', { ...options, topic });
+  const construct = new VcpuUsageAlarms(s, 'Vcpu', { ...options, alerts: testAlerts(s) });
   return { t: Template.fromStack(s), construct };
 }
 
@@ -21,9 +20,10 @@ function dimensions(usageClass: string): unknown[] {
 }
 
 describe('VcpuUsageAlarms', () => {
-  test('by default: a static and a band alarm for every On-Demand class and the Spot classes, to the topic', () => {
+  test('by default: a static and a band alarm for every On-Demand class and the Spot classes, named to alert through the notifier', () => {
     const { t, construct } = alarms();
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 22);
+    // and the alert channel's own dead-letter alarm
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 23);
     expect(construct.alarms).toHaveLength(22);
     for (const usageClass of ['Standard/OnDemand', 'G/OnDemand', 'P/OnDemand', 'Inf/OnDemand', 'Trn/OnDemand', 'F/OnDemand', 'X/OnDemand', 'DL/OnDemand', 'Standard/Spot', 'G/Spot', 'P/Spot']) {
       t.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -34,7 +34,8 @@ describe('VcpuUsageAlarms', () => {
         Period: 60,
         ComparisonOperator: 'GreaterThanThreshold',
         TreatMissingData: 'notBreaching',
-        AlarmActions: [{ Ref: Match.stringLikeRegexp('Alerts') }],
+        AlarmName: Match.stringLikeRegexp(`-vcpu-usage-surge-${usageClass.replace('/', '')}-above-baseline$`),
+        AlarmActions: Match.absent(),
       });
       t.hasResourceProperties('AWS::CloudWatch::Alarm', {
         ComparisonOperator: 'GreaterThanUpperThreshold',
@@ -43,7 +44,8 @@ describe('VcpuUsageAlarms', () => {
           Match.objectLike({ Expression: Match.stringLikeRegexp('ANOMALY_DETECTION_BAND\\(m\\d+, 3\\)') }),
           Match.objectLike({ MetricStat: { Metric: { Namespace: 'AWS/Usage', MetricName: 'ResourceCount', Dimensions: dimensions(usageClass) }, Period: 300, Stat: 'Maximum' } }),
         ]),
-        AlarmActions: [{ Ref: Match.stringLikeRegexp('Alerts') }],
+        AlarmName: Match.stringLikeRegexp(`-vcpu-usage-surge-${usageClass.replace('/', '')}-above-band$`),
+        AlarmActions: Match.absent(),
       });
     }
   });
@@ -63,7 +65,7 @@ describe('VcpuUsageAlarms', () => {
 
   test('usageClasses and anomalyBandWidth choose the classes and the band', () => {
     const { t } = alarms({ usageClasses: [VcpuUsageClass.G_ON_DEMAND, VcpuUsageClass.P_SPOT], anomalyBandWidth: 2 });
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 1);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp('ANOMALY_DETECTION_BAND\\(m\\d+, 2\\)') })]) });
   });
 

@@ -6,7 +6,7 @@ import { guardDutyFindingTypePatterns, toEventFilter } from '../../lib/catalog';
 function deploy(options: ThreatDetectionOptions = {}): Template {
   const s = new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
   const alerts = new AlertChannel(s, 'Alerts', { emails: ['secops@example.com'] });
-  new ThreatDetection(s, 'Threats', { ...options, notifier: alerts.notifier });
+  new ThreatDetection(s, 'Threats', { ...options, alerts });
   return Template.fromStack(s);
 }
 
@@ -79,7 +79,8 @@ describe('ThreatDetection', () => {
   test('adopting a detector creates none and still routes its findings', () => {
     const t = deploy({ existingDetectorId: '12abc34d567e8fa901bc2d34e56789f0' });
     t.resourceCountIs('AWS::GuardDuty::Detector', 0);
-    t.resourceCountIs('AWS::Events::Rule', 1);
+    // and the alert channel's rule for the guard's alarms
+    t.resourceCountIs('AWS::Events::Rule', 2);
   });
 
   describe('refuses', () => {

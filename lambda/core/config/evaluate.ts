@@ -1,8 +1,8 @@
 /** Judges what the shell gathered for one invocation and returns the evaluations to report, one per resource. */
-import { estimateVcpus, inFamily } from './instance-types';
 import type { ConfigInvocation, ConfigurationItem } from './invocation';
-import type { ConfigCheck, ConfigPolicy } from './policy';
-import { matchesPattern } from '../../../lib/catalog';
+import type { RuleSettings } from './rule-parameters';
+import { estimateVcpus } from './running-vcpus';
+import { ConfigCheck, exemptBy, judgeFamily as familyOf, regionAllowed, ResolvedComputePolicy } from '../../../lib/catalog';
 
 export type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
 
@@ -27,6 +27,8 @@ export interface InstanceFacts {
   readonly terminationProtected?: boolean;
   /** The ARN of the principal that launched the instance, when CloudTrail still knows it. */
   readonly launchedBy?: string;
+  /** The role behind the launching session, path included, when it was a role session. */
+  readonly launchedBySessionIssuer?: string;
   /** Why the launcher is not known, when it is not. */
   readonly launcherUnknownReason?: string;
   /** Whether Config says the resource is gone. */
@@ -57,15 +59,15 @@ const GONE_STATES = ['terminated', 'shutting-down'];
 const COUNTED_STATES = ['pending', 'running'];
 
 /** The checks this invocation runs, in the order their annotations are written. */
-export function checksFor(invocation: ConfigInvocation, policy: ConfigPolicy): ConfigCheck[] {
-  const instanceChecks: ConfigCheck[] = ['instance-family', ...(policy.allowedRegions ? ['instance-region' as const] : []), 'termination-protection'];
+export function checksFor(invocation: ConfigInvocation, settings: RuleSettings): ConfigCheck[] {
+  const instanceChecks: ConfigCheck[] = ['instance-family', ...(settings.policy.allowedRegions.length > 0 ? ['instance-region' as const] : []), 'termination-protection'];
   const kind = invocation.message.kind;
   const fitting: ConfigCheck[] = kind === 'scheduled' ? [...instanceChecks, 'running-compute']
     : kind === 'change' || kind === 'oversized' ? instanceChecks
       : [];
-  if (!policy.check) return fitting;
+  if (!settings.check) return fitting;
   // A rule told to run one check runs it, even the region check without regions (which then finds nothing to deny).
-  return kind === 'ignored' || (policy.check === 'running-compute' && kind !== 'scheduled') ? [] : [policy.check];
+  return kind === 'ignored' || (settings.check === 'running-compute' && kind !== 'scheduled') ? [] : [settings.check];
 }
 
 /** Whether the item is a configuration item Config reports as deleted or no longer recorded. */
@@ -92,44 +94,34 @@ interface Verdict {
 
 const notApplicable = (reason: string): Verdict => ({ type: 'NOT_APPLICABLE', reason });
 
-function judgeFamily(instance: InstanceFacts, policy: ConfigPolicy): Verdict {
+function judgeFamily(instance: InstanceFacts, policy: ResolvedComputePolicy): Verdict {
   const type = instance.instanceType;
   if (!type) return notApplicable('the instance type is not in the configuration item');
-  const denied = policy.deniedFamilies.find((f) => inFamily(type, f));
-  if (denied) return { type: 'NON_COMPLIANT', reason: `${type} is in the denied family ${denied}` };
-  if (policy.allowedFamilies && !policy.allowedFamilies.some((f) => inFamily(type, f))) {
-    return { type: 'NON_COMPLIANT', reason: `${type} is outside the allowed families ${policy.allowedFamilies.join(',')}` };
-  }
-  return { type: 'COMPLIANT', reason: `${type} is an allowed instance type` };
+  const family = familyOf(policy, type);
+  return { type: family.allowed ? 'COMPLIANT' : 'NON_COMPLIANT', reason: family.reason };
 }
 
-function judgeRegion(instance: InstanceFacts, policy: ConfigPolicy): Verdict {
-  if (!policy.allowedRegions) return { type: 'COMPLIANT', reason: 'no region is denied' };
-  return policy.allowedRegions.includes(instance.region)
+function judgeRegion(instance: InstanceFacts, policy: ResolvedComputePolicy): Verdict {
+  if (policy.allowedRegions.length === 0) return { type: 'COMPLIANT', reason: 'no region is denied' };
+  return regionAllowed(policy, instance.region)
     ? { type: 'COMPLIANT', reason: `${instance.region} is an allowed region` }
     : { type: 'NON_COMPLIANT', reason: `${instance.region} is outside the allowed regions ${policy.allowedRegions.join(',')}` };
 }
 
-/** The role ARN behind an assumed-role session ARN, so exemptions can name the role. */
-function principalArns(arn: string): string[] {
-  const session = /^arn:([^:]+):sts::(\d+):assumed-role\/([^/]+)\/.+$/.exec(arn);
-  return session ? [arn, `arn:${session[1]}:iam::${session[2]}:role/${session[3]}`] : [arn];
-}
-
-function judgeTerminationProtection(instance: InstanceFacts, policy: ConfigPolicy): Verdict {
+function judgeTerminationProtection(instance: InstanceFacts, policy: ResolvedComputePolicy): Verdict {
   if (instance.terminationProtected === undefined) return notApplicable('termination protection could not be read');
   if (!instance.terminationProtected) return { type: 'COMPLIANT', reason: 'termination protection is off' };
   const launcher = instance.launchedBy;
   if (!launcher) {
     return { type: 'NON_COMPLIANT', reason: `termination protection is on and the launcher is unknown (${instance.launcherUnknownReason ?? 'no RunInstances event found'})` };
   }
-  const exemptBy = policy.exemptPrincipals.find((p) => principalArns(launcher).some((arn) => matchesPattern(p, arn)));
-  return exemptBy
-    ? { type: 'COMPLIANT', reason: `termination protection is on; launched by ${launcher}, exempt by ${exemptBy}` }
+  const exemptPattern = exemptBy(policy, { arn: launcher, sessionIssuerArn: instance.launchedBySessionIssuer });
+  return exemptPattern
+    ? { type: 'COMPLIANT', reason: `termination protection is on; launched by ${launcher}, exempt by ${exemptPattern}` }
     : { type: 'NON_COMPLIANT', reason: `termination protection is on; launched by ${launcher}, not an exempt principal` };
 }
 
-const JUDGES: Record<Exclude<ConfigCheck, 'running-compute'>, (i: InstanceFacts, p: ConfigPolicy) => Verdict> = {
+const JUDGES: Record<Exclude<ConfigCheck, 'running-compute'>, (i: InstanceFacts, p: ResolvedComputePolicy) => Verdict> = {
   'instance-family': judgeFamily,
   'instance-region': judgeRegion,
   'termination-protection': judgeTerminationProtection,
@@ -149,7 +141,7 @@ function annotate(text: string): string {
 }
 
 function instanceEvaluation(
-  instance: InstanceFacts, checks: readonly ConfigCheck[], policy: ConfigPolicy, at: string, leftScope: boolean,
+  instance: InstanceFacts, checks: readonly ConfigCheck[], policy: ResolvedComputePolicy, at: string, leftScope: boolean,
 ): Evaluation {
   let verdict: Verdict;
   if (leftScope || instance.deleted) verdict = notApplicable('the instance was deleted or left the rule\'s scope');
@@ -165,7 +157,7 @@ function instanceEvaluation(
 }
 
 /** The running instances and vCPUs of the region against the policy's ceilings. */
-export function runningComputeEvaluation(accountId: string, facts: ConfigFacts, policy: ConfigPolicy, at: string): Evaluation {
+export function runningComputeEvaluation(accountId: string, facts: ConfigFacts, policy: ResolvedComputePolicy, at: string): Evaluation {
   const running = (facts.regionInstances ?? []).filter((i) => i.state === undefined || COUNTED_STATES.includes(i.state));
   const vcpus = running.reduce((sum, i) => sum + (i.instanceType ? facts.vcpusByType?.[i.instanceType] ?? estimateVcpus(i.instanceType) : 0), 0);
   const over = [
@@ -184,8 +176,9 @@ export function runningComputeEvaluation(accountId: string, facts: ConfigFacts, 
 }
 
 /** Every evaluation of one invocation. */
-export function evaluateInvocation(invocation: ConfigInvocation, policy: ConfigPolicy, facts: ConfigFacts): Evaluation[] {
-  const checks = checksFor(invocation, policy);
+export function evaluateInvocation(invocation: ConfigInvocation, settings: RuleSettings, facts: ConfigFacts): Evaluation[] {
+  const { policy } = settings;
+  const checks = checksFor(invocation, settings);
   if (checks.length === 0) return [];
   const message = invocation.message;
   if (message.kind === 'scheduled') {

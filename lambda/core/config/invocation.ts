@@ -1,5 +1,5 @@
 /** Reads an AWS Config custom-rule invocation: which message it carries, the resource it is about, and the rule's parameters. */
-import { fieldAt, isObject, stringAt } from '../event-fields';
+import { fieldAt, isObject, stringAt } from '../events/event-fields';
 
 /** The result token AWS Config passes when a rule is run from the console's test: evaluations are then not recorded. */
 export const TEST_MODE_TOKEN = 'TESTMODE';

@@ -1,9 +1,9 @@
 /** Judges a launch against the policy: how much compute, what it costs, whether it is flagged and why. */
-import type { CloudTrailRecord } from '../cloudtrail-record';
-import { InstanceSpec, instanceFamily } from './instance-types';
+import type { InstanceSpec } from './instance-types';
 import type { LaunchRequest } from './launch-request';
-import type { Detection, Response, Severity } from '../../../lib/catalog';
-import { maxSeverity, familyDenied, LaunchPolicy, principalExempt } from '../../../lib/catalog';
+import type { LaunchDetection, ResolvedLaunchSettings, Response, Severity } from '../../../lib/catalog';
+import { exemptBy, judgeFamily, maxSeverity, regionAllowed } from '../../../lib/catalog';
+import type { CloudTrailRecord } from '../events/cloudtrail-record';
 
 /** Error codes of failed launches that are probes: the attacker learning what the account allows. */
 export const PROBE_ERROR_CODES: readonly string[] = [
@@ -25,7 +25,7 @@ export type SpecLookup = (type: string) => InstanceSpec & { readonly estimated: 
 
 /** The evaluator's judgement of one call. */
 export interface LaunchVerdict {
-  readonly detection: Detection;
+  readonly detection: LaunchDetection;
   readonly flagged: boolean;
   readonly severity: Severity;
   /** Why it was flagged, or why not (exempt principal, within policy). */
@@ -48,8 +48,9 @@ export interface LaunchVerdict {
 const CRITICAL_USD_PER_HOUR = 50;
 
 export function evaluateLaunch(
-  record: CloudTrailRecord, request: LaunchRequest, detection: Detection, policy: LaunchPolicy, specs: SpecLookup,
+  record: CloudTrailRecord, request: LaunchRequest, detection: LaunchDetection, settings: ResolvedLaunchSettings, specs: SpecLookup,
 ): LaunchVerdict {
+  const { policy } = settings;
   let vcpus = request.statedVcpus ?? 0;
   let gpus = 0;
   let usdPerHour: number | undefined = 0;
@@ -61,7 +62,8 @@ export function evaluateLaunch(
     gpus += spec.gpus * count;
     usdPerHour = usdPerHour !== undefined && spec.usdPerHour !== undefined && !type.startsWith('ml.') ? usdPerHour + spec.usdPerHour * count : undefined;
     estimated ||= spec.estimated;
-    if (familyDenied(policy, instanceFamily(type))) deniedTypes.push(type);
+    const family = judgeFamily(policy, type);
+    if (!family.allowed) deniedTypes.push(`instance type ${family.reason}`);
   }
   if (request.instanceTypes.length === 0) usdPerHour = undefined;
   if (request.taskVcpus !== undefined) vcpus = Math.max(vcpus, request.taskVcpus * Math.max(request.units, 1));
@@ -69,15 +71,16 @@ export function evaluateLaunch(
   const failed = record.errorCode !== undefined;
   const base = { detection, vcpus, gpus, units, usdPerHour, estimated, failed };
 
-  if (principalExempt(policy, record.principalArn)) {
-    return { ...base, flagged: false, severity: 'LOW', reasons: [`${record.principalArn} is an exempt principal`], response: 'NOTIFY' };
+  const exemptPattern = exemptBy(policy, { arn: record.principalArn, sessionIssuerArn: record.sessionIssuerArn });
+  if (exemptPattern) {
+    return { ...base, flagged: false, severity: 'LOW', reasons: [`${record.principalArn} is exempt by ${exemptPattern}`], response: 'NOTIFY' };
   }
 
   const reasons: string[] = [];
-  if (policy.allowedRegions.length > 0 && !policy.allowedRegions.includes(record.region)) {
+  if (!regionAllowed(policy, record.region)) {
     reasons.push(`region ${record.region} is not an allowed region (${policy.allowedRegions.join(', ')})`);
   }
-  if (deniedTypes.length > 0) reasons.push(`instance type ${deniedTypes.join(', ')} is outside the allowed families`);
+  reasons.push(...deniedTypes);
   if (vcpus > policy.maxVcpusPerCall) reasons.push(`${vcpus} vCPUs in one call, more than the ${policy.maxVcpusPerCall} allowed`);
   if (units > policy.maxInstancesPerCall) reasons.push(`${units} instances or tasks in one call, more than the ${policy.maxInstancesPerCall} allowed`);
   if (request.taskVcpus !== undefined && request.taskVcpus > policy.maxVcpusPerTask) {
@@ -101,7 +104,7 @@ export function evaluateLaunch(
   let severity: Severity = failed || request.quota ? 'MEDIUM' : detection.severity;
   if (gpus > 0 || (record.errorCode !== undefined && LIMIT_ERROR_CODES.includes(record.errorCode))) severity = maxSeverity(severity, 'HIGH');
   if (!failed && usdPerHour !== undefined && usdPerHour >= CRITICAL_USD_PER_HOUR) severity = 'CRITICAL';
-  const wanted = policy.responses[detection.id] ?? 'NOTIFY';
+  const wanted = settings.responses[detection.id] ?? 'NOTIFY';
   return {
     ...base,
     flagged: true,

@@ -1,7 +1,7 @@
 /** The CloudTrail records one evaluator invocation carries: an EventBridge event, or a CloudWatch Logs subscription batch. */
 import { gunzipSync } from 'zlib';
-import { unwrapRecord } from '../cloudtrail-record';
-import { fieldAt, stringAt } from '../event-fields';
+import { unwrapRecord } from '../events/cloudtrail-record';
+import { fieldAt, stringAt } from '../events/event-fields';
 
 /** A piece of the invocation that could not be read, with why; the rest of the batch goes on. */
 export interface UnreadableRecord {

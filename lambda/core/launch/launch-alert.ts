@@ -1,10 +1,10 @@
 /** Writes the alert for a flagged launch: who launched how much of what, where, what it costs, and what was done. */
-import type { Alert, AlertLink } from '../alert';
-import type { CloudTrailRecord } from '../cloudtrail-record';
-import { principalName } from '../cloudtrail-record';
-import { cloudTrailEventsUrl, consoleOrigin, ec2InstanceUrl } from '../console-links';
 import type { LaunchVerdict } from './evaluate-launch';
 import type { LaunchRequest } from './launch-request';
+import type { Alert, AlertLink } from '../alerts/alert';
+import { cloudTrailEventsUrl, consoleOrigin, ec2InstanceUrl } from '../alerts/console-links';
+import type { CloudTrailRecord } from '../events/cloudtrail-record';
+import { principalName } from '../events/cloudtrail-record';
 
 /** `~$1,310/h`, or `cost unknown`. */
 export function formatCost(usdPerHour: number | undefined, estimated: boolean): string {

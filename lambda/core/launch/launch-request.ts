@@ -1,6 +1,7 @@
 /** Reads what a launch call asks for, API by API: instance types and counts, vCPUs, capacity, and what it created. */
-import type { CloudTrailRecord } from '../cloudtrail-record';
-import { deepValues, fieldAt, isObject, numberAt, stringAt } from '../event-fields';
+import type { LaunchEventName } from '../../../lib/catalog';
+import type { CloudTrailRecord } from '../events/cloudtrail-record';
+import { deepValues, fieldAt, isObject, numberAt, stringAt } from '../events/event-fields';
 
 /** A resource a call created or changed, which containment may act on. */
 export interface LaunchedResource {
@@ -95,7 +96,8 @@ function ids(value: unknown, key: string): string[] {
   return list(value).map((i) => stringAt(i, key)).filter((x): x is string => x !== undefined);
 }
 
-const READERS: Record<string, (r: CloudTrailRecord) => LaunchRequest> = {
+/** A reader per launch call the catalog selects: a call without one fails to compile. */
+export const LAUNCH_REQUEST_READERS: Readonly<Record<LaunchEventName, (r: CloudTrailRecord) => LaunchRequest>> = {
   RunInstances: (r) => {
     const created = ids(fieldAt(r.response, 'instancesSet'), 'instanceId');
     const asked = numberAt(list(fieldAt(r.request, 'instancesSet'))[0], 'maxCount') ?? 1;
@@ -221,7 +223,13 @@ function sageMaker(r: CloudTrailRecord, typePath: string, countPath: string | un
   return { ...EMPTY, instanceTypes: type ? [{ type, count }] : [], units: count, resources: name ? [{ kind, id: name }] : [] };
 }
 
-/** What the call asks for; an API the evaluator does not know asks for nothing it can judge. */
+/** Whether a call is one the launch detections select. */
+export function isLaunchEventName(eventName: string): eventName is LaunchEventName {
+  return Object.hasOwn(LAUNCH_REQUEST_READERS, eventName);
+}
+
+/** What a launch call asks for. Only launch calls are read: the catalog selected them, and each has its reader. */
 export function describeLaunch(record: CloudTrailRecord): LaunchRequest {
-  return (READERS[record.eventName] ?? (() => EMPTY))(record);
+  if (!isLaunchEventName(record.eventName)) throw new Error(`${record.eventName} is not a launch call: the catalog selects none by that name`);
+  return LAUNCH_REQUEST_READERS[record.eventName](record);
 }

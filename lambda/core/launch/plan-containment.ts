@@ -1,7 +1,7 @@
 /** Plans what containment does about a flagged launch: never terminate, never delete; undo the attacker's protection first. */
-import type { CloudTrailRecord } from '../cloudtrail-record';
-import type { LaunchRequest } from './launch-request';
-import type { Response } from '../../../lib/catalog';
+import type { LaunchedResource, LaunchRequest } from './launch-request';
+import type { DetectionId, Response } from '../../../lib/catalog';
+import type { CloudTrailRecord } from '../events/cloudtrail-record';
 
 /** One step of containment, acted on in the event's own region. */
 export type ContainmentAction =
@@ -27,54 +27,36 @@ export interface ContainmentPlan {
 /** Tag keys MiningGuard writes on what it touched. */
 export const CONTAINMENT_TAGS = { detection: 'mining-guard:detection', time: 'mining-guard:contained-at', event: 'mining-guard:event-id' } as const;
 
+/** The kinds of step. */
+export type ContainmentKind = ContainmentAction['kind'];
+/** The step of one kind. */
+export type ContainmentStep<K extends ContainmentKind> = Extract<ContainmentAction, { readonly kind: K }>;
+
+/**
+ * The step for each kind of resource a call creates; templates and task definitions launch nothing by themselves, so
+ * they are alerted, never deleted. A resource kind without an entry fails to compile.
+ */
+const STEP_FOR: Readonly<Record<LaunchedResource['kind'], (r: LaunchedResource, quarantine: boolean) => ContainmentAction | undefined>> = {
+  'instance': (r, quarantine) => ({ kind: 'stop-instance', instanceId: r.id, quarantine }),
+  'autoscaling-group': (r) => ({ kind: 'scale-autoscaling-group-to-zero', groupName: r.id }),
+  'spot-fleet-request': (r) => ({ kind: 'cancel-spot-fleet-request', requestId: r.id }),
+  'spot-instance-request': (r) => ({ kind: 'cancel-spot-instance-request', requestId: r.id }),
+  'fleet': (r) => ({ kind: 'delete-fleet-keep-instances', fleetId: r.id }),
+  'ecs-service': (r) => ({ kind: 'scale-ecs-service-to-zero', service: r.id, cluster: r.cluster }),
+  'ecs-task': (r) => ({ kind: 'stop-ecs-task', task: r.id, cluster: r.cluster }),
+  'batch-compute-environment': (r) => ({ kind: 'disable-batch-compute-environment', computeEnvironment: r.id }),
+  'sagemaker-notebook': (r) => ({ kind: 'stop-sagemaker-notebook', name: r.id }),
+  'sagemaker-training-job': (r) => ({ kind: 'stop-sagemaker-training-job', name: r.id }),
+  'sagemaker-processing-job': (r) => ({ kind: 'stop-sagemaker-processing-job', name: r.id }),
+  'launch-template': () => undefined,
+  'task-definition': () => undefined,
+};
+
 /** The steps a response asks for on what the call created. NOTIFY plans nothing. */
 export function planContainment(
-  record: CloudTrailRecord, request: LaunchRequest, detectionId: string, response: Response, now: Date,
+  record: CloudTrailRecord, request: LaunchRequest, detectionId: DetectionId, response: Response, now: Date,
 ): ContainmentPlan {
-  const actions: ContainmentAction[] = [];
-  if (response !== 'NOTIFY') {
-    for (const r of request.resources) {
-      switch (r.kind) {
-        case 'instance':
-          actions.push({ kind: 'stop-instance', instanceId: r.id, quarantine: response === 'QUARANTINE' });
-          break;
-        case 'autoscaling-group':
-          actions.push({ kind: 'scale-autoscaling-group-to-zero', groupName: r.id });
-          break;
-        case 'spot-fleet-request':
-          actions.push({ kind: 'cancel-spot-fleet-request', requestId: r.id });
-          break;
-        case 'spot-instance-request':
-          actions.push({ kind: 'cancel-spot-instance-request', requestId: r.id });
-          break;
-        case 'fleet':
-          actions.push({ kind: 'delete-fleet-keep-instances', fleetId: r.id });
-          break;
-        case 'ecs-service':
-          actions.push({ kind: 'scale-ecs-service-to-zero', service: r.id, cluster: r.cluster });
-          break;
-        case 'ecs-task':
-          actions.push({ kind: 'stop-ecs-task', task: r.id, cluster: r.cluster });
-          break;
-        case 'batch-compute-environment':
-          actions.push({ kind: 'disable-batch-compute-environment', computeEnvironment: r.id });
-          break;
-        case 'sagemaker-notebook':
-          actions.push({ kind: 'stop-sagemaker-notebook', name: r.id });
-          break;
-        case 'sagemaker-training-job':
-          actions.push({ kind: 'stop-sagemaker-training-job', name: r.id });
-          break;
-        case 'sagemaker-processing-job':
-          actions.push({ kind: 'stop-sagemaker-processing-job', name: r.id });
-          break;
-        // Templates and task definitions launch nothing by themselves: alert, never delete.
-        case 'launch-template':
-        case 'task-definition':
-          break;
-      }
-    }
-  }
+  const actions = response === 'NOTIFY' ? [] : request.resources.flatMap((r) => STEP_FOR[r.kind](r, response === 'QUARANTINE') ?? []);
   return {
     region: record.region,
     actions,
@@ -82,19 +64,22 @@ export function planContainment(
   };
 }
 
+/** How a person reads each kind of step, in the alert and the replay output. */
+const DESCRIPTIONS: { readonly [K in ContainmentKind]: (action: ContainmentStep<K>) => string } = {
+  'stop-instance': (a) => `${a.quarantine ? 'quarantine and stop' : 'stop'} instance ${a.instanceId} (turning off stop/termination protection first)`,
+  'scale-autoscaling-group-to-zero': (a) => `scale Auto Scaling group ${a.groupName} to 0 and suspend Launch`,
+  'cancel-spot-fleet-request': (a) => `cancel Spot fleet request ${a.requestId} without terminating its instances`,
+  'cancel-spot-instance-request': (a) => `cancel Spot instance request ${a.requestId}`,
+  'delete-fleet-keep-instances': (a) => `delete EC2 fleet ${a.fleetId} without terminating its instances`,
+  'scale-ecs-service-to-zero': (a) => `set ECS service ${a.service} to 0 tasks`,
+  'stop-ecs-task': (a) => `stop ECS task ${a.task}`,
+  'disable-batch-compute-environment': (a) => `disable Batch compute environment ${a.computeEnvironment}`,
+  'stop-sagemaker-notebook': (a) => `stop SageMaker notebook ${a.name}`,
+  'stop-sagemaker-training-job': (a) => `stop SageMaker training job ${a.name}`,
+  'stop-sagemaker-processing-job': (a) => `stop SageMaker processing job ${a.name}`,
+};
+
 /** How a person reads a step, in the alert and the replay output. */
 export function describeAction(action: ContainmentAction): string {
-  switch (action.kind) {
-    case 'stop-instance': return `${action.quarantine ? 'quarantine and stop' : 'stop'} instance ${action.instanceId} (turning off stop/termination protection first)`;
-    case 'scale-autoscaling-group-to-zero': return `scale Auto Scaling group ${action.groupName} to 0 and suspend Launch`;
-    case 'cancel-spot-fleet-request': return `cancel Spot fleet request ${action.requestId} without terminating its instances`;
-    case 'cancel-spot-instance-request': return `cancel Spot instance request ${action.requestId}`;
-    case 'delete-fleet-keep-instances': return `delete EC2 fleet ${action.fleetId} without terminating its instances`;
-    case 'scale-ecs-service-to-zero': return `set ECS service ${action.service} to 0 tasks`;
-    case 'stop-ecs-task': return `stop ECS task ${action.task}`;
-    case 'disable-batch-compute-environment': return `disable Batch compute environment ${action.computeEnvironment}`;
-    case 'stop-sagemaker-notebook': return `stop SageMaker notebook ${action.name}`;
-    case 'stop-sagemaker-training-job': return `stop SageMaker training job ${action.name}`;
-    case 'stop-sagemaker-processing-job': return `stop SageMaker processing job ${action.name}`;
-  }
+  return (DESCRIPTIONS[action.kind] as (a: ContainmentAction) => string)(action);
 }

@@ -1,6 +1,6 @@
 /** Reads the records of a CloudTrail log in any of the shapes people keep: S3 delivery files, JSON lines, EventBridge events. */
 import { gunzipSync } from 'zlib';
-import { recordsIn } from '../cloudtrail-record';
+import { recordsIn } from '../events/cloudtrail-record';
 
 /** A line or file that is not JSON; counted and reported, never fatal. */
 export interface UnreadablePart {

@@ -3,7 +3,7 @@ import type { SpecLookup } from './evaluate-launch';
 import { judgeLaunch } from './judge-launch';
 import { describeAction } from './plan-containment';
 import { TemplateMemory } from './template-memory';
-import type { LaunchPolicy } from '../../../lib/catalog';
+import type { ResolvedLaunchSettings } from '../../../lib/catalog';
 
 /** One flagged call, as the replay command prints it. */
 export interface ReplayLine {
@@ -31,7 +31,7 @@ export interface ReplaySummary {
 
 /** Judges every record; `onLine` receives each flagged call as it is found, the summary comes back at the end. */
 export function replay(
-  records: Iterable<unknown>, policy: LaunchPolicy, specs: SpecLookup, onLine: (line: ReplayLine) => void, now = new Date(),
+  records: Iterable<unknown>, settings: ResolvedLaunchSettings, specs: SpecLookup, onLine: (line: ReplayLine) => void, now = new Date(),
 ): ReplaySummary {
   let events = 0;
   let selected = 0;
@@ -42,7 +42,7 @@ export function replay(
   const templates = new TemplateMemory();
   for (const value of records) {
     events++;
-    const judgement = judgeLaunch(value, policy, specs, now, templates);
+    const judgement = judgeLaunch(value, settings, specs, now, templates);
     if (judgement.outcome === 'malformed') {
       malformed++;
       continue;
@@ -62,7 +62,7 @@ export function replay(
       eventName: record.eventName,
       detection: verdict.detection.id,
       severity: verdict.severity,
-      wouldDo: ['notify', ...actions].join('; ') + (policy.dryRun && actions.length > 0 ? ' (dry run)' : ''),
+      wouldDo: ['notify', ...actions].join('; ') + (settings.dryRun && actions.length > 0 ? ' (dry run)' : ''),
       reason: verdict.reasons.join('; '),
       estimatedUsdPerHour: verdict.usdPerHour === undefined ? null : Math.round(verdict.usdPerHour * 100) / 100,
       estimated: verdict.estimated,

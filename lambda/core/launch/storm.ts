@@ -2,12 +2,9 @@
  * Alert storm control: the detections of one principal within a window fold into one alert. The first detection of a
  * window alerts at once; the rest are counted and summarised when the window closes. Containment is not folded.
  */
-import type { Severity } from '../../../lib/catalog';
-import { maxSeverity } from '../../../lib/catalog';
-import type { Alert } from '../alert';
-
-/** The detection id of burst summaries, for subscription filters. */
-export const LAUNCH_BURST_ID = 'launch-burst';
+import type { DetectionId, Severity } from '../../../lib/catalog';
+import { LAUNCH_BURST, maxSeverity } from '../../../lib/catalog';
+import type { Alert } from '../alerts/alert';
 
 /** How long one principal's detections fold together. */
 export const STORM_WINDOW_MS = 5 * 60 * 1000;
@@ -20,7 +17,7 @@ export interface StormEntry {
   readonly eventId: string;
   readonly eventTime: string;
   readonly region: string;
-  readonly detection: string;
+  readonly detection: DetectionId;
   readonly severity: Severity;
   readonly summary: string;
 }
@@ -33,7 +30,7 @@ export interface StormWindow {
   readonly count: number;
   readonly usdPerHour: number;
   readonly regions: readonly string[];
-  readonly detections: readonly string[];
+  readonly detections: readonly DetectionId[];
   /** The first detections, up to STORM_SAMPLE_SIZE. */
   readonly entries: readonly StormEntry[];
 }
@@ -48,12 +45,12 @@ export function stormSummaryAlert(window: StormWindow, account: string): Alert |
   const folded = window.count - 1;
   if (folded <= 0) return undefined;
   const listed = window.entries.slice(1);
-  const severity = listed.reduce<Severity>((s, e) => maxSeverity(s, e.severity), 'MEDIUM');
+  const severity = listed.reduce<Severity>((s, e) => maxSeverity(s, e.severity), LAUNCH_BURST.severity);
   const minutes = Math.round(STORM_WINDOW_MS / 60000);
   return {
     severity,
-    detectionId: LAUNCH_BURST_ID,
-    title: 'Burst of launch detections',
+    detectionId: LAUNCH_BURST.id,
+    title: LAUNCH_BURST.title,
     headline: `${folded} more launch detections by ${window.principal} in ${window.regions.length} region${window.regions.length === 1 ? '' : 's'} within ${minutes} min`,
     what: [
       `After the first alert of this burst (${window.entries[0]?.summary ?? 'see the previous alert'}), ${window.principal} caused ${folded} more detections`
@@ -65,12 +62,9 @@ export function stormSummaryAlert(window: StormWindow, account: string): Alert |
     ].join('\n'),
     who: [`Principal: ${window.principal}`],
     where: `Account ${account}, regions ${window.regions.join(', ')}`,
-    why: 'One principal launching this much this fast is what stolen credentials look like. The detections are folded into this summary so the alert stays readable; each was judged and, where configured, contained on its own.',
+    why: LAUNCH_BURST.rationale,
     done: ['Each detection was judged and contained as its own alert would say; see the evaluator\'s logs for every step.'],
-    next: [
-      `Disable ${window.principal}'s keys and revoke its sessions unless the burst was planned.`,
-      'Check every listed region for what is still running.',
-    ],
+    next: LAUNCH_BURST.nextSteps,
     links: [],
     refs: { principal: window.principal, windowStart: window.windowStart, detections: String(window.count) },
   };

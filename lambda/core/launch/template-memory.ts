@@ -4,10 +4,10 @@
  * without an AWS call. CloudTrail delivers a file's records in time order; a template or group created after the call
  * that uses it, or before the replayed period, stays unknown, and the output says so.
  */
-import type { CloudTrailRecord } from '../cloudtrail-record';
-import { deepValues } from '../event-fields';
 import type { LaunchRequest, LaunchTemplateRef } from './launch-request';
 import { GroupAnswer, NamedTypes, OFFLINE_NAMED_TYPES, TypeAnswer } from './named-types';
+import type { CloudTrailRecord } from '../events/cloudtrail-record';
+import { deepValues } from '../events/event-fields';
 
 function first(values: unknown[]): string | undefined {
   const found = values.find((v) => (typeof v === 'string' && v.length > 0) || typeof v === 'number');

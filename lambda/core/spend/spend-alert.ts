@@ -1,9 +1,9 @@
 /** Turns an accelerating-spend evaluation into an alert that states the burn rate and the projected month-end. */
 import type { SpendEvaluation } from './evaluate-spend';
-import { findDetection } from '../../../lib/catalog';
-import type { Alert } from '../alert';
-import { consoleOrigin } from '../console-links';
-import { times, usd } from '../money';
+import { detection as catalogDetection } from '../../../lib/catalog';
+import type { Alert } from '../alerts/alert';
+import { consoleOrigin } from '../alerts/console-links';
+import { times, usd } from '../alerts/money';
 
 /** Where the evaluator runs, for the alert's links and location. */
 export interface SpendContext {
@@ -17,7 +17,7 @@ function hours(h: number): string {
 
 /** The alert for an `accelerating` evaluation. */
 export function spendAlert(evaluation: SpendEvaluation, context: SpendContext): Alert {
-  const detection = findDetection('spend-acceleration')!;
+  const detection = catalogDetection('spend-acceleration');
   const { budget } = evaluation;
   const burn = evaluation.burnUsdPerHour ?? 0;
   const baseline = evaluation.baselineUsdPerHour;

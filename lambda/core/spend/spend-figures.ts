@@ -1,5 +1,5 @@
 /** Reads the figures the spend evaluator judges out of Budgets API responses, as plain numbers and dates. */
-import { fieldAt, numberAt, stringAt } from '../event-fields';
+import { fieldAt, numberAt, stringAt } from '../events/event-fields';
 
 /** One budget's figures for the current month, as `DescribeBudget` reports them. */
 export interface BudgetFigures {

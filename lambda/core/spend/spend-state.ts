@@ -1,5 +1,5 @@
 /** What the spend evaluator remembers between runs: the last figures it saw for each budget, and since when. */
-import { isObject, numberAt, stringAt } from '../event-fields';
+import { isObject, numberAt, stringAt } from '../events/event-fields';
 
 /** The last figures seen for one budget. */
 export interface SeenFigures {

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { MalformedInvocationError, readInvocation, TEST_MODE_TOKEN } from '../../../../lambda/core/config/invocation';
-import { readPolicy } from '../../../../lambda/core/config/policy';
+import { readRuleSettings } from '../../../../lambda/core/config/rule-parameters';
 import { configInvocations, messageTypeOf } from '../../../fixtures/config-invocations';
 
 const INVOCATIONS = configInvocations({ account: '111122223333', region: 'eu-west-1', partition: 'aws' });
@@ -71,7 +71,7 @@ describe('readInvocation', () => {
     fc.assert(fc.property(fc.oneof(fc.jsonValue(), mutated), (event) => {
       try {
         const read = readInvocation(event);
-        readPolicy(read.parameters);
+        readRuleSettings(read.parameters);
       } catch (error) {
         expect(error).toBeInstanceOf(MalformedInvocationError);
       }

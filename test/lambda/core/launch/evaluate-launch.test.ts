@@ -1,13 +1,13 @@
+import { toAlertMessage } from '../../../../lambda/core/alerts/render-alert';
 import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
 import { judgeLaunch, Judgement } from '../../../../lambda/core/launch/judge-launch';
 import { launchAlert } from '../../../../lambda/core/launch/launch-alert';
-import { toAlertMessage } from '../../../../lambda/core/render-alert';
-import { findDetection, launchPolicy } from '../../../../lib/catalog';
+import { findDetection, resolveLaunchSettings } from '../../../../lib/catalog';
 import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../../../fixtures/documented-cloudtrail';
 
 const NOW = new Date('2026-11-20T03:12:10Z');
 
-function judged(value: unknown, policy = launchPolicy()): Extract<Judgement, { outcome: 'judged' }> {
+function judged(value: unknown, policy = resolveLaunchSettings({})): Extract<Judgement, { outcome: 'judged' }> {
   const j = judgeLaunch(value, policy, bundledSpec, NOW);
   if (j.outcome !== 'judged') throw new Error(`expected a judged launch, got ${j.outcome}`);
   return j;
@@ -76,13 +76,13 @@ describe('the judgement', () => {
   });
 
   test('an exempt principal is never flagged', () => {
-    const j = judged(runInstances('p5.48xlarge', 50, [], { principalArn: 'arn:aws:sts::123456789012:assumed-role/ml-training/pipeline' }), launchPolicy({ exemptPrincipals: ['arn:aws:sts::*:assumed-role/ml-training/*'] }));
+    const j = judged(runInstances('p5.48xlarge', 50, [], { principalArn: 'arn:aws:sts::123456789012:assumed-role/ml-training/pipeline' }), resolveLaunchSettings({ computePolicy: { exemptPrincipals: ['arn:aws:sts::*:assumed-role/ml-training/*'] } }));
     expect(j.verdict.flagged).toBe(false);
-    expect(j.verdict.reasons[0]).toMatch(/exempt principal/);
+    expect(j.verdict.reasons[0]).toBe('arn:aws:sts::123456789012:assumed-role/ml-training/pipeline is exempt by arn:aws:sts::*:assumed-role/ml-training/*');
   });
 
   test('a launch outside the allowed regions is flagged even when small', () => {
-    const j = judged(runInstances('t3.micro', 1, [], { region: 'ap-east-1' }), launchPolicy({ allowedRegions: ['eu-west-1'] }));
+    const j = judged(runInstances('t3.micro', 1, [], { region: 'ap-east-1' }), resolveLaunchSettings({ computePolicy: { allowedRegions: ['eu-west-1'] } }));
     expect(j.verdict.reasons).toEqual(['region ap-east-1 is not an allowed region (eu-west-1)']);
   });
 
@@ -97,7 +97,7 @@ describe('the judgement', () => {
 });
 
 describe('containment plans', () => {
-  const stop = launchPolicy({ responses: { 'ec2-instance-launch': 'STOP', 'autoscaling-capacity-change': 'STOP', 'ecs-task-launch': 'STOP', 'ec2-fleet-request': 'STOP' } });
+  const stop = resolveLaunchSettings({ responses: { 'ec2-instance-launch': 'STOP', 'autoscaling-capacity-change': 'STOP', 'ecs-task-launch': 'STOP', 'ec2-fleet-request': 'STOP' } });
 
   test('are empty unless a response is configured', () => {
     expect(judged(runInstances('p4d.24xlarge', 4, ['i-0aaa'])).plan.actions).toEqual([]);
@@ -127,7 +127,7 @@ describe('containment plans', () => {
 
   test('quarantine moves instances before stopping them', () => {
     const j = judged(cloudTrailRecord('ec2.amazonaws.com', 'ModifyInstanceAttribute', { instanceId: 'i-0aaa', disableApiStop: { value: true } }),
-      launchPolicy({ responses: { 'ec2-instance-protection': 'QUARANTINE' } }));
+      resolveLaunchSettings({ responses: { 'ec2-instance-protection': 'QUARANTINE' } }));
     expect(j.plan.actions).toEqual([{ kind: 'stop-instance', instanceId: 'i-0aaa', quarantine: true }]);
     expect(findDetection('ec2-instance-protection')?.containmentPermissions?.QUARANTINE).toContain('ec2:DisassociateIamInstanceProfile');
   });

@@ -1,10 +1,10 @@
-import { readRecord } from '../../../../lambda/core/cloudtrail-record';
+import { readRecord } from '../../../../lambda/core/events/cloudtrail-record';
 import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
 import { judgeLaunch, Judgement } from '../../../../lambda/core/launch/judge-launch';
 import { launchAlert } from '../../../../lambda/core/launch/launch-alert';
 import { describeLaunch } from '../../../../lambda/core/launch/launch-request';
 import { namesToLookUp, NamedTypes, OFFLINE_NAMED_TYPES } from '../../../../lambda/core/launch/named-types';
-import { launchPolicy } from '../../../../lib/catalog';
+import { resolveLaunchSettings } from '../../../../lib/catalog';
 import { cloudTrailRecord } from '../../../fixtures/documented-cloudtrail';
 
 const NOW = new Date('2026-11-20T03:12:10Z');
@@ -48,7 +48,7 @@ const EC2_KNOWS: NamedTypes = {
 };
 
 function judged(value: unknown, named: NamedTypes): Extract<Judgement, { outcome: 'judged' }> {
-  const j = judgeLaunch(value, launchPolicy(), bundledSpec, NOW, named);
+  const j = judgeLaunch(value, resolveLaunchSettings({}), bundledSpec, NOW, named);
   if (j.outcome !== 'judged') throw new Error(`expected a judged launch, got ${j.outcome}`);
   return j;
 }
@@ -64,7 +64,7 @@ describe('launches that name only a launch template', () => {
     const { request, verdict } = judged(record, EC2_KNOWS);
     expect(request.instanceTypes).toEqual([{ type: 'p3.2xlarge', count: 8 }]);
     expect(verdict).toMatchObject({ flagged: true, vcpus: 64, gpus: 8, usdPerHour: 8 * 3.06 });
-    expect(verdict.reasons).toContain('instance type p3.2xlarge is outside the allowed families');
+    expect(verdict.reasons).toContain('instance type p3.2xlarge is in the denied family p');
   });
 
   test('a template EC2 cannot read leaves the type unknown, and the alert says which template and why', () => {

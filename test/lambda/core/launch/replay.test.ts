@@ -3,12 +3,12 @@ import * as path from 'path';
 import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
 import { recordsOfLogFile } from '../../../../lambda/core/launch/read-log-file';
 import { replay, ReplayLine } from '../../../../lambda/core/launch/replay';
-import { launchPolicy } from '../../../../lib/catalog';
+import { resolveLaunchSettings } from '../../../../lib/catalog';
 import { cloudTrailRecord } from '../../../fixtures/documented-cloudtrail';
 
 const FIXTURES = path.join(__dirname, '../../../fixtures/cloudtrail');
 
-function replayFiles(files: string[], policy = launchPolicy()): { lines: ReplayLine[]; summary: ReturnType<typeof replay> } {
+function replayFiles(files: string[], policy = resolveLaunchSettings({})): { lines: ReplayLine[]; summary: ReturnType<typeof replay> } {
   const lines: ReplayLine[] = [];
   const records = files.flatMap((f) => recordsOfLogFile(f, fs.readFileSync(path.join(FIXTURES, f)), (u) => {
     throw new Error(`fixture line unreadable: ${u.where}`);
@@ -30,7 +30,7 @@ describe('replaying the public attack logs with the default policy', () => {
       ['2f4876ba-b0fc-4a24-b406-bef4dcc9656f', 'ec2-instance-launch', 'HIGH'],
       ['1a4debbb-12e9-4bde-b8c7-ea29002bb2a7', 'ec2-instance-launch', 'HIGH'],
     ]);
-    for (const l of runs) expect(l.reason).toMatch(/instance type p2\.xlarge is outside the allowed families/);
+    for (const l of runs) expect(l.reason).toMatch(/instance type p2\.xlarge is in the denied family p/);
     expect(runs.filter((l) => /VcpuLimitExceeded/.test(l.reason))).toHaveLength(2);
     // 10 x p2.xlarge at the bundled us-east-1 price: what the attacker tried to start.
     expect(runs[0].estimatedUsdPerHour).toBe(9);
@@ -72,7 +72,7 @@ describe('replaying the public benign logs with the default policy', () => {
 
 describe('a policy from a file', () => {
   test('a policy that no longer denies the p family quiets the unauthorized probe but not the vCPU-limit refusals', () => {
-    const { lines } = replayFiles(ATTACK, launchPolicy({ deniedInstanceFamilies: ['g', 'inf', 'trn'] }));
+    const { lines } = replayFiles(ATTACK, resolveLaunchSettings({ computePolicy: { deniedInstanceFamilies: ['g', 'inf', 'trn'] } }));
     expect(lines.filter((l) => l.eventName === 'RunInstances').map((l) => l.eventID)).toEqual([
       '8e865acb-b1e1-41d1-bdf3-47462f79d24c',
       '2f4876ba-b0fc-4a24-b406-bef4dcc9656f',
@@ -80,13 +80,13 @@ describe('a policy from a file', () => {
   });
 
   test('an allow-list of families denies every other family', () => {
-    const { lines } = replayFiles(['benign/invictus_terraform_setup_teardown.jsonl'], launchPolicy({ allowedInstanceFamilies: ['m5'] }));
+    const { lines } = replayFiles(['benign/invictus_terraform_setup_teardown.jsonl'], resolveLaunchSettings({ computePolicy: { allowedInstanceFamilies: ['m5'] } }));
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) expect(l.reason).toContain('instance type t3.micro is outside the allowed families');
   });
 
   test('refuses an unknown field instead of ignoring it', () => {
-    expect(() => launchPolicy({ maxVcpus: 4 })).toThrow(/Unknown launch policy field\(s\): maxVcpus. Known fields: allowedRegions/);
+    expect(() => resolveLaunchSettings({ computePolicy: { maxVcpus: 4 } })).toThrow(/computePolicy.maxVcpus: no such field. Known fields: allowedRegions/);
   });
 });
 
@@ -105,14 +105,14 @@ describe('launch templates created in the replayed logs', () => {
 
   function replayed(records: object[]): ReplayLine[] {
     const lines: ReplayLine[] = [];
-    replay(records, launchPolicy(), bundledSpec, (l) => lines.push(l));
+    replay(records, resolveLaunchSettings({}), bundledSpec, (l) => lines.push(l));
     return lines.filter((l) => l.eventName === 'RunInstances');
   }
 
   test('a launch from a version created earlier is judged by that version\'s type', () => {
     const [line] = replayed([created, newVersion, refused({ launchTemplateId: 'lt-0a1b2c3d4e5f6a7b8', version: '2' })]);
     expect(line).toMatchObject({ estimatedUsdPerHour: 4 * 24.48, estimated: false });
-    expect(line.reason).toContain('instance type p3.16xlarge is outside the allowed families');
+    expect(line.reason).toContain('instance type p3.16xlarge is in the denied family p');
   });
 
   test('the default version stays the first one, by id or by name', () => {
@@ -141,7 +141,7 @@ describe('Auto Scaling groups created in the replayed logs', () => {
 
   function scaledLine(records: object[]): ReplayLine {
     const lines: ReplayLine[] = [];
-    replay(records, launchPolicy(), bundledSpec, (l) => lines.push(l));
+    replay(records, resolveLaunchSettings({}), bundledSpec, (l) => lines.push(l));
     return lines.find((l) => l.eventName === 'SetDesiredCapacity')!;
   }
 

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { toAlertMessage, renderText } from '../../../../lambda/core/render-alert';
+import { toAlertMessage, renderText } from '../../../../lambda/core/alerts/render-alert';
 import { evaluateSpend, SpendInput } from '../../../../lambda/core/spend/evaluate-spend';
 import { spendAlert } from '../../../../lambda/core/spend/spend-alert';
 import { BudgetFigures, PastPeriod } from '../../../../lambda/core/spend/spend-figures';

@@ -1,0 +1,163 @@
+/**
+ * Turns a `CloudWatch Alarm State Change` event of one of the guard's alarms (vCPU usage, dead letters, a failing
+ * function, the CIS metric filters) into an alert: which alarm, where, the value against its threshold or band, what it
+ * most likely means and what to do. The return to OK is one short alert; other transitions are not alerted.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
+ */
+import { EventReader, MalformedEventError } from './event-reader';
+import { classifyAlarmMetric, Detection, DetectionId } from '../../../lib/catalog';
+import type { Alert } from '../alerts/alert';
+import { consoleOrigin } from '../alerts/console-links';
+import { fieldAt, isObject, stringAt } from '../events/event-fields';
+
+/** The longest description the alert quotes: CloudWatch allows 1,024 characters. */
+const MAX_DESCRIPTION = 500;
+
+/** What the alarm measured, from its `reasonData`: the latest value and the threshold or band it crossed. */
+interface Measurement {
+  readonly value?: number;
+  readonly threshold?: number;
+  readonly upper?: number;
+}
+
+/** The metric the alarm watches: the first of its metrics with a `metricStat` (a band alarm also has an expression). */
+interface WatchedMetric {
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+export function isAlarmStateChange(event: unknown): boolean {
+  return stringAt(event, 'source') === 'aws.cloudwatch' && stringAt(event, 'detail-type') === 'CloudWatch Alarm State Change';
+}
+
+function watchedMetric(detail: unknown): WatchedMetric {
+  const metrics = fieldAt(detail, 'configuration.metrics');
+  const stat = (Array.isArray(metrics) ? metrics : []).map((m) => fieldAt(m, 'metricStat.metric')).find(isObject);
+  const dimensions = fieldAt(stat, 'dimensions');
+  return {
+    namespace: stringAt(stat, 'namespace'),
+    name: stringAt(stat, 'name'),
+    dimensions: isObject(dimensions)
+      ? Object.fromEntries(Object.entries(dimensions).filter((e): e is [string, string] => typeof e[1] === 'string'))
+      : {},
+  };
+}
+
+function lastNumber(value: unknown): number | undefined {
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  return typeof last === 'number' && Number.isFinite(last) ? last : undefined;
+}
+
+function measurement(state: unknown): Measurement {
+  const text = stringAt(state, 'reasonData');
+  if (!text) return {};
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  return {
+    value: lastNumber(fieldAt(data, 'recentDatapoints')),
+    threshold: lastNumber(fieldAt(data, 'threshold')),
+    upper: lastNumber(fieldAt(data, 'recentUpperThresholds')),
+  };
+}
+
+/** A figure as people read it: whole numbers whole, others with up to two decimals. */
+function figure(n: number): string {
+  return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+/** What the metric counts, in words: `G/OnDemand vCPUs running`, `events in queue X`. */
+function measuredThing(detection: Detection<DetectionId>, metric: WatchedMetric): string {
+  switch (detection.signal.kind) {
+    case 'alarm':
+      if (metric.dimensions.Class) return `${metric.dimensions.Class} vCPUs running`;
+      if (metric.dimensions.QueueName) return `events waiting in dead-letter queue ${metric.dimensions.QueueName}`;
+      if (metric.dimensions.FunctionName) return `failed runs of ${metric.dimensions.FunctionName}`;
+      return metric.name ?? 'the metric';
+    case 'metric-filter':
+      return `CloudTrail events matching CIS ${detection.signal.control}`;
+    default:
+      return metric.name ? `${metric.namespace ?? ''} ${metric.name}`.trim() : 'the alarm\'s metric';
+  }
+}
+
+function comparison(m: Measurement): string | undefined {
+  if (m.value === undefined) return undefined;
+  if (m.threshold !== undefined) return `${figure(m.value)} against a threshold of ${figure(m.threshold)}`;
+  if (m.upper !== undefined) return `${figure(m.value)} against the top of its usual band, ${figure(m.upper)}`;
+  return figure(m.value);
+}
+
+function alarmUrl(partition: string, region: string, alarmName: string): string {
+  return `${consoleOrigin(partition, region)}/cloudwatch/home?region=${encodeURIComponent(region)}#alarmsV2:alarm/${encodeURIComponent(alarmName)}`;
+}
+
+/** The alert for an alarm state change, or undefined for a transition nobody needs to hear about (a new alarm's first OK). */
+export function alarmAlert(event: unknown): Alert | undefined {
+  const detail = fieldAt(event, 'detail');
+  const alarmName = stringAt(detail, 'alarmName');
+  const state = stringAt(detail, 'state.value');
+  if (!alarmName || !state) throw new MalformedEventError('alarm state change without alarmName or state.value');
+  const previous = stringAt(detail, 'previousState.value');
+  const backToOk = state === 'OK' && previous === 'ALARM';
+  if (state !== 'ALARM' && !backToOk) return undefined;
+
+  const metric = watchedMetric(detail);
+  const detection = classifyAlarmMetric(metric.namespace, metric.name);
+  const region = stringAt(event, 'region') ?? 'unknown-region';
+  const account = stringAt(event, 'account') ?? 'unknown account';
+  const partition = /^arn:([^:]+):/.exec(stringAt(event, 'resources.0') ?? '')?.[1] ?? 'aws';
+  const measured = measurement(fieldAt(detail, 'state'));
+  const thing = measuredThing(detection, metric);
+  const compared = comparison(measured);
+  const reason = stringAt(detail, 'state.reason');
+  const description = stringAt(detail, 'configuration.description');
+  const time = stringAt(detail, 'state.timestamp') ?? stringAt(event, 'time');
+  const refs: Record<string, string> = { alarmName };
+  const eventId = stringAt(event, 'id');
+  if (eventId) refs.eventId = eventId;
+  const links = [{ label: 'CloudWatch alarm', url: alarmUrl(partition, region, alarmName) }];
+  const where = `Account ${account}, region ${region}`;
+
+  if (backToOk) {
+    return {
+      severity: 'LOW',
+      detectionId: detection.id,
+      title: detection.title,
+      headline: `Back to OK: ${detection.title}, ${thing}${compared ? ` ${compared}` : ''} in ${region}`,
+      what: `CloudWatch alarm ${alarmName} returned from ALARM to OK${time ? ` at ${time}` : ''}.${reason ? ` CloudWatch says: ${reason}` : ''}`,
+      who: ['CloudWatch measured it.'],
+      where,
+      why: 'The condition of the earlier alert for this alarm no longer holds.',
+      done: ['Notified this channel.'],
+      next: ['Finish the investigation the earlier alert started: the metric going down does not undo what caused it.'],
+      links,
+      refs,
+    };
+  }
+  return {
+    severity: detection.severity,
+    detectionId: detection.id,
+    title: detection.title,
+    headline: `${detection.title}: ${thing}${compared ? `, ${compared}` : ''} in ${region}`,
+    what: [
+      `CloudWatch alarm ${alarmName} went from ${previous ?? 'an unknown state'} to ALARM${time ? ` at ${time}` : ''}: ${thing}${compared ? `, ${compared}` : ''}.`,
+      description ? `The alarm says: ${description.length > MAX_DESCRIPTION ? `${description.slice(0, MAX_DESCRIPTION)}...` : description}` : undefined,
+      reason ? `CloudWatch says: ${reason}` : undefined,
+    ].filter(Boolean).join('\n'),
+    who: ['A CloudWatch alarm: the metric does not name who caused it. CloudTrail does (see what to do next).'],
+    where,
+    why: detection.rationale,
+    done: ['Notified this channel.'],
+    next: detection.nextSteps,
+    links,
+    refs,
+  };
+}
+
+/** The guard's alarm state changes, as EventBridge delivers them. */
+export const ALARM_READER: EventReader = { matches: isAlarmStateChange, read: alarmAlert };

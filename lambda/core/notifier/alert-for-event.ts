@@ -1,0 +1,37 @@
+/** Chooses how to read an event and returns its alert; never throws, whatever the event. */
+import { ALARM_READER } from './alarm-alert';
+import { COST_ANOMALY_READER } from './anomaly-alert';
+import { BUDGETS_READER } from './budget-alert';
+import { CLOUDTRAIL_READER } from './cloudtrail-alert';
+import { COMPLIANCE_READER } from './compliance-alert';
+import { EventReader, MalformedEventError } from './event-reader';
+import { GUARDDUTY_READER } from './guardduty-alert';
+import type { GuardContext } from '../../../lib/catalog';
+import type { Alert } from '../alerts/alert';
+import { unrecognisedAlert } from '../alerts/unrecognised-alert';
+
+/** Every kind of event the notifier reads, asked in this order. */
+const READERS: readonly EventReader[] = [GUARDDUTY_READER, CLOUDTRAIL_READER, BUDGETS_READER, COST_ANOMALY_READER, COMPLIANCE_READER, ALARM_READER];
+
+/** The outcome of reading one event: its alert (none when judged harmless), and whether it was understood. */
+export interface ReadEvent {
+  readonly alert?: Alert;
+  readonly recognised: boolean;
+  /** Why the event was not understood. */
+  readonly reason?: string;
+}
+
+/** The alert for any event that reaches the notifier. */
+export function alertForEvent(event: unknown, context?: GuardContext): ReadEvent {
+  const reader = READERS.find((r) => r.matches(event));
+  if (!reader) {
+    const reason = 'no reader for this kind of event';
+    return { alert: unrecognisedAlert(event, reason), recognised: false, reason };
+  }
+  try {
+    return { alert: reader.read(event, context), recognised: true };
+  } catch (error) {
+    if (!(error instanceof MalformedEventError)) throw error;
+    return { alert: unrecognisedAlert(event, error.message), recognised: false, reason: error.message };
+  }
+}

@@ -1,0 +1,105 @@
+/** Judges tamper and credential calls where the pattern alone cannot: whose resource, which user, which policy, MFA or not. */
+import { isGuardDeployment, isGuardResource } from './guard-context';
+import type { DetectionOf, CloudTrailSignal, GuardContext, JudgedCallId } from '../../../lib/catalog';
+import type { CloudTrailRecord } from '../events/cloudtrail-record';
+import { principalName } from '../events/cloudtrail-record';
+import { fieldAt, stringAt } from '../events/event-fields';
+
+/** Why a call is flagged, or why not. */
+export type CloudTrailVerdict =
+  | { readonly flagged: true; readonly reasons: readonly string[] }
+  | { readonly flagged: false; readonly reason: string };
+
+const flag = (...reasons: string[]): CloudTrailVerdict => ({ flagged: true, reasons });
+const pass = (reason: string): CloudTrailVerdict => ({ flagged: false, reason });
+
+/** The IAM user name of the principal, when it is an IAM user. */
+function callerUserName(record: CloudTrailRecord): string | undefined {
+  return stringAt(record.raw, 'userIdentity.userName') ?? /:user\/(?:.*\/)?([^/]+)$/.exec(record.principalArn)?.[1];
+}
+
+function forAnotherUser(record: CloudTrailRecord, what: string): CloudTrailVerdict {
+  const target = stringAt(record.request, 'userName');
+  const caller = callerUserName(record);
+  if (!target) return pass(`${what} for the caller itself`);
+  return target === caller ? pass(`${what} for the caller itself`) : flag(`${what} for user ${target} by ${principalName(record.principalArn)}`);
+}
+
+function isAdminPolicy(record: CloudTrailRecord): boolean {
+  const arn = stringAt(record.request, 'policyArn');
+  if (arn) return /:policy\/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$/.test(arn);
+  const document = stringAt(record.request, 'policyDocument') ?? '';
+  return /"Action"\s*:\s*"\*"/.test(document) || /"Action"\s*:\s*\[\s*"\*"\s*\]/.test(document);
+}
+
+/** The resource a guard-tampering call names. */
+function namedResource(record: CloudTrailRecord): string | undefined {
+  for (const path of ['name', 'rule', 'functionName', 'topicArn', 'subscriptionArn', 'keyId']) {
+    const v = stringAt(record.request, path);
+    if (v) return v;
+  }
+  return undefined;
+}
+
+/** The call itself is the detection: flagged as it is, failed attempts included. */
+function flagCall(record: CloudTrailRecord): CloudTrailVerdict {
+  return flag(record.errorCode ? `${record.eventName} attempted (failed: ${record.errorCode})` : record.eventName);
+}
+
+/** A judge per tamper and credential detection: a detection without one fails to compile. */
+export const CALL_JUDGES: Readonly<Record<JudgedCallId, (record: CloudTrailRecord, context: GuardContext) => CloudTrailVerdict>> = {
+  'cloudtrail-tampering': flagCall,
+  'config-tampering': flagCall,
+  'budget-tampering': flagCall,
+  'cost-anomaly-tampering': flagCall,
+  'organization-leave': flagCall,
+  'flow-logs-deleted': flagCall,
+  'dns-logs-deleted': flagCall,
+  'role-trust-change': flagCall,
+  'region-enabled': flagCall,
+  'federation-token': flagCall,
+  'trail-bucket-tampering': (r, c) => {
+    const bucket = stringAt(r.request, 'bucketName');
+    return bucket && c.trailBuckets.includes(bucket) ? flag(`${r.eventName} on trail bucket ${bucket}`) : pass(`bucket ${bucket ?? '?'} holds no trail logs`);
+  },
+  'guardduty-tampering': (r) => {
+    if (r.eventName === 'UpdateDetector') return fieldAt(r.request, 'enable') === false ? flag('detector disabled') : pass('detector left enabled');
+    if (r.eventName === 'CreateFilter') return stringAt(r.request, 'action') === 'ARCHIVE' ? flag('filter archives findings automatically') : pass('filter does not archive');
+    return flag(r.eventName);
+  },
+  'guard-rule-tampering': guardResourceJudge,
+  'guard-function-tampering': (r, c) => {
+    if (r.eventName.startsWith('PutFunctionConcurrency') && fieldAt(r.request, 'reservedConcurrentExecutions') !== 0) return pass('concurrency above 0');
+    return guardResourceJudge(r, c);
+  },
+  'guard-topic-tampering': guardResourceJudge,
+  'guard-key-tampering': guardResourceJudge,
+  'suspicious-console-login': (r) => {
+    const outcome = stringAt(r.response, 'ConsoleLogin');
+    if (r.principalType === 'Root') return flag(`root console login (${outcome ?? 'unknown outcome'})`);
+    // One mistyped password is not an attack; repeated failures are what the CIS 4.6 metric filter alarms on.
+    if (outcome === 'Failure') return pass('a single failed console login');
+    const mfa = stringAt(r.raw, 'additionalEventData.MFAUsed');
+    if (mfa === 'No' && r.principalType === 'IAMUser') return flag('console login without MFA');
+    return pass('console login with MFA or through federation');
+  },
+  'access-key-for-another-user': (r) => forAnotherUser(r, 'access key'),
+  'login-profile-change': (r) => forAnotherUser(r, 'console password'),
+  'admin-policy-attached': (r) => (isAdminPolicy(r)
+    ? flag(`administrator access granted to ${stringAt(r.request, 'userName') ?? stringAt(r.request, 'roleName') ?? stringAt(r.request, 'groupName') ?? 'an identity'}`)
+    : pass('policy grants less than administrator access')),
+  'public-function-url': (r) => (stringAt(r.request, 'authType') === 'NONE' ? flag(`function URL without authentication on ${stringAt(r.request, 'functionName') ?? 'a function'}`) : pass('function URL requires IAM')),
+};
+
+function guardResourceJudge(record: CloudTrailRecord, context: GuardContext): CloudTrailVerdict {
+  const resource = namedResource(record);
+  return isGuardResource(resource, context) ? flag(`${record.eventName} on MiningGuard's ${resource}`) : pass(`${resource ?? 'the resource'} is not MiningGuard's`);
+}
+
+/** The verdict on one selected call. The guard's own deployment is never tampering. */
+export function judgeCloudTrail(
+  record: CloudTrailRecord, detection: DetectionOf<CloudTrailSignal, JudgedCallId>, context: GuardContext,
+): CloudTrailVerdict {
+  if (isGuardDeployment(record, context)) return pass(`made by the deploying CloudFormation role (${principalName(record.principalArn)})`);
+  return CALL_JUDGES[detection.id](record, context);
+}
