@@ -15,7 +15,9 @@ const USAGE = 'usage: mining-guard replay [--policy policy.json] FILE...\n'
 
 /** The settings of a policy file holding MiningGuard's props: `computePolicy`, and `launchWatch`'s responses and dry run. */
 function settingsOf(props: unknown): ReturnType<typeof resolveLaunchSettings> {
-  if (props === null || typeof props !== 'object' || Array.isArray(props)) throw new Error('the policy file must hold a JSON object: {"computePolicy": {...}, "launchWatch": {...}}');
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    throw new Error('the policy file must hold a JSON object: {"computePolicy": {...}, "launchWatch": {...}}');
+  }
   const { computePolicy, launchWatch, ...rest } = props as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length > 0) throw new Error(`the policy file has ${unknown.join(', ')}: only computePolicy and launchWatch judge launches`);
@@ -24,10 +26,23 @@ function settingsOf(props: unknown): ReturnType<typeof resolveLaunchSettings> {
   return resolveLaunchSettings({ computePolicy, responses, dryRun });
 }
 
-function main(argv: string[]): number {
+/** Where the command reads and writes: the process's, or a test's. */
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly readFile: (path: string) => Buffer;
+}
+
+const PROCESS_IO: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  readFile: (path) => readFileSync(path),
+};
+
+function main(argv: readonly string[], io: CliIo): number {
   const [command, ...rest] = argv;
   if (command !== 'replay') {
-    process.stderr.write(`${USAGE}\n`);
+    io.err(`${USAGE}\n`);
     return command === '--help' || command === '-h' ? 0 : 2;
   }
   let policyFile: string | undefined;
@@ -37,23 +52,28 @@ function main(argv: string[]): number {
     else files.push(rest[i]);
   }
   if (files.length === 0 || (rest.includes('--policy') && !policyFile)) {
-    process.stderr.write(`${USAGE}\n`);
+    io.err(`${USAGE}\n`);
     return 2;
   }
-  const settings = policyFile ? settingsOf(JSON.parse(readFileSync(policyFile, 'utf8'))) : resolveLaunchSettings({});
+  const settings = policyFile ? settingsOf(JSON.parse(io.readFile(policyFile).toString('utf8'))) : resolveLaunchSettings({});
   function* records(): Generator<unknown> {
     for (const file of files) {
-      yield* recordsOfLogFile(file, readFileSync(file), (part) => process.stderr.write(`skipped ${part.where}: ${part.reason}\n`));
+      yield* recordsOfLogFile(file, io.readFile(file), (part) => io.err(`skipped ${part.where}: ${part.reason}\n`));
     }
   }
-  const summary = replay(records(), settings, bundledSpec, (line) => process.stdout.write(`${JSON.stringify(line)}\n`));
-  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  const summary = replay(records(), settings, bundledSpec, (line) => io.out(`${JSON.stringify(line)}\n`));
+  io.out(`${JSON.stringify(summary)}\n`);
   return 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`mining-guard: ${(error as Error).message}\n`);
-  process.exitCode = 1;
+/** Runs the command and returns its exit status: 0 done, 1 failed (the reason on stderr), 2 wrong usage. */
+export function run(argv: readonly string[], io: CliIo = PROCESS_IO): number {
+  try {
+    return main(argv, io);
+  } catch (error) {
+    io.err(`mining-guard: ${(error as Error).message}\n`);
+    return 1;
+  }
 }
+
+if (require.main === module) process.exitCode = run(process.argv.slice(2));

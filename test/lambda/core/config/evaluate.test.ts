@@ -3,6 +3,7 @@ import { ConfigInvocation } from '../../../../lambda/core/config/invocation';
 import { readRuleSettings } from '../../../../lambda/core/config/rule-parameters';
 import { estimateVcpus } from '../../../../lambda/core/config/running-vcpus';
 import type { ComputePolicy } from '../../../../lib';
+import { FAMILY_CASES, PRINCIPAL_CASES } from '../../../fixtures/compute-policy-cases';
 
 /** A rule's parameters as ComplianceRules deploys them: the check, and the compute policy as one JSON parameter. */
 function rule(check?: string, policy: ComputePolicy = {}): Record<string, string> {
@@ -42,6 +43,7 @@ function changeOf(instance: Partial<InstanceFacts> & { status?: string }, parame
       state: instance.state ?? 'running',
       terminationProtected: instance.terminationProtected,
       launchedBy: instance.launchedBy,
+      launchedBySessionIssuer: instance.launchedBySessionIssuer,
       deleted: instance.status === 'ResourceDeleted',
     },
   };
@@ -182,5 +184,21 @@ describe('which checks run', () => {
     const evaluation = changeOf({ terminationProtected: true, launchedBy: `arn:aws:iam::111122223333:user/${'x'.repeat(300)}` }, rule('termination-protection'))[0];
     expect(evaluation.annotation).toHaveLength(256);
     expect(evaluation.annotation.endsWith('...')).toBe(true);
+  });
+});
+
+describe('the compute policy case table, on the config evaluator', () => {
+  test.each(FAMILY_CASES.filter((c) => !c.instanceType.startsWith('ml.')).map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const [evaluation] = changeOf({ instanceType: c.instanceType }, rule('instance-family', c.policy));
+    expect(evaluation.complianceType).toBe(c.allowed ? 'COMPLIANT' : 'NON_COMPLIANT');
+  });
+
+  test.each(PRINCIPAL_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    // GIVEN an instance protected from termination, launched by the case's principal
+    const instance = { terminationProtected: true, launchedBy: c.arn, launchedBySessionIssuer: c.sessionIssuerArn };
+    // WHEN
+    const [evaluation] = changeOf(instance, rule('termination-protection', { exemptPrincipals: c.exemptPrincipals }));
+    // THEN
+    expect(evaluation.complianceType).toBe(c.exempt ? 'COMPLIANT' : 'NON_COMPLIANT');
   });
 });

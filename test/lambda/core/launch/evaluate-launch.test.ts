@@ -3,7 +3,8 @@ import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
 import { judgeLaunch, Judgement } from '../../../../lambda/core/launch/judge-launch';
 import { launchAlert } from '../../../../lambda/core/launch/launch-alert';
 import { findDetection, resolveLaunchSettings } from '../../../../lib/catalog';
-import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../../../fixtures/documented-cloudtrail';
+import { FAMILY_CASES, PRINCIPAL_CASES, userIdentityOf } from '../../../fixtures/compute-policy-cases';
+import { cloudTrailRecord, createTrainingJob, eventBridgeEvent, runInstances } from '../../../fixtures/documented-cloudtrail';
 
 const NOW = new Date('2026-11-20T03:12:10Z');
 
@@ -130,5 +131,25 @@ describe('containment plans', () => {
       resolveLaunchSettings({ responses: { 'ec2-instance-protection': 'QUARANTINE' } }));
     expect(j.plan.actions).toEqual([{ kind: 'stop-instance', instanceId: 'i-0aaa', quarantine: true }]);
     expect(findDetection('ec2-instance-protection')?.containmentPermissions?.QUARANTINE).toContain('ec2:DisassociateIamInstanceProfile');
+  });
+});
+
+describe('the compute policy case table, on the launch evaluator', () => {
+  test.each(FAMILY_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    // GIVEN one small instance of the type, so only its family can flag it
+    const record = c.instanceType.startsWith('ml.') ? createTrainingJob('job', c.instanceType, 1) : runInstances(c.instanceType, 1, ['i-0aaa']);
+    // WHEN
+    const { verdict } = judged(record, resolveLaunchSettings({ computePolicy: { ...c.policy, maxVcpusPerCall: 1000 } }));
+    // THEN
+    expect(verdict.reasons.some((r) => r.startsWith(`instance type ${c.instanceType} `))).toBe(!c.allowed);
+  });
+
+  test.each(PRINCIPAL_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    // GIVEN a launch far outside the policy, by the case's principal
+    const record = { ...runInstances('p5.48xlarge', 50, ['i-0aaa']), userIdentity: userIdentityOf(c) };
+    // WHEN
+    const { verdict } = judged(record, resolveLaunchSettings({ computePolicy: { exemptPrincipals: c.exemptPrincipals } }));
+    // THEN
+    expect(verdict.flagged).toBe(!c.exempt);
   });
 });

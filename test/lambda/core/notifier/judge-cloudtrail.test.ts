@@ -1,6 +1,7 @@
 import { toAlertMessage } from '../../../../lambda/core/alerts/render-alert';
 import { alertForEvent } from '../../../../lambda/core/notifier/alert-for-event';
 import type { GuardContext } from '../../../../lib/catalog';
+import { PRINCIPAL_CASES, userIdentityOf } from '../../../fixtures/compute-policy-cases';
 import { cloudTrailRecord, eventBridgeEvent } from '../../../fixtures/documented-cloudtrail';
 import { readJsonLines } from '../../../fixtures/real-events';
 
@@ -109,5 +110,17 @@ describe('the guard\'s own resources', () => {
     ['an authenticated function URL', cloudTrailRecord('lambda.amazonaws.com', 'CreateFunctionUrlConfig20211031', { functionName: 'api', authType: 'AWS_IAM' })],
   ])('%s raises nothing', (_name, record) => {
     expect(detectionOf(record)).toBeUndefined();
+  });
+});
+
+describe('the compute policy\'s principal case table, on the deployers whose changes to the guard are not tampering', () => {
+  test.each(PRINCIPAL_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    // GIVEN one of the guard's rules deleted by the case's principal, named as a deployer by the case's patterns
+    const context: GuardContext = { ...CONTEXT, deployPrincipals: c.exemptPrincipals };
+    const record = { ...cloudTrailRecord('events.amazonaws.com', 'DeleteRule', { name: 'MiningGuardBasic-LaunchWatchRule-1ABC' }), userIdentity: userIdentityOf(c) };
+    // WHEN
+    const alert = alertForEvent(eventBridgeEvent(record), context).alert;
+    // THEN a deployer's change is no alert; anyone else's is guard tampering
+    expect(alert?.detectionId).toBe(c.exempt ? undefined : 'guard-rule-tampering');
   });
 });

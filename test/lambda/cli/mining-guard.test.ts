@@ -1,0 +1,103 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CliIo, run } from '../../../lambda/cli/mining-guard';
+import type { ComputePolicy } from '../../../lib';
+import { FAMILY_CASES, PRINCIPAL_CASES, userIdentityOf } from '../../fixtures/compute-policy-cases';
+import { createTrainingJob, runInstances } from '../../fixtures/documented-cloudtrail';
+import { fixturePath } from '../../fixtures/real-events';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mining-guard-cli-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the command in-process with files of this test, and returns its exit status and what it printed. */
+function cli(argv: string[]): { status: number; lines: Array<Record<string, unknown>>; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { out: (t) => { stdout += t; }, err: (t) => { stderr += t; }, readFile: (p) => fs.readFileSync(p) };
+  const status = run(argv, io);
+  return { status, lines: stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), stderr };
+}
+
+let written = 0;
+function file(contents: unknown, ext = '.json'): string {
+  const name = path.join(dir, `f${written++}${ext}`);
+  fs.writeFileSync(name, typeof contents === 'string' ? contents : JSON.stringify(contents));
+  return name;
+}
+
+function policyFile(computePolicy: ComputePolicy, launchWatch?: object): string {
+  return file({ computePolicy, ...(launchWatch ? { launchWatch } : {}) });
+}
+
+describe('mining-guard replay', () => {
+  test('judges a delivered log file and prints one line per flagged call, then the summary', () => {
+    // GIVEN the public attack log, with its GPU launches refused for the vCPU limit
+    const log = fixturePath('cloudtrail/attack/invictus_stratus_2023-07-10.jsonl');
+    // WHEN
+    const { status, lines } = cli(['replay', log]);
+    // THEN
+    expect(status).toBe(0);
+    const summary = lines[lines.length - 1];
+    expect(summary).toMatchObject({ summary: true, events: 2900 });
+    expect(lines.slice(0, -1).length).toBe(summary.flagged);
+    expect(lines.some((l) => l.detection === 'ec2-instance-launch' && String(l.reason).includes('p2.xlarge is in the denied family p'))).toBe(true);
+  });
+
+  test('reads the responses and dry run from the launchWatch props, and says what containment would do', () => {
+    const policy = policyFile({}, { responses: { 'ec2-instance-launch': 'STOP' }, dryRun: true });
+    const { lines } = cli(['replay', '--policy', policy, file(runInstances('p3.2xlarge', 2, ['i-0aaa', 'i-0bbb']))]);
+    expect(lines[0].wouldDo).toBe('notify; stop instance i-0aaa (turning off stop/termination protection first); '
+      + 'stop instance i-0bbb (turning off stop/termination protection first) (dry run)');
+  });
+
+  test.each<[string, unknown, RegExp]>([
+    ['a policy that is not an object', [1], /^mining-guard: the policy file must hold a JSON object/],
+    ['launch props at the top level', { maxVcpusPerCall: 4 }, /^mining-guard: the policy file has maxVcpusPerCall: only computePolicy and launchWatch judge launches/],
+    ['a field the policy does not have', { computePolicy: { maxVcpus: 4 } }, /^mining-guard: computePolicy\.maxVcpus: no such field\./],
+    ['the construct\'s own message for a bad count', { computePolicy: { maxVcpusPerCall: 0 } },
+      /^mining-guard: computePolicy\.maxVcpusPerCall must be a whole number above 0, got 0\. Write e\.g\. maxVcpusPerCall: 64\./],
+    ['a response the detection does not allow', { launchWatch: { responses: { 'service-quota-increase': 'STOP' } } },
+      /^mining-guard: responses: 'service-quota-increase' allows NOTIFY, not STOP\./],
+    ['other launchWatch props', { launchWatch: { trailLogGroup: 'x' } }, /^mining-guard: launchWatch has trailLogGroup: replay reads only responses and dryRun/],
+  ])('refuses %s with the same message as the construct, and status 1', (_name, props, message) => {
+    const { status, stderr, lines } = cli(['replay', '--policy', file(props), file(runInstances('t3.micro', 1))]);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(message);
+    expect(lines).toEqual([]);
+  });
+
+  test('wrong usage prints the usage and exits 2; --help exits 0', () => {
+    expect(cli([]).status).toBe(2);
+    expect(cli(['replay']).status).toBe(2);
+    expect(cli(['replay', '--policy']).status).toBe(2);
+    const help = cli(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stderr).toMatch(/^usage: mining-guard replay \[--policy policy\.json\] FILE\.\.\./);
+  });
+
+  test('a line that is not JSON is skipped and reported, and the rest is judged', () => {
+    const log = file(`${JSON.stringify(runInstances('p4d.24xlarge', 4))}\nnot json\n`, '.jsonl');
+    const { status, lines, stderr } = cli(['replay', log]);
+    expect(status).toBe(0);
+    expect(stderr).toMatch(new RegExp(`^skipped ${log.replace(/[.]/g, '\\.')}:2: `));
+    expect(lines[lines.length - 1]).toMatchObject({ events: 1, flagged: 1 });
+  });
+});
+
+describe('the compute policy case table, on the replay command', () => {
+  test.each(FAMILY_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    // GIVEN one small instance of the type, so only its family can flag it
+    const record = c.instanceType.startsWith('ml.') ? createTrainingJob('job', c.instanceType, 1) : runInstances(c.instanceType, 1, ['i-0aaa']);
+    // WHEN
+    const { lines } = cli(['replay', '--policy', policyFile({ ...c.policy, maxVcpusPerCall: 1000 }), file(record)]);
+    // THEN
+    expect(lines.some((l) => String(l.reason).includes(`instance type ${c.instanceType} `))).toBe(!c.allowed);
+  });
+
+  test.each(PRINCIPAL_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const record = { ...runInstances('p5.48xlarge', 50, ['i-0aaa']), userIdentity: userIdentityOf(c) };
+    const { lines } = cli(['replay', '--policy', policyFile({ exemptPrincipals: c.exemptPrincipals }), file(record)]);
+    expect(lines[lines.length - 1]).toMatchObject({ selected: 1, flagged: c.exempt ? 0 : 1 });
+  });
+});
