@@ -70,26 +70,25 @@ function figure(n: number): string {
   return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
-/** What the metric counts, in words: `G/OnDemand vCPUs running`, `events in queue X`. */
+/** What the metric counts, in words that follow its value: `G/OnDemand vCPUs running`, `events in dead-letter queue X`. */
 function measuredThing(detection: Detection<DetectionId>, metric: WatchedMetric): string {
   switch (detection.signal.kind) {
     case 'alarm':
       if (metric.dimensions.Class) return `${metric.dimensions.Class} vCPUs running`;
-      if (metric.dimensions.QueueName) return `events waiting in dead-letter queue ${metric.dimensions.QueueName}`;
+      if (metric.dimensions.QueueName) return `events in dead-letter queue ${metric.dimensions.QueueName}`;
       if (metric.dimensions.FunctionName) return `failed runs of ${metric.dimensions.FunctionName}`;
-      return metric.name ?? 'the metric';
+      return metric.name ?? 'on the alarm\'s metric';
     case 'metric-filter':
-      return `CloudTrail events matching CIS ${detection.signal.control}`;
+      return `events of CIS ${detection.signal.control}: ${detection.title}`;
     default:
-      return metric.name ? `${metric.namespace ?? ''} ${metric.name}`.trim() : 'the alarm\'s metric';
+      return metric.name ? `${metric.namespace ?? ''} ${metric.name}`.trim() : 'on the alarm\'s metric';
   }
 }
 
-function comparison(m: Measurement): string | undefined {
-  if (m.value === undefined) return undefined;
-  if (m.threshold !== undefined) return `${figure(m.value)} against a threshold of ${figure(m.threshold)}`;
-  if (m.upper !== undefined) return `${figure(m.value)} against the top of its usual band, ${figure(m.upper)}`;
-  return figure(m.value);
+/** The value and what it crossed, value first so it leads the subject: `96 G/OnDemand vCPUs running (threshold 4)`. */
+function measuredLine(m: Measurement, thing: string): string {
+  const limit = m.threshold !== undefined ? ` (threshold ${figure(m.threshold)})` : m.upper !== undefined ? ` (top of usual band ${figure(m.upper)})` : '';
+  return m.value === undefined ? thing : `${figure(m.value)} ${thing}${limit}`;
 }
 
 function alarmUrl(partition: string, region: string, alarmName: string): string {
@@ -112,8 +111,7 @@ export function alarmAlert(event: unknown): Alert | undefined {
   const account = stringAt(event, 'account') ?? 'unknown account';
   const partition = /^arn:([^:]+):/.exec(stringAt(event, 'resources.0') ?? '')?.[1] ?? 'aws';
   const measured = measurement(fieldAt(detail, 'state'));
-  const thing = measuredThing(detection, metric);
-  const compared = comparison(measured);
+  const measuredText = measuredLine(measured, measuredThing(detection, metric));
   const reason = stringAt(detail, 'state.reason');
   const description = stringAt(detail, 'configuration.description');
   const time = stringAt(detail, 'state.timestamp') ?? stringAt(event, 'time');
@@ -128,8 +126,8 @@ export function alarmAlert(event: unknown): Alert | undefined {
       severity: 'LOW',
       detectionId: detection.id,
       title: detection.title,
-      headline: `Back to OK: ${detection.title}, ${thing}${compared ? ` ${compared}` : ''} in ${region}`,
-      what: `CloudWatch alarm ${alarmName} returned from ALARM to OK${time ? ` at ${time}` : ''}.${reason ? ` CloudWatch says: ${reason}` : ''}`,
+      headline: `Back to OK: ${measuredText} in ${region}`,
+      what: `CloudWatch alarm ${alarmName} (${detection.title}) returned from ALARM to OK${time ? ` at ${time}` : ''}.${reason ? ` CloudWatch says: ${reason}` : ''}`,
       who: ['CloudWatch measured it.'],
       where,
       why: 'The condition of the earlier alert for this alarm no longer holds.',
@@ -143,9 +141,9 @@ export function alarmAlert(event: unknown): Alert | undefined {
     severity: detection.severity,
     detectionId: detection.id,
     title: detection.title,
-    headline: `${detection.title}: ${thing}${compared ? `, ${compared}` : ''} in ${region}`,
+    headline: `${measuredText} in ${region}`,
     what: [
-      `CloudWatch alarm ${alarmName} went from ${previous ?? 'an unknown state'} to ALARM${time ? ` at ${time}` : ''}: ${thing}${compared ? `, ${compared}` : ''}.`,
+      `CloudWatch alarm ${alarmName} went from ${previous ?? 'an unknown state'} to ALARM${time ? ` at ${time}` : ''}: ${measuredText}.`,
       description ? `The alarm says: ${description.length > MAX_DESCRIPTION ? `${description.slice(0, MAX_DESCRIPTION)}...` : description}` : undefined,
       reason ? `CloudWatch says: ${reason}` : undefined,
     ].filter(Boolean).join('\n'),

@@ -1,5 +1,7 @@
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { handler } from '../../../lambda/notifier.lambda';
+import { CIS_DETECTIONS } from '../../../lib/catalog';
+import { cisAlarmEvent, deadLetterAlarmEvent, vcpuAlarmEvent } from '../../fixtures/documented-alarms';
 import { CATALOG_FINDING_TYPES, documentedFinding, guardDutyEvent } from '../../fixtures/documented-findings';
 import { readJsonLines } from '../../fixtures/real-events';
 import { emulatedHandlerEnvironment } from '../../harness/handler-environment';
@@ -67,5 +69,30 @@ describe('the notifier, against the emulated topic', () => {
     expect(alerts[0].Message).toContain('"detail":{"type":42}');
     // And nothing more arrives for it.
     expect(await receiveAll(inbox.queueUrl, { expected: 0, timeoutMs: 1500 })).toHaveLength(0);
+  });
+
+  test('turns a vCPU, a dead-letter and a CIS alarm state change each into one readable alert with both attributes', async () => {
+    // GIVEN three of the guard's alarms going into ALARM, in the documented event shape
+    const prefix = 'MiningGuardBasic-MiningGuard-Alerts-Notifier-1A2B3C4D-';
+    const rootUsage = CIS_DETECTIONS.find((d) => d.id === 'cis-root-usage')!;
+    const events: Array<[Record<string, unknown>, string, string]> = [
+      [vcpuAlarmEvent(prefix, 'G/OnDemand', { value: 96, threshold: 4 }), 'vcpu-usage-surge', '[MiningGuard][HIGH] 96 G/OnDemand vCPUs running (threshold 4) in sa-east-1'],
+      [deadLetterAlarmEvent(prefix, 'notifier', 'MiningGuardBasic-DLQ'), 'guard-dead-letters', '[MiningGuard][HIGH] 3 events in dead-letter queue MiningGuardBasic-DLQ (threshold 1) in sa-east-1'],
+      [cisAlarmEvent(prefix, rootUsage.id, rootUsage.signal.control, rootUsage.signal.metricName), 'cis-root-usage',
+        '[MiningGuard][HIGH] 2 events of CIS 4.3: Usage of the root user (threshold 1) in sa-east-1'],
+    ];
+    // WHEN
+    for (const [event] of events) await handler(event);
+    // THEN
+    const alerts = await receiveAll(inbox.queueUrl, { expected: events.length });
+    expect(alerts).toHaveLength(events.length);
+    for (const [, detection, subject] of events) {
+      const alert = alerts.find((a) => a.MessageAttributes?.detection.Value === detection);
+      expect(alert?.Subject).toBe(subject);
+      expect(alert?.MessageAttributes?.severity.Value).toBe('HIGH');
+      expect(alert?.Message).toContain('WHAT TO DO NEXT');
+      expect(alert?.Message).toContain(`Detection: ${detection}`);
+      expect(alert?.Message).not.toContain('"AlarmName"');
+    }
   });
 });
