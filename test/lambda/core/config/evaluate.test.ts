@@ -1,7 +1,6 @@
 import { checksFor, ConfigFacts, evaluateInvocation, InstanceFacts } from '../../../../lambda/core/config/evaluate';
 import { ConfigInvocation } from '../../../../lambda/core/config/invocation';
 import { readRuleSettings } from '../../../../lambda/core/config/rule-parameters';
-import { estimateVcpus } from '../../../../lambda/core/config/running-vcpus';
 import type { ComputePolicy } from '../../../../lib';
 import { FAMILY_CASES, PRINCIPAL_CASES } from '../../../fixtures/compute-policy-cases';
 
@@ -160,13 +159,6 @@ describe('running compute', () => {
 
   test('a change notification is no occasion to count', () => {
     expect(changeOf({ instanceType: 't3.micro' }, rule('running-compute'))).toEqual([]);
-  });
-
-  test.each([
-    ['p4d.24xlarge', 96], ['p3.2xlarge', 8], ['g4dn.xlarge', 4], ['m5.large', 2], ['t3.nano', 2], ['t2.micro', 1],
-    ['m6g.medium', 1], ['p5.48xlarge', 192], ['c5.metal', 96], ['x9z.metal', 96],
-  ])('estimates %s at %d vCPUs when EC2 does not say', (type, vcpus) => {
-    expect(estimateVcpus(type)).toBe(vcpus);
   });
 });
 
