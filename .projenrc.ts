@@ -170,8 +170,8 @@ project.bundler.addBundle('lambda/cli/mining-guard.ts', {
 project.addBins({ 'mining-guard': 'assets/lambda/cli/mining-guard/mining-guard.js' });
 
 project.addTask('docs:detections', {
-  description: 'Rewrite the README\'s detection table from the catalog',
-  exec: 'tsx tools/readme-detections.ts',
+  description: 'Rewrite the detection table of docs/detections.md from the catalog',
+  exec: 'tsx tools/docs-detections.ts',
 });
 
 // Jest runs files with isolated modules, which skips type checking: check the tests, handlers and examples first.

@@ -1,12 +1,13 @@
 /**
- * The README's detection table, generated from the catalog. `npx projen docs:detections` rewrites it in place;
- * a test fails when the README and the catalog disagree.
+ * The detection table of docs/detections.md, generated from the catalog. `npx projen docs:detections` rewrites it in
+ * place; a unit test fails when the page and the catalog disagree.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Detection, DETECTIONS } from '../lib/catalog';
 
-export const README = path.join(__dirname, '..', 'README.md');
+/** The page that carries the table. */
+export const DETECTIONS_DOC = path.join(__dirname, '..', 'docs', 'detections.md');
 const START = '<!-- detections:start (generated from lib/catalog by `npx projen docs:detections`) -->';
 const END = '<!-- detections:end -->';
 
@@ -35,14 +36,14 @@ export function detectionsTable(): string {
   return ['| id | detection | severity | signal | latency | references |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
-/** The README with its detection table replaced by the current one. */
-export function withCurrentTable(readme: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the markers ${START} ... ${END}`);
-  return `${readme.slice(0, start + START.length)}\n${detectionsTable()}\n${readme.slice(end)}`;
+/** The page with its detection table replaced by the current one. */
+export function withCurrentTable(page: string): string {
+  const start = page.indexOf(START);
+  const end = page.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`${path.relative(path.join(__dirname, '..'), DETECTIONS_DOC)} lacks the markers ${START} ... ${END}`);
+  return `${page.slice(0, start + START.length)}\n${detectionsTable()}\n${page.slice(end)}`;
 }
 
 if (require.main === module) {
-  fs.writeFileSync(README, withCurrentTable(fs.readFileSync(README, 'utf8')));
+  fs.writeFileSync(DETECTIONS_DOC, withCurrentTable(fs.readFileSync(DETECTIONS_DOC, 'utf8')));
 }
