@@ -1,0 +1,181 @@
+import {
+  AttributeValue, ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, PutItemCommandInput,
+  UpdateItemCommand, UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handlerEnvironment } from '../../../harness/handler-environment';
+import { awsError, clockAt, freshModule, regionOf } from '../../../harness/mocked-aws';
+
+const dynamo = mockClient(DynamoDBClient);
+const TABLE = 'mining-guard-idempotency';
+/** The invocation's context, as Lambda passes it and the launch evaluator hands it on. */
+const CONTEXT = { getRemainingTimeInMillis: () => 30_000 } as Context;
+
+/**
+ * The idempotency table, kept in memory: PutItem honours Powertools' condition (no record, or an expired one), as
+ * DynamoDB would, so a second invocation sees what the first one left.
+ */
+const records = new Map<string, Record<string, AttributeValue>>();
+
+function keyOf(key: Record<string, AttributeValue> | undefined): string {
+  return key!.id.S!;
+}
+
+function putItem(input: PutItemCommandInput): object {
+  const existing = records.get(keyOf(input.Item));
+  const expired = existing && Number(existing.expiration.N) < Date.now() / 1000;
+  const abandoned = existing?.status.S === 'INPROGRESS' && existing.in_progress_expiration && Number(existing.in_progress_expiration.N) < Date.now();
+  if (existing && !expired && !abandoned) {
+    throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: { httpStatusCode: 400 }, Item: existing });
+  }
+  records.set(keyOf(input.Item), input.Item!);
+  return {};
+}
+
+function updateItem(input: UpdateItemCommandInput): object {
+  const item = { ...records.get(keyOf(input.Key)) };
+  for (const [, name, value] of input.UpdateExpression!.matchAll(/(#\w+) = (:\w+)/g)) {
+    item[input.ExpressionAttributeNames![name]] = input.ExpressionAttributeValues![value];
+  }
+  records.set(keyOf(input.Key), item);
+  return {};
+}
+
+/** A fresh container's onceFor. */
+const load = async () => (await freshModule(() => import('../../../../lambda/aws/launch/once-per-event'))).onceFor;
+
+beforeAll(() => handlerEnvironment({ AWS_REGION: 'eu-west-1' }));
+afterEach(() => jest.useRealTimers());
+beforeEach(() => {
+  records.clear();
+  dynamo.reset();
+  dynamo.on(PutItemCommand).callsFake(putItem);
+  dynamo.on(UpdateItemCommand).callsFake(updateItem);
+  dynamo.on(GetItemCommand).callsFake((input) => ({ Item: records.get(keyOf(input.Key)) }));
+  dynamo.on(DeleteItemCommand).callsFake((input) => {
+    records.delete(keyOf(input.Key));
+    return {};
+  });
+});
+
+describe('onceFor', () => {
+  test('without a table, the work runs every time and nothing is stored', async () => {
+    // GIVEN
+    const onceFor = await load();
+    const work = jest.fn().mockResolvedValue(undefined);
+
+    // WHEN
+    const runs = [await onceFor(undefined, 'event-1', work), await onceFor(undefined, 'event-1', work)];
+
+    // THEN
+    expect(runs).toEqual([true, true]);
+    expect(work).toHaveBeenCalledTimes(2);
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  test('runs the work for an event once: a second delivery of the same event id does not run it', async () => {
+    // GIVEN
+    const onceFor = await load();
+    const work = jest.fn().mockResolvedValue(undefined);
+
+    // WHEN
+    const first = await onceFor(TABLE, 'event-1', work, CONTEXT);
+    const again = await onceFor(TABLE, 'event-1', work, CONTEXT);
+
+    // THEN
+    expect([first, again]).toEqual([true, false]);
+    expect(work).toHaveBeenCalledTimes(1);
+    const [put] = dynamo.commandCalls(PutItemCommand);
+    expect(put.args[0].input).toMatchObject({ TableName: TABLE, Item: { status: { S: 'INPROGRESS' } } });
+    expect(await regionOf(put)).toBe('eu-west-1');
+    expect([...records.values()].map((r) => r.status.S)).toEqual(['COMPLETED']);
+  });
+
+  test('remembers an event for a day', async () => {
+    // GIVEN
+    clockAt('2026-11-20T03:12:08.000Z');
+    const onceFor = await load();
+
+    // WHEN
+    await onceFor(TABLE, 'event-1', async () => undefined, CONTEXT);
+
+    // THEN
+    const item = dynamo.commandCalls(PutItemCommand)[0].args[0].input.Item!;
+    expect(Number(item.expiration.N)).toBe(Date.parse('2026-11-21T03:12:08.000Z') / 1000);
+  });
+
+  test('different events each run their work, under their own keys', async () => {
+    // GIVEN
+    const onceFor = await load();
+    const work = jest.fn().mockResolvedValue(undefined);
+
+    // WHEN
+    const runs = [await onceFor(TABLE, 'event-1', work, CONTEXT), await onceFor(TABLE, 'event-2', work, CONTEXT)];
+
+    // THEN
+    expect(runs).toEqual([true, true]);
+    expect(work).toHaveBeenCalledTimes(2);
+    expect(records.size).toBe(2);
+  });
+
+  test('an event another invocation is handling right now is left to it (IdempotencyAlreadyInProgressError means false)', async () => {
+    // GIVEN an invocation whose work is still running when a second delivery of its event arrives
+    const onceFor = await load();
+    const second = jest.fn().mockResolvedValue(undefined);
+    let secondRan: boolean | undefined;
+
+    // WHEN
+    const firstRan = await onceFor(TABLE, 'event-1', async () => {
+      secondRan = await onceFor(TABLE, 'event-1', second, CONTEXT);
+    }, CONTEXT);
+
+    // THEN
+    expect(firstRan).toBe(true);
+    expect(secondRan).toBe(false);
+    expect(second).not.toHaveBeenCalled();
+  });
+
+  test('work that fails is not remembered: the error is thrown, and a retry of the event runs the work again', async () => {
+    // GIVEN
+    const onceFor = await load();
+    const failure = awsError('ThrottlingException', 'Rate exceeded');
+    const work = jest.fn().mockRejectedValueOnce(failure).mockResolvedValue(undefined);
+
+    // WHEN
+    const failed = onceFor(TABLE, 'event-1', work, CONTEXT);
+
+    // THEN
+    await expect(failed).rejects.toBe(failure);
+    expect(records.size).toBe(0);
+    expect(await onceFor(TABLE, 'event-1', work, CONTEXT)).toBe(true);
+    expect(work).toHaveBeenCalledTimes(2);
+  });
+
+  test('a table DynamoDB refuses fails the call before the work runs', async () => {
+    // GIVEN
+    dynamo.on(PutItemCommand).rejects(awsError('AccessDeniedException', 'User is not authorized to perform: dynamodb:PutItem'));
+    const onceFor = await load();
+    const work = jest.fn().mockResolvedValue(undefined);
+
+    // WHEN / THEN
+    await expect(onceFor(TABLE, 'event-1', work, CONTEXT)).rejects.toMatchObject({
+      name: 'IdempotencyPersistenceLayerError',
+      cause: expect.objectContaining({ name: 'AccessDeniedException' }),
+    });
+    expect(work).not.toHaveBeenCalled();
+  });
+
+  test('with the invocation\'s context, the in-progress record expires with the invocation\'s deadline', async () => {
+    // GIVEN 30 seconds left of the invocation
+    clockAt('2026-11-20T03:12:08.000Z');
+    const onceFor = await load();
+
+    // WHEN
+    await onceFor(TABLE, 'event-1', async () => undefined, CONTEXT);
+
+    // THEN
+    const item = dynamo.commandCalls(PutItemCommand)[0].args[0].input.Item!;
+    expect(Number(item.in_progress_expiration.N)).toBe(Date.parse('2026-11-20T03:12:38.000Z'));
+  });
+});
