@@ -33,6 +33,8 @@ export interface StackOutcome {
   /** The terminal status, e.g. `CREATE_COMPLETE` or `ROLLBACK_COMPLETE`. */
   readonly status: string;
   readonly statusReason?: string;
+  /** The stack's outputs, by output key. */
+  readonly outputs: Readonly<Record<string, string>>;
   /**
    * `LogicalId (Type) STATUS: reason` for each failed resource event of this operation; empty on success.
    * moto records no resource events: there a failure arrives as the error thrown by the operation instead.
@@ -207,7 +209,13 @@ export class StackRehearsal {
     const { Stacks = [] } = await this.call(`describe ${stackRef}`, async () => this.cloudFormation.send(new DescribeStacksCommand({ StackName: stackRef })));
     const stack = Stacks[0];
     if (!stack?.StackId || !stack.StackStatus) throw new Error(`CloudFormation returned no stack for ${stackRef}`);
-    return { stackName: stack.StackName ?? stackRef, stackId: stack.StackId, status: stack.StackStatus, statusReason: stack.StackStatusReason };
+    return {
+      stackName: stack.StackName ?? stackRef,
+      stackId: stack.StackId,
+      status: stack.StackStatus,
+      statusReason: stack.StackStatusReason,
+      outputs: Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])),
+    };
   }
 
   private async failureReasons(stackId: string, since: Date): Promise<string[]> {

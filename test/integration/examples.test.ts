@@ -278,3 +278,37 @@ describe('deploy rehearsal of examples/adopted-monitor in the emulator', () => {
     expect(deleted.status).toBe('DELETE_COMPLETE');
   });
 });
+
+describe('deploy rehearsal of examples/one-line in the emulator', () => {
+  const rehearsal = new StackRehearsal();
+  const stackName = 'MiningGuardOneLine';
+  afterAll(() => rehearsal.destroy());
+
+  test('the synth warns that alerts reach nobody, and the deployed stack outputs the topic to subscribe to', async () => {
+    // GIVEN the assembly the CDK CLI synthesized from `new MiningGuard(this)`
+    const dir = exampleAssemblyDir('one-line');
+    // The CLI keeps a stack's metadata, warnings included, in <stack>.metadata.json beside the template.
+    const metadata = JSON.parse(fs.readFileSync(path.join(dir, `${stackName}.metadata.json`), 'utf8')) as Record<string, Array<{ type: string; data: unknown }>>;
+    const warnings = Object.values(metadata).flat().filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringMatching(/^Alerts reach nobody yet\. Set `alertEmails: \['secops@example\.com'\]`, `alertSlack` or `alertWebhookUrls` on MiningGuard/)]);
+    const stack = loadStack(dir, stackName);
+    await rehearsal.publishAssets(dir, stack);
+
+    // WHEN
+    const created = await rehearsal.createStack(stackName, stack.template);
+    const resources = await rehearsal.listStackResources(stackName);
+
+    // THEN the whole guard is there, and the output is the alert topic
+    expect(created.status).toBe('CREATE_COMPLETE');
+    expect(resources.filter((r) => r.type === 'AWS::Lambda::Function')).toHaveLength(3);
+    const topic = resources.find((r) => r.type === 'AWS::SNS::Topic' && /AlertsTopic/.test(r.logicalId))!;
+    expect(Object.values(created.outputs)).toEqual([topic.physicalId]);
+    await expect(new SNSClient(motoClientConfig()).send(new GetTopicAttributesCommand({ TopicArn: topic.physicalId }))).resolves.toBeDefined();
+    for (const r of resources.filter((x) => x.type in EXISTS)) expect([r.logicalId, await exists(r)]).toEqual([r.logicalId, true]);
+
+    // WHEN deleted
+    const deleted = await rehearsal.deleteStack(stackName);
+    // THEN
+    expect(deleted.status).toBe('DELETE_COMPLETE');
+  });
+});

@@ -5,6 +5,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BasicStack } from '../../examples/basic/stack';
+import { OneLineStack } from '../../examples/one-line/stack';
 import { MiningGuard, ResponseMode } from '../../lib';
 import { LAUNCH_DETECTIONS } from '../../lib/catalog';
 
@@ -36,6 +37,13 @@ describe('examples/basic under cdk-nag AwsSolutions and the Control Tower cfn-gu
       const stack = new Stack(app, 'MiningGuardContaining');
       new MiningGuard(stack, 'MiningGuard', { alertEmails: ['secops@example.com'], launchWatch: { responses } });
     });
+    expect(result.error ? `${result.error}\n${result.report}` : 'clean').toBe('clean');
+  });
+});
+
+describe('examples/one-line under cdk-nag AwsSolutions and the Control Tower cfn-guard rules', () => {
+  test('has no unacknowledged finding', () => {
+    const result = validate((app) => new OneLineStack(app, 'MiningGuardOneLine'));
     expect(result.error ? `${result.error}\n${result.report}` : 'clean').toBe('clean');
   });
 });
