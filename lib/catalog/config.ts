@@ -159,7 +159,7 @@ export const CONFIG_DETECTIONS = [
     rationale: 'The account runs a known set of instance types; anything else was launched outside the plan, and miners pick the largest.',
     nextSteps: ['Find who launched the instance (CloudTrail RunInstances); if it is not yours, stop it and rotate the launching credentials.'],
     references: { mitreAttack: ['T1496'], urls: [rule('desired-instance-type')] },
-    responses: ['NOTIFY', 'STOP'],
+    responses: ['NOTIFY'],
     latency: CHANGE_LATENCY,
   },
   {
@@ -173,7 +173,7 @@ export const CONFIG_DETECTIONS = [
       'Look for the same instance family in every other region: miners launch everywhere at once.',
     ],
     references: { mitreAttack: ['T1496'], urls: [CONFIG_RULES_DOCS] },
-    responses: ['NOTIFY', 'STOP'],
+    responses: ['NOTIFY'],
     latency: SWEEP_LATENCY,
   },
   {
@@ -184,7 +184,7 @@ export const CONFIG_DETECTIONS = [
     rationale: 'Attackers launch in regions where nobody looks; an instance outside the account\'s regions is almost never legitimate.',
     nextSteps: ['Stop the instance, find the launching credentials, and consider an SCP that denies the unused regions.'],
     references: { mitreAttack: ['T1496', 'T1535'], urls: [CONFIG_RULES_DOCS] },
-    responses: ['NOTIFY', 'STOP'],
+    responses: ['NOTIFY'],
     latency: SWEEP_LATENCY,
   },
   {
@@ -209,7 +209,7 @@ export const CONFIG_DETECTIONS = [
       'If it is not yours: turn the protection off, stop the instance, and rotate the credentials.',
     ],
     references: { mitreAttack: ['T1496'], urls: ['https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_ChangingDisableAPITermination.html'] },
-    responses: ['NOTIFY', 'STOP'],
+    responses: ['NOTIFY'],
     latency: SWEEP_LATENCY,
   },
 ] as const satisfies readonly Detection[];

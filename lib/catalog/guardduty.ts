@@ -38,7 +38,7 @@ export const GUARDDUTY_DETECTIONS = [
       mitreAttack: ['T1496'],
       urls: [GUARDDUTY_DOCS],
     },
-    responses: ['NOTIFY', 'STOP', 'QUARANTINE'],
+    responses: ['NOTIFY'],
     latency: GUARDDUTY_LATENCY,
   },
   {
@@ -52,7 +52,7 @@ export const GUARDDUTY_DETECTIONS = [
       'Find how the miner got there: the image, the user data, or a compromised process.',
     ],
     references: { guardDutyTypes: ['Impact:Runtime/CryptoMinerExecuted'], mitreAttack: ['T1496'], urls: [GUARDDUTY_DOCS] },
-    responses: ['NOTIFY', 'STOP', 'QUARANTINE'],
+    responses: ['NOTIFY'],
     latency: GUARDDUTY_LATENCY,
   },
   {
@@ -70,7 +70,7 @@ export const GUARDDUTY_DETECTIONS = [
       mitreAttack: ['T1496'],
       urls: [GUARDDUTY_DOCS],
     },
-    responses: ['NOTIFY', 'STOP', 'QUARANTINE'],
+    responses: ['NOTIFY'],
     latency: GUARDDUTY_LATENCY,
   },
   {
@@ -85,7 +85,7 @@ export const GUARDDUTY_DETECTIONS = [
       mitreAttack: ['T1204'],
       urls: [GUARDDUTY_DOCS],
     },
-    responses: ['NOTIFY', 'STOP', 'QUARANTINE'],
+    responses: ['NOTIFY'],
     latency: GUARDDUTY_LATENCY,
   },
   {

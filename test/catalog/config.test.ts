@@ -35,9 +35,7 @@ describe('the Config detections', () => {
     for (const id of ids) expect(id).toMatch(/^config-/);
   });
 
-  test('only rules about running instances allow stopping them, and none carries containment permissions', () => {
-    const stopping = CONFIG_DETECTIONS.filter((d) => d.responses.some((r) => r !== 'NOTIFY')).map((d) => d.signal.rule);
-    expect(stopping).toEqual(['desired-instance-type', 'instance-family', 'instance-region', 'termination-protection']);
-    for (const d of CONFIG_DETECTIONS) expect(d.containmentPermissions).toBeUndefined();
+  test('rules only notify: nothing acts on a Config result, so no detection offers a response that would', () => {
+    for (const d of CONFIG_DETECTIONS) expect([d.id, d.responses, d.containmentPermissions]).toEqual([d.id, ['NOTIFY'], undefined]);
   });
 });

@@ -231,7 +231,7 @@ describe('customRules', () => {
     const length = JSON.stringify({ check: 'instance-family', computePolicy: JSON.stringify({ allowedInstanceFamilies: families }) }).length;
     expect(() => customRules({ allowedInstanceFamilies: families })).toThrow(
       `ComplianceRules: the instance-family rule's parameters would be ${length} characters, more than Config allows (1024). `
-      + 'Shorten computePolicy.allowedInstanceFamilies and computePolicy.deniedInstanceFamilies',
+      + 'Shorten computePolicy.allowedInstanceFamilies and computePolicy.deniedInstanceFamilies.',
     );
   });
 });
