@@ -79,9 +79,9 @@ function checkParameters(check: ConfigCheck, policy: ComputePolicy): Record<stri
   const parameters = { [CONFIG_RULE_PARAMETERS.check]: check, [CONFIG_RULE_PARAMETERS.computePolicy]: JSON.stringify(fields) };
   const length = JSON.stringify(parameters).length;
   if (length > MAX_INPUT_PARAMETERS_LENGTH) {
-    const fields = CONFIG_CHECK_FIELDS[check].map((f) => `computePolicy.${f}`).join(' and ');
+    const named = CONFIG_CHECK_FIELDS[check].map((f) => `computePolicy.${f}`).join(' and ');
     const hint = check === 'termination-protection' ? ': one pattern such as \'arn:aws:iam::111122223333:role/ci-*\' covers many roles' : '';
-    throw new Error(`ComplianceRules: the ${check} rule's parameters would be ${length} characters, more than Config allows (${MAX_INPUT_PARAMETERS_LENGTH}). Shorten ${fields}${hint}.`);
+    throw new Error(`ComplianceRules: the ${check} rule's parameters would be ${length} characters, more than Config allows (${MAX_INPUT_PARAMETERS_LENGTH}). Shorten ${named}${hint}.`);
   }
   return parameters;
 }
