@@ -15,10 +15,11 @@ export const ACCELERATOR_FAMILIES: readonly string[] = ['p', 'g', 'gr', 'inf', '
  * What compute the account expects. A launch outside it is flagged by LaunchWatch within seconds, an instance
  * outside it is NON_COMPLIANT for the Config rules, and `mining-guard replay --policy` judges past logs by it.
  *
- * Instance families are written as a series (`g`, covering g4dn, g5, g6...) or a generation (`g5`, `p4d`); SageMaker's
- * `ml.` types belong to the family of their EC2 type. Where an allowed and a denied entry both cover a type, the more
- * specific one wins: a generation beats a series, so `deniedInstanceFamilies: ['g']` with
- * `allowedInstanceFamilies: ['g5']` allows `g5.*` and denies every other `g`.
+ * Instance families are written as a series (`g`, covering g4dn, g5, g6...), a generation (`g5`, `p4d`), or `*` for
+ * every family; SageMaker's `ml.` types belong to the family of their EC2 type. Where an allowed and a denied entry
+ * both cover a type, the more specific one wins: a generation beats a series, which beats `*`. So
+ * `allowedInstanceFamilies: ['g5']` allows `g5.*` and keeps every other GPU family denied, and an allow-list is
+ * `deniedInstanceFamilies: ['*']` with `allowedInstanceFamilies: ['t', 'm', 'c']`. A type no entry covers is allowed.
  */
 export interface ComputePolicy {
   /**
@@ -29,14 +30,15 @@ export interface ComputePolicy {
   readonly allowedRegions?: string[];
 
   /**
-   * Instance families allowed, as a series (`g`) or a generation (`g5`). When given, every family it does not cover is
-   * denied, and an entry here takes the same entry out of the default denied families.
-   * @default - every family that is not denied
+   * Instance families allowed although a less specific entry denies them, as a series (`g`), a generation (`g5`) or
+   * `*`. An entry here also takes the same entry out of the default denied families.
+   * @default - none: every family that is not denied is allowed
    */
   readonly allowedInstanceFamilies?: string[];
 
   /**
-   * Instance families denied, as a series (`p` covers p2 to p5, and SageMaker's `ml.p` types) or a generation (`p4d`).
+   * Instance families denied, as a series (`p` covers p2 to p5, and SageMaker's `ml.p` types), a generation (`p4d`),
+   * or `*` for every family the allowed ones do not name (an allow-list).
    * @default - the GPU and accelerator families: p, g, gr, inf, trn, dl, f, vt
    */
   readonly deniedInstanceFamilies?: string[];
@@ -108,7 +110,10 @@ export class ComputePolicyError extends Error {
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-const FAMILY = /^[a-z][a-z0-9-]*$/;
+/** A series or generation in lower case, or `*` for every family. */
+const FAMILY = /^([a-z][a-z0-9-]*|\*)$/;
+/** The entry that covers every family, less specific than any series. */
+const EVERY_FAMILY = '*';
 /** `arn:<partition>:iam|sts::<account>:<resource>`: principals are IAM users and roles or STS sessions. */
 const PRINCIPAL = /^arn:[^:]+:(iam|sts)::[^:]+:.+$/;
 
@@ -153,12 +158,12 @@ export function resolveComputePolicy(given: unknown = {}): ResolvedComputePolicy
   for (const [field, families] of [['allowedInstanceFamilies', allowed], ['deniedInstanceFamilies', denied]] as const) {
     for (const family of families ?? []) {
       if (!FAMILY.test(family)) {
-        fail(`${field}: '${family}' is not an instance family. Write a series or a generation in lower case, e.g. 'g' or 'p4d' (not '${family}').`);
+        fail(`${field}: '${family}' is not an instance family. Write a series or a generation in lower case, e.g. 'g' or 'p4d', or '*' for every family (not '${family}').`);
       }
     }
   }
   if (regions?.length === 0) fail('allowedRegions is empty, which would flag every region. Give at least one, e.g. [\'eu-west-1\'], or leave it out for every region.');
-  if (allowed?.length === 0) fail('allowedInstanceFamilies is empty, which would deny every family. Give at least one, e.g. [\'t\', \'m\', \'c\'], or leave it out.');
+  if (allowed?.length === 0) fail('allowedInstanceFamilies is empty, which allows nothing. Give at least one, e.g. [\'g5\'], or leave it out.');
   const both = denied && allowed ? allowed.filter((f) => denied.includes(f)) : [];
   if (both.length > 0) {
     fail(`${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} in both allowedInstanceFamilies and deniedInstanceFamilies. Remove ${both.length === 1 ? 'it' : 'them'} from one list; to allow one generation of a denied series, deny the series ('g') and allow the generation ('g5').`);
@@ -203,21 +208,22 @@ export interface FamilyVerdict {
 }
 
 /**
- * Judges an instance type by the most specific entry that covers it: an entry naming its generation beats one naming
- * its series. With allowed families given, a type none of them covers is denied.
+ * Judges an instance type by the most specific entry that covers it: its generation beats its series, which beats
+ * `*`. A type no entry covers is allowed.
  */
 export function judgeFamily(policy: Pick<ResolvedComputePolicy, 'allowedInstanceFamilies' | 'deniedInstanceFamilies'>, instanceType: string): FamilyVerdict {
   const name = instanceTypeName(instanceType);
-  const specificity = (entry: string) => (entry === name.generation ? 2 : entry === name.series ? 1 : 0);
+  const specificity = (entry: string) => (entry === name.generation ? 3 : entry === name.series ? 2 : entry === EVERY_FAMILY ? 1 : 0);
   const best = (entries: readonly string[]) => entries.reduce<{ entry?: string; rank: number }>(
     (top, entry) => (specificity(entry) > top.rank ? { entry, rank: specificity(entry) } : top), { rank: 0 });
   const allowedBy = best(policy.allowedInstanceFamilies);
   const deniedBy = best(policy.deniedInstanceFamilies);
-  if (deniedBy.rank > allowedBy.rank) return { allowed: false, reason: `${instanceType} is in the denied family ${deniedBy.entry}` };
-  if (allowedBy.rank > 0) return { allowed: true, reason: `${instanceType} is in the allowed family ${allowedBy.entry}` };
-  if (policy.allowedInstanceFamilies.length > 0) {
-    return { allowed: false, reason: `${instanceType} is outside the allowed families ${policy.allowedInstanceFamilies.join(', ')}` };
+  if (deniedBy.rank > allowedBy.rank) {
+    return deniedBy.entry === EVERY_FAMILY
+      ? { allowed: false, reason: `${instanceType} is outside the allowed families ${policy.allowedInstanceFamilies.join(', ') || '(none)'}` }
+      : { allowed: false, reason: `${instanceType} is in the denied family ${deniedBy.entry}` };
   }
+  if (allowedBy.rank > 0) return { allowed: true, reason: `${instanceType} is in the allowed family ${allowedBy.entry}` };
   return { allowed: true, reason: `${instanceType} is in no denied family` };
 }
 

@@ -29,7 +29,7 @@ describe('resolveComputePolicy', () => {
     ['a region that is not one', { allowedRegions: ['eu-west'] }, /^computePolicy\.allowedRegions: 'eu-west' is not a region name\. Write e\.g\. \['eu-west-1', 'us-east-1'\]\.$/],
     ['regions that are not a list', { allowedRegions: 'eu-west-1' }, /^computePolicy\.allowedRegions must be a list of strings, got "eu-west-1"\./],
     ['an empty region list', { allowedRegions: [] }, /^computePolicy\.allowedRegions is empty, which would flag every region\./],
-    ['an empty allowed list', { allowedInstanceFamilies: [] }, /^computePolicy\.allowedInstanceFamilies is empty, which would deny every family\./],
+    ['an empty allowed list', { allowedInstanceFamilies: [] }, /^computePolicy\.allowedInstanceFamilies is empty, which allows nothing\./],
     ['a family in upper case', { deniedInstanceFamilies: ['P'] }, /^computePolicy\.deniedInstanceFamilies: 'P' is not an instance family\. Write a series or a generation in lower case/],
     ['a family given as a type', { allowedInstanceFamilies: ['g5.xlarge'] }, /^computePolicy\.allowedInstanceFamilies: 'g5\.xlarge' is not an instance family/],
     ['a family both allowed and denied', { allowedInstanceFamilies: ['g5'], deniedInstanceFamilies: ['g5'] },
@@ -74,7 +74,9 @@ describe('the family case table', () => {
     const policy = resolveComputePolicy({ allowedInstanceFamilies: ['g5'] });
     expect(judgeFamily(policy, 'g5.xlarge')).toEqual({ allowed: true, reason: 'g5.xlarge is in the allowed family g5' });
     expect(judgeFamily(resolveComputePolicy({}), 'p4d.24xlarge')).toEqual({ allowed: false, reason: 'p4d.24xlarge is in the denied family p' });
-    expect(judgeFamily(policy, 'm5.large')).toEqual({ allowed: false, reason: 'm5.large is outside the allowed families g5' });
+    expect(judgeFamily(policy, 'm5.large')).toEqual({ allowed: true, reason: 'm5.large is in no denied family' });
+    const allowList = resolveComputePolicy({ deniedInstanceFamilies: ['*'], allowedInstanceFamilies: ['t', 'm'] });
+    expect(judgeFamily(allowList, 'c5.large')).toEqual({ allowed: false, reason: 'c5.large is outside the allowed families t, m' });
   });
 });
 

@@ -80,7 +80,8 @@ describe('a policy from a file', () => {
   });
 
   test('an allow-list of families denies every other family', () => {
-    const { lines } = replayFiles(['benign/invictus_terraform_setup_teardown.jsonl'], resolveLaunchSettings({ computePolicy: { allowedInstanceFamilies: ['m5'] } }));
+    const allowList = resolveLaunchSettings({ computePolicy: { deniedInstanceFamilies: ['*'], allowedInstanceFamilies: ['m5'] } });
+    const { lines } = replayFiles(['benign/invictus_terraform_setup_teardown.jsonl'], allowList);
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) expect(l.reason).toContain('instance type t3.micro is outside the allowed families');
   });
