@@ -158,7 +158,7 @@ for (const handler of ['notifier', 'launch-evaluator', 'spend-evaluator', 'confi
 }
 
 // The replay command ships in the package, bundled like the handlers, so it runs without the sources.
-project.bundler.addBundle('lambda/cli/mining-guard.ts', {
+project.bundler.addBundle('lambda/cli/mining-guard-cli.ts', {
   platform: 'node',
   target: 'node20',
   outfile: 'mining-guard.js',
@@ -167,7 +167,7 @@ project.bundler.addBundle('lambda/cli/mining-guard.ts', {
   minify: true,
   externals: [],
 });
-project.addBins({ 'mining-guard': 'assets/lambda/cli/mining-guard/mining-guard.js' });
+project.addBins({ 'mining-guard': 'assets/lambda/cli/mining-guard-cli/mining-guard.js' });
 
 project.addTask('docs:detections', {
   description: 'Rewrite the detection table of docs/detections.md from the catalog',

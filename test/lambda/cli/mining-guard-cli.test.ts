@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CliIo, run } from '../../../lambda/cli/mining-guard';
+import { CliIo, run } from '../../../lambda/cli/mining-guard-cli';
 import type { ComputePolicy } from '../../../lib';
 import { FAMILY_CASES, PRINCIPAL_CASES, userIdentityOf } from '../../fixtures/compute-policy-cases';
 import { createTrainingJob, runInstances } from '../../fixtures/documented-cloudtrail';
