@@ -6,13 +6,19 @@ const CONSOLE_HOSTS: Readonly<Record<string, string>> = {
   'aws-us-gov': 'console.amazonaws-us-gov.com',
 };
 
-/** The console origin for a region, e.g. `https://us-east-1.console.aws.amazon.com`. */
+/** What a region name looks like: an attacker-written `awsRegion` must never choose the link's host. */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** The console origin for a region, e.g. `https://us-east-1.console.aws.amazon.com`; without a real region, the global one. */
 export function consoleOrigin(partition: string, region: string): string {
-  const host = CONSOLE_HOSTS[partition] ?? CONSOLE_HOSTS.aws;
-  return partition === 'aws' ? `https://${region}.${host}` : `https://${host}`;
+  const host = Object.hasOwn(CONSOLE_HOSTS, partition) ? CONSOLE_HOSTS[partition] : CONSOLE_HOSTS.aws;
+  return partition === 'aws' && REGION.test(region) ? `https://${region}.${host}` : `https://${host}`;
 }
 
-const q = encodeURIComponent;
+/** A URL component of any string: a lone surrogate (JSON lets one through) becomes U+FFFD instead of a URIError. */
+function q(text: string): string {
+  return encodeURIComponent(text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
+}
 
 export function guardDutyFindingUrl(partition: string, region: string, findingId: string): string {
   return `${consoleOrigin(partition, region)}/guardduty/home?region=${q(region)}#/findings?macros=current&fId=${q(findingId)}`;
@@ -38,4 +44,14 @@ export function cloudTrailEventsUrl(partition: string, region: string, attribute
 /** The compliance page of a Config rule: which resources it judges non-compliant, and why. */
 export function configRuleUrl(partition: string, region: string, configRuleName: string): string {
   return `${consoleOrigin(partition, region)}/config/home?region=${q(region)}#/rules/details?configRuleName=${q(configRuleName)}`;
+}
+
+/** One CloudTrail event in the console's event history. */
+export function cloudTrailEventUrl(partition: string, region: string, eventId: string): string {
+  return `${consoleOrigin(partition, region)}/cloudtrail/home?region=${q(region)}#/events/${q(eventId)}`;
+}
+
+/** A CloudWatch alarm's page: its history, metric and state. */
+export function cloudWatchAlarmUrl(partition: string, region: string, alarmName: string): string {
+  return `${consoleOrigin(partition, region)}/cloudwatch/home?region=${q(region)}#alarmsV2:alarm/${q(alarmName)}`;
 }

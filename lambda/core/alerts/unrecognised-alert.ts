@@ -6,14 +6,20 @@ import { stringAt } from '../events/event-fields';
 /** How much of the raw event the alert quotes. */
 const EXCERPT_LENGTH = 2000;
 
-/** A JSON excerpt of any value, including ones JSON cannot express (cycles, BigInt, undefined). */
-export function excerptOf(event: unknown): string {
-  let text: string;
+/** Some text for any value, or a note saying none could be made (a value nested too deep to walk). */
+function textOf(write: () => string | undefined): string | undefined {
   try {
-    text = JSON.stringify(event, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(event);
+    return write();
   } catch {
-    text = String(event);
+    return undefined;
   }
+}
+
+/** A JSON excerpt of any value, including ones JSON cannot express (cycles, BigInt, undefined, nesting too deep to walk). */
+export function excerptOf(event: unknown): string {
+  const text = textOf(() => JSON.stringify(event, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))
+    ?? textOf(() => String(event))
+    ?? '(the event is nested too deeply to print)';
   return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}... (${text.length} characters in all)` : text;
 }
 

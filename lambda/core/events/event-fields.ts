@@ -30,14 +30,30 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Every value of a key anywhere in a JSON value (case-insensitive key), for request shapes that nest templates. */
-export function deepValues(value: unknown, key: string, found: unknown[] = []): unknown[] {
-  if (Array.isArray(value)) {
-    for (const v of value) deepValues(v, key, found);
-  } else if (isObject(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.toLowerCase() === key.toLowerCase()) found.push(v);
-      else deepValues(v, key, found);
+/** How deep `deepValues` looks: request shapes nest a few levels; a hostile document may nest thousands. */
+export const MAX_SEARCH_DEPTH = 32;
+
+/**
+ * Every value of a key anywhere in a JSON value (case-insensitive key), for request shapes that nest templates; it
+ * looks at most {@link MAX_SEARCH_DEPTH} levels down, without recursion, so no document can exhaust the stack.
+ */
+export function deepValues(value: unknown, key: string): unknown[] {
+  const wanted = key.toLowerCase();
+  const found: unknown[] = [];
+  // A value to look into, or a value found: taken off the stack in document order, as a recursive walk would meet them.
+  const stack: Array<{ readonly look: unknown; readonly depth: number } | { readonly hit: unknown }> = [{ look: value, depth: 0 }];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if ('hit' in next) {
+      found.push(next.hit);
+      continue;
+    }
+    if (next.depth > MAX_SEARCH_DEPTH) continue;
+    const entries: Array<[string | undefined, unknown]> = Array.isArray(next.look) ? next.look.map((v) => [undefined, v])
+      : isObject(next.look) ? Object.entries(next.look) : [];
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, v] = entries[i];
+      stack.push(k !== undefined && k.toLowerCase() === wanted ? { hit: v } : { look: v, depth: next.depth + 1 });
     }
   }
   return found;

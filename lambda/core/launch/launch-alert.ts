@@ -2,7 +2,8 @@
 import type { LaunchVerdict } from './evaluate-launch';
 import type { LaunchRequest } from './launch-request';
 import type { Alert, AlertLink } from '../alerts/alert';
-import { cloudTrailEventsUrl, consoleOrigin, ec2InstanceUrl } from '../alerts/console-links';
+import { callSections } from '../alerts/call-sections';
+import { ec2InstanceUrl } from '../alerts/console-links';
 import type { CloudTrailRecord } from '../events/cloudtrail-record';
 import { principalName } from '../events/cloudtrail-record';
 
@@ -38,11 +39,10 @@ function verbOf(request: LaunchRequest): string {
 export function launchAlert(record: CloudTrailRecord, request: LaunchRequest, verdict: LaunchVerdict, done: readonly string[]): Alert {
   const who = principalName(record.principalArn);
   const verb = verdict.failed ? `${record.eventName} failed (${record.errorCode})` : record.eventName;
-  const partition = /^arn:([^:]+):/.exec(record.principalArn)?.[1] ?? 'aws';
+  const call = callSections(record);
   const links: AlertLink[] = [
-    { label: 'CloudTrail event', url: `${consoleOrigin(partition, record.region)}/cloudtrail/home?region=${encodeURIComponent(record.region)}#/events/${encodeURIComponent(record.eventId)}` },
-    { label: 'Everything this principal did', url: cloudTrailEventsUrl(partition, record.region, 'Username', who.split('/').pop() ?? who) },
-    ...request.resources.filter((r) => r.kind === 'instance').slice(0, 5).map((r) => ({ label: `Instance ${r.id}`, url: ec2InstanceUrl(partition, record.region, r.id) })),
+    ...call.links,
+    ...request.resources.filter((r) => r.kind === 'instance').slice(0, 5).map((r) => ({ label: `Instance ${r.id}`, url: ec2InstanceUrl(call.partition, record.region, r.id) })),
   ];
   return {
     severity: verdict.severity,
@@ -55,16 +55,12 @@ export function launchAlert(record: CloudTrailRecord, request: LaunchRequest, ve
       verdict.estimated ? 'Figures marked estimated come from the instance size, not from AWS\'s specifications.' : '',
       ...request.unknowns.map((u) => `Not counted, unknown: ${u}.`),
     ].filter(Boolean).join('\n'),
-    who: [
-      `Principal: ${record.principalArn} (${record.principalType})`,
-      ...(record.sourceIp ? [`Source IP: ${record.sourceIp}`] : []),
-      ...(record.userAgent ? [`User agent: ${record.userAgent}`] : []),
-    ],
-    where: `Account ${record.account}, region ${record.region}`,
+    who: call.who,
+    where: call.where,
     why: verdict.detection.rationale,
     done: done.length > 0 ? done : ['Notified this channel. No containment is configured for this detection.'],
     next: verdict.detection.nextSteps,
     links,
-    refs: { eventId: record.eventId, eventName: record.eventName, eventTime: record.eventTime },
+    refs: call.refs,
   };
 }

@@ -7,7 +7,7 @@
 import { EventReader, MalformedEventError } from './event-reader';
 import { classifyAlarmMetric, Detection, DetectionId } from '../../../lib/catalog';
 import type { Alert } from '../alerts/alert';
-import { consoleOrigin } from '../alerts/console-links';
+import { cloudWatchAlarmUrl } from '../alerts/console-links';
 import { fieldAt, isObject, stringAt } from '../events/event-fields';
 
 /** The longest description the alert quotes: CloudWatch allows 1,024 characters. */
@@ -91,10 +91,6 @@ function measuredLine(m: Measurement, thing: string): string {
   return m.value === undefined ? thing : `${figure(m.value)} ${thing}${limit}`;
 }
 
-function alarmUrl(partition: string, region: string, alarmName: string): string {
-  return `${consoleOrigin(partition, region)}/cloudwatch/home?region=${encodeURIComponent(region)}#alarmsV2:alarm/${encodeURIComponent(alarmName)}`;
-}
-
 /** The alert for an alarm state change, or undefined for a transition nobody needs to hear about (a new alarm's first OK). */
 export function alarmAlert(event: unknown): Alert | undefined {
   const detail = fieldAt(event, 'detail');
@@ -118,7 +114,7 @@ export function alarmAlert(event: unknown): Alert | undefined {
   const refs: Record<string, string> = { alarmName };
   const eventId = stringAt(event, 'id');
   if (eventId) refs.eventId = eventId;
-  const links = [{ label: 'CloudWatch alarm', url: alarmUrl(partition, region, alarmName) }];
+  const links = [{ label: 'CloudWatch alarm', url: cloudWatchAlarmUrl(partition, region, alarmName) }];
   const where = `Account ${account}, region ${region}`;
 
   if (backToOk) {

@@ -3,7 +3,7 @@ import { EventReader, MalformedEventError } from './event-reader';
 import { judgeCloudTrail } from './judge-cloudtrail';
 import { CloudTrailSignal, CREDENTIAL_DETECTIONS, DetectionOf, EMPTY_GUARD_CONTEXT, GuardContext, JudgedCallId, TAMPER_DETECTIONS } from '../../../lib/catalog';
 import type { Alert } from '../alerts/alert';
-import { cloudTrailEventsUrl, consoleOrigin } from '../alerts/console-links';
+import { callSections } from '../alerts/call-sections';
 import { CloudTrailRecord, principalName, readRecord } from '../events/cloudtrail-record';
 
 type JudgedCall = DetectionOf<CloudTrailSignal, JudgedCallId>;
@@ -18,28 +18,20 @@ function selected(event: unknown): { record: CloudTrailRecord; detection: Judged
 }
 
 function cloudTrailAlert(record: CloudTrailRecord, detection: JudgedCall, reasons: readonly string[]): Alert {
-  const who = principalName(record.principalArn);
-  const partition = /^arn:([^:]+):/.exec(record.principalArn)?.[1] ?? 'aws';
+  const { who, where, links, refs } = callSections(record);
   return {
     severity: detection.severity,
     detectionId: detection.id,
     title: detection.title,
-    headline: `${record.eventName}${record.errorCode ? ' attempted' : ''} by ${who} in ${record.region}`,
+    headline: `${record.eventName}${record.errorCode ? ' attempted' : ''} by ${principalName(record.principalArn)} in ${record.region}`,
     what: `${detection.title}: ${reasons.join('; ')}.${record.errorCode ? `\nThe call failed (${record.errorCode}), which shows intent all the same.` : ''}`,
-    who: [
-      `Principal: ${record.principalArn} (${record.principalType})`,
-      ...(record.sourceIp ? [`Source IP: ${record.sourceIp}`] : []),
-      ...(record.userAgent ? [`User agent: ${record.userAgent}`] : []),
-    ],
-    where: `Account ${record.account}, region ${record.region}`,
+    who,
+    where,
     why: detection.rationale,
     done: ['Notified this channel.'],
     next: detection.nextSteps,
-    links: [
-      { label: 'CloudTrail event', url: `${consoleOrigin(partition, record.region)}/cloudtrail/home?region=${encodeURIComponent(record.region)}#/events/${encodeURIComponent(record.eventId)}` },
-      { label: 'Everything this principal did', url: cloudTrailEventsUrl(partition, record.region, 'Username', who.split('/').pop() ?? who) },
-    ],
-    refs: { eventId: record.eventId, eventName: record.eventName, eventTime: record.eventTime },
+    links,
+    refs,
   };
 }
 

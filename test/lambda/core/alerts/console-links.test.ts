@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import {
-  cloudTrailEventsUrl, configRuleUrl, consoleOrigin, ec2InstanceUrl, guardDutyFindingUrl, iamRoleUrl, iamUserUrl,
+  cloudTrailEventsUrl, cloudTrailEventUrl, cloudWatchAlarmUrl, configRuleUrl, consoleOrigin, ec2InstanceUrl, guardDutyFindingUrl, iamRoleUrl, iamUserUrl,
 } from '../../../../lambda/core/alerts/console-links';
 
 describe('consoleOrigin', () => {
@@ -16,6 +16,15 @@ describe('consoleOrigin', () => {
   test('a partition it does not know opens the global console, without a region in the host', () => {
     expect(consoleOrigin('aws-iso', 'us-iso-east-1')).toBe('https://console.aws.amazon.com');
     expect(consoleOrigin('', 'us-east-1')).toBe('https://console.aws.amazon.com');
+  });
+
+  test.each(['evil.example#', 'us-east-1.evil.example', '', 'US-EAST-1', 'apiso-centralnorth-2r'])(
+    'a region that is not a region name (%p) never becomes part of the host: the global console opens', (region) => {
+      expect(consoleOrigin('aws', region)).toBe('https://console.aws.amazon.com');
+    });
+
+  test('a partition written by an attacker as an object property name is still unknown', () => {
+    expect(consoleOrigin('constructor', 'eu-west-1')).toBe('https://console.aws.amazon.com');
   });
 });
 
@@ -73,5 +82,15 @@ describe('deep links', () => {
       expect(decodeURIComponent(new URL(iamUserUrl('aws', value)).hash.slice('#/users/details/'.length))).toBe(value);
       expect(decodeURIComponent(new URL(iamRoleUrl('aws', value)).hash.slice('#/roles/details/'.length))).toBe(value);
     }), { numRuns: 500 });
+  });
+
+  test('a lone surrogate, which JSON lets through, becomes a replacement character instead of throwing', () => {
+    const eventId = JSON.parse('"abc\\ud800def"') as string;
+    expect(cloudTrailEventUrl('aws', 'eu-west-1', eventId)).toBe('https://eu-west-1.console.aws.amazon.com/cloudtrail/home?region=eu-west-1#/events/abc%EF%BF%BDdef');
+    expect(cloudWatchAlarmUrl('aws', JSON.parse('"\\udc00"') as string, 'a')).toBe('https://console.aws.amazon.com/cloudwatch/home?region=%EF%BF%BD#alarmsV2:alarm/a');
+  });
+
+  test('a whole surrogate pair stays the character it is', () => {
+    expect(cloudWatchAlarmUrl('aws', 'eu-west-1', 'alarm 😀')).toBe('https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/alarm%20%F0%9F%98%80');
   });
 });

@@ -36,6 +36,14 @@ describe('excerptOf', () => {
       expect(excerptOf(value).length).toBeLessThanOrEqual(2000 + '... (99999999 characters in all)'.length);
     }), { numRuns: 1000 });
   });
+
+  test('a value nested too deeply for JSON.stringify and String is still quoted, as a note', () => {
+    // GIVEN what JSON.parse makes of 10 KB of brackets: a document nested 5,000 levels deep
+    const deep = JSON.parse(`${'['.repeat(5_000)}${']'.repeat(5_000)}`) as unknown;
+    // WHEN / THEN
+    expect(excerptOf(deep)).toBe('(the event is nested too deeply to print)');
+    expect(unrecognisedAlert(deep, 'no reader').what).toContain('(the event is nested too deeply to print)');
+  });
 });
 
 describe('unrecognisedAlert', () => {

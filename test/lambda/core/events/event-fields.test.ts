@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { deepValues, fieldAt, isObject, numberAt, stringAt } from '../../../../lambda/core/events/event-fields';
+import { deepValues, fieldAt, isObject, MAX_SEARCH_DEPTH, numberAt, stringAt } from '../../../../lambda/core/events/event-fields';
 import { readJsonLines } from '../../../fixtures/real-events';
 
 const [FINDING] = readJsonLines('guardduty/aws_samples_guardduty_findings_raw.jsonl');
@@ -101,6 +101,16 @@ describe('deepValues', () => {
     expect(deepValues(null, 'a')).toEqual([]);
     expect(deepValues('a', 'a')).toEqual([]);
     expect(deepValues(7, 'a')).toEqual([]);
+  });
+
+  test('a document nested thousands of levels deep neither exhausts the stack nor is searched past the limit', () => {
+    // GIVEN a key at depth 5,000 and one within the limit
+    let deep: unknown = { instanceType: 'p5.48xlarge' };
+    for (let i = 0; i < 5_000; i++) deep = [deep];
+    const request = { near: { instanceType: 'g5.xlarge' }, far: deep };
+    // WHEN / THEN
+    expect(deepValues(request, 'instanceType')).toEqual(['g5.xlarge']);
+    expect(MAX_SEARCH_DEPTH).toBeGreaterThanOrEqual(8);
   });
 });
 

@@ -109,7 +109,7 @@ describe('launchAlert', () => {
     ].join('\n'));
     expect(alert.links[2]).toEqual({
       label: 'Instance i-DDd6c7B0e18F0E35f',
-      url: 'https://ca-northsouth-2r.console.aws.amazon.com/ec2/home?region=ca-northsouth-2r#InstanceDetails:instanceId=i-DDd6c7B0e18F0E35f',
+      url: 'https://console.aws.amazon.com/ec2/home?region=ca-northsouth-2r#InstanceDetails:instanceId=i-DDd6c7B0e18F0E35f',
     });
   });
 

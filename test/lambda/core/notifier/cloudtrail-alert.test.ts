@@ -57,12 +57,12 @@ describe('CLOUDTRAIL_READER.read', () => {
       links: [
         {
           label: 'CloudTrail event',
-          url: 'https://apiso-centralnorth-2r.console.aws.amazon.com/cloudtrail/home?region=apiso-centralnorth-2r'
+          url: 'https://console.aws.amazon.com/cloudtrail/home?region=apiso-centralnorth-2r'
             + '#/events/10163ed2-2253-469d-a5ee-cbc6651f8934',
         },
         {
           label: 'Everything this principal did',
-          url: 'https://apiso-centralnorth-2r.console.aws.amazon.com/cloudtrail/home?region=apiso-centralnorth-2r#/events?Username=christophe',
+          url: 'https://console.aws.amazon.com/cloudtrail/home?region=apiso-centralnorth-2r#/events?Username=christophe',
         },
       ],
       refs: { eventId: '10163ed2-2253-469d-a5ee-cbc6651f8934', eventName: 'StopLogging', eventTime: '2024-07-31T13:06:24Z' },
