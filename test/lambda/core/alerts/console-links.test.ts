@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import {
-  cloudTrailEventsUrl, cloudTrailEventUrl, cloudWatchAlarmUrl, configRuleUrl, consoleOrigin, ec2InstanceUrl, guardDutyFindingUrl, iamRoleUrl, iamUserUrl,
+  cloudTrailEventsUrl, cloudTrailEventUrl, cloudWatchAlarmUrl, configRuleUrl, consoleOrigin, ec2InstanceUrl, guardDutyFindingUrl,
+  iamRoleUrl, iamUserUrl,
 } from '../../../../lambda/core/alerts/console-links';
 
 describe('consoleOrigin', () => {
