@@ -28,8 +28,9 @@ export function summarizeRequest(record: CloudTrailRecord, request: LaunchReques
 }
 
 /** What the call did, as the headline says it. */
-function verbOf(request: LaunchRequest): string {
-  if (request.protection.length > 0) return 'set';
+function verbOf(record: CloudTrailRecord, request: LaunchRequest): string {
+  // Protection set on an existing instance; protection asked for in a launch is still a launch.
+  if (record.eventName === 'ModifyInstanceAttribute') return 'set';
   if (request.quota) return 'requested';
   if (request.taskVcpus !== undefined) return 'registered';
   return 'launched';
@@ -48,7 +49,7 @@ export function launchAlert(record: CloudTrailRecord, request: LaunchRequest, ve
     severity: verdict.severity,
     detectionId: verdict.detection.id,
     title: verdict.detection.title,
-    headline: `${summarizeRequest(record, request)} ${verdict.failed ? 'attempted' : verbOf(request)} in ${record.region} by ${who}${request.instanceTypes.length > 0 ? ` (${formatCost(verdict.usdPerHour, verdict.estimated)})` : ''}`,
+    headline: `${summarizeRequest(record, request)} ${verdict.failed ? 'attempted' : verbOf(record, request)} in ${record.region} by ${who}${request.instanceTypes.length > 0 ? ` (${formatCost(verdict.usdPerHour, verdict.estimated)})` : ''}`,
     what: [
       `${verb}: ${summarizeRequest(record, request)}, ${verdict.vcpus} vCPUs${verdict.gpus > 0 ? `, ${verdict.gpus} GPUs` : ''}, ${formatCost(verdict.usdPerHour, verdict.estimated)} on demand.`,
       `Flagged because: ${verdict.reasons.join('; ')}.`,

@@ -56,6 +56,25 @@ function list(value: unknown): unknown[] {
   return isObject(items) ? [items] : [];
 }
 
+/** Instance types as a list names them, one entry per instance: each type with how many times it is named. */
+function countedTypes(types: ReadonlyArray<string | undefined>): Array<{ type: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const type of types) if (type) counts.set(type, (counts.get(type) ?? 0) + 1);
+  return [...counts].map(([type, count]) => ({ type, count }));
+}
+
+/**
+ * ECS CPU units of a task or container: a number or numeric string of units, or, for a task, vCPUs written as ECS
+ * accepts them (`'16 vCPU'`, `'0.25 vcpu'`). Undefined when absent or unreadable.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#task_size
+ */
+function cpuUnits(value: unknown): number | undefined {
+  const vcpus = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*vcpu\s*$/i.exec(value) : null;
+  if (vcpus) return Number(vcpus[1]) * 1024;
+  const units = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof units === 'number' && Number.isFinite(units) && units >= 0 ? units : undefined;
+}
+
 function typesWithCount(types: unknown[], count: number): Array<{ type: string; count: number }> {
   const names = [...new Set(types.filter((t): t is string => typeof t === 'string' && t.length > 0))];
   // When a call offers several types (fleet overrides), assume the whole capacity could land on each: the worst case.
@@ -103,7 +122,8 @@ export const LAUNCH_REQUEST_READERS: Readonly<Record<LaunchEventName, (r: CloudT
     const asked = numberAt(list(fieldAt(r.request, 'instancesSet'))[0], 'maxCount') ?? 1;
     const count = created.length > 0 ? created.length : asked;
     const type = stringAt(r.request, 'instanceType');
-    const instanceTypes = type ? [{ type, count }] : typesWithCount(deepValues(r.response, 'instanceType'), 1);
+    // Launched from a template, the request names no type; each instance in the response does.
+    const instanceTypes = type ? [{ type, count }] : countedTypes(list(fieldAt(r.response, 'instancesSet')).map((i) => stringAt(i, 'instanceType')));
     return {
       ...launchOf(r.request, instanceTypes, count, created.map((id) => ({ kind: 'instance', id }))),
       protection: [
@@ -161,7 +181,8 @@ export const LAUNCH_REQUEST_READERS: Readonly<Record<LaunchEventName, (r: CloudT
   SetDesiredCapacity: (r) => autoScaling(r),
   CreateCluster: () => EMPTY,
   RegisterTaskDefinition: (r) => {
-    const taskCpu = numberAt(r.request, 'cpu') ?? list(fieldAt(r.request, 'containerDefinitions')).reduce<number>((sum, c) => sum + (numberAt(c, 'cpu') ?? 0), 0);
+    const taskCpu = cpuUnits(fieldAt(r.request, 'cpu'))
+      ?? list(fieldAt(r.request, 'containerDefinitions')).reduce<number>((sum, c) => sum + (cpuUnits(fieldAt(c, 'cpu')) ?? 0), 0);
     const arn = stringAt(r.response, 'taskDefinition.taskDefinitionArn');
     return { ...EMPTY, taskVcpus: taskCpu / 1024, resources: arn ? [{ kind: 'task-definition', id: arn }] : [] };
   },
@@ -210,7 +231,7 @@ function batch(r: CloudTrailRecord): LaunchRequest {
   const name = stringAt(r.response, 'computeEnvironmentArn') ?? stringAt(r.request, 'computeEnvironment') ?? stringAt(r.request, 'computeEnvironmentName');
   return {
     ...EMPTY,
-    instanceTypes: typesWithCount((fieldAt(r.request, 'computeResources.instanceTypes') as unknown[] | undefined) ?? [], 1).filter((t) => t.type !== 'optimal'),
+    instanceTypes: typesWithCount(list(fieldAt(r.request, 'computeResources.instanceTypes')), 1).filter((t) => t.type !== 'optimal'),
     statedVcpus: numberAt(r.request, 'computeResources.maxvCpus'),
     resources: name ? [{ kind: 'batch-compute-environment', id: name }] : [],
   };

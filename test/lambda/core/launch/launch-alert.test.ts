@@ -172,4 +172,9 @@ describe('launchAlert', () => {
       expect(() => JSON.parse(message.message) as unknown).not.toThrow();
     }), { numRuns: 500 });
   });
+
+  test('a launch that also turns on termination protection is still "launched"', () => {
+    const { record, request, verdict } = judged(runInstances('p4d.24xlarge', 40, [], { protect: true }));
+    expect(launchAlert(record, request, verdict, []).headline).toMatch(/^40 x p4d\.24xlarge launched in sa-east-1 by user\/ci-bot \(~\$/);
+  });
 });

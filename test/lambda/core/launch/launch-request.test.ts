@@ -97,6 +97,21 @@ describe('EC2 instances, in the documented shapes', () => {
     const request = described(cloudTrailRecord('ec2.amazonaws.com', 'ModifyInstanceAttribute', { instanceId: 'i-0aaa', ...parameters }));
     expect(request).toEqual({ ...EMPTY, ...expected, resources: [{ kind: 'instance', id: 'i-0aaa' }] });
   });
+
+  test('a successful RunInstances from a launch template counts each instance of each type the response names', () => {
+    // GIVEN a launch from a template (no type in the request) that started 10 p4d.24xlarge and 2 p5.48xlarge
+    const items = [...Array.from({ length: 10 }, (_, i) => ({ instanceId: `i-0p4d${i}`, instanceType: 'p4d.24xlarge' })),
+      { instanceId: 'i-0p5a', instanceType: 'p5.48xlarge' }, { instanceId: 'i-0p5b', instanceType: 'p5.48xlarge' }];
+    const record = cloudTrailRecord('ec2.amazonaws.com', 'RunInstances',
+      { instancesSet: { items: [{ minCount: 12, maxCount: 12 }] }, launchTemplate: { launchTemplateId: 'lt-0abc', version: '3' } },
+      { instancesSet: { items } });
+    // WHEN
+    const request = described(record);
+    // THEN
+    expect(request.instanceTypes).toEqual([{ type: 'p4d.24xlarge', count: 10 }, { type: 'p5.48xlarge', count: 2 }]);
+    expect(request.units).toBe(12);
+    expect(request.launchTemplates).toEqual([]);
+  });
 });
 
 describe('fleets and Spot', () => {
@@ -244,6 +259,17 @@ describe('ECS', () => {
       ],
     });
   });
+
+  test.each([
+    ['16 vCPU', 16], ['0.25 vcpu', 0.25], [' 4 vCPU ', 4], ['16384', 16], [16384, 16],
+  ])('a task size written as %p is %d vCPUs, as ECS reads it', (cpu, vcpus) => {
+    expect(described(cloudTrailRecord('ecs.amazonaws.com', 'RegisterTaskDefinition', { family: 'miner', cpu })).taskVcpus).toBe(vcpus);
+  });
+
+  test.each(['sixteen', '-1024', '', null])('a task size ECS would refuse (%p) falls back to the containers\' units', (cpu) => {
+    const record = cloudTrailRecord('ecs.amazonaws.com', 'RegisterTaskDefinition', { family: 'miner', cpu, containerDefinitions: [{ cpu: 2048 }] });
+    expect(described(record).taskVcpus).toBe(2);
+  });
 });
 
 describe('Batch and SageMaker', () => {
@@ -313,7 +339,7 @@ describe('hostile requests', () => {
     ['ecs.amazonaws.com', 'RunTask', { count: 3 }, ['count', 'cluster']],
     ['ecs.amazonaws.com', 'CreateService', { desiredCount: 3 }, ['desiredCount', 'service', 'serviceName', 'cluster']],
     ['batch.amazonaws.com', 'CreateComputeEnvironment', { computeResources: { maxvCpus: 3 } },
-      ['computeEnvironmentName', 'computeResources.maxvCpus']],
+      ['computeEnvironmentName', 'computeResources.maxvCpus', 'computeResources.instanceTypes']],
     ['sagemaker.amazonaws.com', 'CreateTrainingJob', { resourceConfig: { instanceType: 'ml.p3.2xlarge' } },
       ['resourceConfig', 'resourceConfig.instanceCount', 'trainingJobName']],
     ['sagemaker.amazonaws.com', 'CreateEndpointConfig', { productionVariants: [] }, ['productionVariants']],
