@@ -8,7 +8,7 @@ import { toAlertMessage } from './core/alerts/render-alert';
 import { evaluateSpend, SpendSettings, SpendVerdict } from './core/spend/evaluate-spend';
 import { spendAlert } from './core/spend/spend-alert';
 import { budgetFiguresOf, monthOf, pastPeriodsOf } from './core/spend/spend-figures';
-import { parseSpendState, SeenFigures, serializeSpendState } from './core/spend/spend-state';
+import { emptySpendState, parseSpendState, SeenFigures, serializeSpendState } from './core/spend/spend-state';
 
 const logger = new Logger({ serviceName: SERVICE_NAMES.spendEvaluator });
 
@@ -50,7 +50,7 @@ export const handler = async (): Promise<SpendRun> => {
 
   const storedText = await loadSpendState(parameterName);
   const state = parseSpendState(storedText);
-  const next: Record<string, SeenFigures> = { ...state };
+  const next: Record<string, SeenFigures> = Object.assign(emptySpendState(), state);
   const evaluated: Array<{ budget: string; verdict: SpendVerdict; messageId?: string }> = [];
   const failed: Array<{ budget: string; error: string }> = [];
 

@@ -313,3 +313,15 @@ describe('the spend evaluator', () => {
     await expect(runAt('2026-11-25T04:00:00Z')).rejects.toThrow('BUDGET_NAMES is not set');
   });
 });
+
+test('a budget named __proto__ is remembered under its own name, and read back as its own figures', async () => {
+  // GIVEN a budget whose name is an Object property, seen once
+  process.env.BUDGET_NAMES = '__proto__';
+  spend = { ['__proto__']: 576 };
+  await runAt('2026-11-25T00:00:00Z');
+  // WHEN it is read again at the next run
+  await runAt('2026-11-25T01:00:00Z');
+  // THEN the stored figures are that budget's own entry
+  expect(Object.keys(JSON.parse(parameter!))).toEqual(['__proto__']);
+  expect(JSON.parse(parameter!).__proto__).toMatchObject({ actualUsd: 576 });
+});

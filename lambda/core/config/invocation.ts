@@ -73,10 +73,17 @@ export function toConfigurationItem(raw: unknown): ConfigurationItem {
     resourceId,
     awsRegion: stringAt(raw, 'awsRegion'),
     status: stringAt(raw, 'configurationItemStatus') ?? 'OK',
-    captureTime: stringAt(raw, 'configurationItemCaptureTime'),
+    captureTime: timeAt(raw, 'configurationItemCaptureTime'),
     // GetResourceConfigHistory returns the configuration as a JSON string.
     configuration: typeof configuration === 'string' ? safeJson(configuration) : configuration,
   };
+}
+
+/** A time as ISO text: invocations carry it as text, GetResourceConfigHistory through the SDK as a Date. */
+function timeAt(raw: unknown, path: string): string | undefined {
+  const value = fieldAt(raw, path);
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  return stringAt(raw, path);
 }
 
 function safeJson(text: string): unknown {

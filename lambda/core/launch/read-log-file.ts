@@ -10,10 +10,19 @@ export interface UnreadablePart {
 
 /**
  * Every record in a file's bytes: gunzipped when gzip-compressed, then read as one JSON document (`{"Records": [...]}`,
- * an array, an EventBridge event or a record) or, failing that, as JSON lines of any of those.
+ * an array, an EventBridge event or a record) or, failing that, as JSON lines of any of those. A file that cannot be
+ * gunzipped (cut short, corrupt) is reported whole, and the other files are still read.
  */
 export function recordsOfLogFile(name: string, bytes: Buffer, unreadable: (part: UnreadablePart) => void): unknown[] {
-  const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+  let text: string;
+  try {
+    text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+  } catch (error) {
+    unreadable({ where: name, reason: `not a readable gzip file: ${(error as Error).message}` });
+    return [];
+  }
+  // Editors on some systems start a UTF-8 file with a byte-order mark, which JSON.parse refuses.
+  text = text.replace(/^\uFEFF/, '');
   try {
     const whole: unknown = JSON.parse(text);
     return Array.isArray(whole) ? whole.flatMap(recordsIn) : recordsIn(whole);

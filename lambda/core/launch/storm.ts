@@ -37,7 +37,9 @@ export interface StormWindow {
 
 /** Whether a window that started at `windowStart` is closed at `now`. */
 export function windowClosed(windowStart: string, now: Date, windowMs = STORM_WINDOW_MS): boolean {
-  return now.getTime() - Date.parse(windowStart) >= windowMs;
+  const started = Date.parse(windowStart);
+  // A start nobody can read is no reason to keep a window open for ever: its summary goes out with the next flush.
+  return Number.isNaN(started) || now.getTime() - started >= windowMs;
 }
 
 /** The summary of a closed window: every detection after the first, counted; the first ones listed. */

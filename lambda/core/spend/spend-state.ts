@@ -14,16 +14,24 @@ export interface SeenFigures {
 /** The evaluator's memory, per budget name. */
 export type SpendState = Readonly<Record<string, SeenFigures>>;
 
+/**
+ * An empty state without a prototype: budget names are the user's, and a budget named `__proto__` or `constructor`
+ * must read and write its own figures, not Object's.
+ */
+export function emptySpendState(): Record<string, SeenFigures> {
+  return Object.create(null) as Record<string, SeenFigures>;
+}
+
 /** The state stored as JSON; anything unreadable is forgotten rather than trusted. */
 export function parseSpendState(text: string | undefined): SpendState {
   let value: unknown;
   try {
     value = JSON.parse(text ?? '{}');
   } catch {
-    return {};
+    return emptySpendState();
   }
-  if (!isObject(value)) return {};
-  const state: Record<string, SeenFigures> = {};
+  if (!isObject(value)) return emptySpendState();
+  const state = emptySpendState();
   for (const [name, seen] of Object.entries(value)) {
     const month = stringAt(seen, 'month');
     const actualUsd = numberAt(seen, 'actualUsd');

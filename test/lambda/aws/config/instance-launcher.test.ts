@@ -37,6 +37,7 @@ describe('instanceLauncher', () => {
     expect(call.args[0].input).toEqual({
       LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: 'i-0a1b2c3d4e5f6a7b8' }],
       MaxResults: 50,
+      NextToken: undefined,
     });
     expect(await regionOf(call)).toBe('eu-central-1');
   });
@@ -107,5 +108,27 @@ describe('instanceLauncher', () => {
     expect(second.thisValue).toBe(first.thisValue);
     expect((first.thisValue as CloudTrailClient).config.retryMode).toBe('adaptive');
     expect(await (first.thisValue as CloudTrailClient).config.maxAttempts()).toBe(5);
+  });
+
+  test('a busy instance\'s RunInstances, its oldest event, is found on a later page', async () => {
+    // GIVEN 50 newer events on the first page, and the launch on the second
+    const newer = Array.from({ length: 50 }, () => lookedUp('ModifyInstanceAttribute', { arn: 'arn:aws:iam::123456789012:user/ops' }));
+    cloudTrail.on(LookupEventsCommand).callsFake(({ NextToken }) => (NextToken === 'page-2'
+      ? { Events: [lookedUp('RunInstances', { arn: ROLE_SESSION })] }
+      : { Events: newer, NextToken: 'page-2' }));
+    const { instanceLauncher } = await load();
+    // WHEN
+    const launcher = await instanceLauncher('i-0busy');
+    // THEN
+    expect(launcher).toEqual({ arn: ROLE_SESSION, sessionIssuerArn: undefined });
+    expect(cloudTrail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, 'page-2']);
+  });
+
+  test('stops after MAX_LOOKUP_PAGES pages, and says how far it looked', async () => {
+    const newer = Array.from({ length: 50 }, () => lookedUp('ModifyInstanceAttribute', { arn: 'arn:aws:iam::123456789012:user/ops' }));
+    cloudTrail.on(LookupEventsCommand).resolves({ Events: newer, NextToken: 'more' });
+    const { instanceLauncher, MAX_LOOKUP_PAGES } = await load();
+    expect(await instanceLauncher('i-0busier')).toEqual({ unknownReason: `no RunInstances event among the instance's latest ${MAX_LOOKUP_PAGES * 50} events` });
+    expect(cloudTrail.commandCalls(LookupEventsCommand)).toHaveLength(MAX_LOOKUP_PAGES);
   });
 });

@@ -34,4 +34,8 @@ describe('inBatches', () => {
       expect(batches).toHaveLength(Math.ceil(items.length / size));
     }));
   });
+
+  test.each([0, -1, 2.5, Number.NaN])('refuses a batch size of %p instead of looping for ever or losing items', (size) => {
+    expect(() => inBatches([1, 2], size)).toThrow(RangeError);
+  });
 });

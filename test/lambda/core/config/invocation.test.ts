@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { MalformedInvocationError, readInvocation, TEST_MODE_TOKEN } from '../../../../lambda/core/config/invocation';
+import { MalformedInvocationError, readInvocation, TEST_MODE_TOKEN, toConfigurationItem } from '../../../../lambda/core/config/invocation';
 import { readRuleSettings } from '../../../../lambda/core/config/rule-parameters';
 import { configInvocations, messageTypeOf } from '../../../fixtures/config-invocations';
 
@@ -76,5 +76,30 @@ describe('readInvocation', () => {
         expect(error).toBeInstanceOf(MalformedInvocationError);
       }
     }));
+  });
+});
+
+describe('toConfigurationItem', () => {
+  test('reads the capture time GetResourceConfigHistory returns through the SDK as a Date, as ISO text', () => {
+    const item = toConfigurationItem({
+      resourceType: 'AWS::EC2::Instance',
+      resourceId: 'i-0abc',
+      configurationItemStatus: 'OK',
+      configurationItemCaptureTime: new Date('2026-11-20T03:12:08Z'),
+      configuration: '{"instanceType":"p3.2xlarge"}',
+    });
+    expect(item).toEqual({
+      resourceType: 'AWS::EC2::Instance',
+      resourceId: 'i-0abc',
+      awsRegion: undefined,
+      status: 'OK',
+      captureTime: '2026-11-20T03:12:08.000Z',
+      configuration: { instanceType: 'p3.2xlarge' },
+    });
+  });
+
+  test('an invalid Date is no capture time', () => {
+    const item = toConfigurationItem({ resourceType: 'AWS::EC2::Instance', resourceId: 'i-0abc', configurationItemCaptureTime: new Date('nonsense') });
+    expect(item.captureTime).toBeUndefined();
   });
 });

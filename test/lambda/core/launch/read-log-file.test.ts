@@ -77,4 +77,19 @@ describe('recordsOfLogFile', () => {
       for (const u of unreadable) expect(u.where).toMatch(/^any:\d+$/);
     }), { numRuns: 300 });
   });
+
+  test('a gzip file cut short is reported whole, and reading goes on', () => {
+    // GIVEN a delivered file whose download stopped halfway
+    const whole = gzipSync(Buffer.from(JSON.stringify({ Records: RECORDS })));
+    // WHEN
+    const { records, unreadable } = read('cut.json.gz', whole.subarray(0, Math.floor(whole.length / 2)));
+    // THEN
+    expect(records).toEqual([]);
+    expect(unreadable).toEqual([{ where: 'cut.json.gz', reason: expect.stringMatching(/^not a readable gzip file: /) }]);
+  });
+
+  test('a document that starts with a UTF-8 byte-order mark is read as one document', () => {
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ Records: RECORDS }))]);
+    expect(read('bom.json', withBom)).toEqual({ records: RECORDS, unreadable: [] });
+  });
 });

@@ -61,6 +61,10 @@ describe('windowClosed', () => {
       expect(windowClosed(windowStart, new Date(at + offset), length)).toBe(offset >= length);
     }));
   });
+
+  test.each(['', 'yesterday', 'not a date'])('a window whose start cannot be read (%p) counts as closed, so its summary is not held back', (start) => {
+    expect(windowClosed(start, new Date('2026-11-20T03:00:00Z'))).toBe(true);
+  });
 });
 
 describe('stormSummaryAlert', () => {

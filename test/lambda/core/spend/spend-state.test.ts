@@ -81,4 +81,14 @@ describe('parseSpendState', () => {
       expect(parseSpendState(serializeSpendState(state))).toEqual(state);
     }), { numRuns: 500 });
   });
+
+  test.each(['__proto__', 'constructor', 'toString'])('a budget named %p keeps its own figures, and an absent one reads as nothing', (name) => {
+    // GIVEN figures stored for a budget whose name is one of Object's
+    const state = parseSpendState(`{${JSON.stringify(name)}:${JSON.stringify(SEEN)}}`);
+    // THEN they are that budget's, they survive a round trip, and no other budget reads Object's properties as figures
+    expect(Object.keys(state)).toEqual([name]);
+    expect(state[name]).toEqual({ ...SEEN });
+    expect(JSON.parse(serializeSpendState(state))).toEqual(JSON.parse(`{${JSON.stringify(name)}:${JSON.stringify(SEEN)}}`));
+    expect(parseSpendState('{}')[name]).toBeUndefined();
+  });
 });
