@@ -62,8 +62,8 @@ describe('windowClosed', () => {
     }));
   });
 
-  test.each(['', 'yesterday', 'not a date'])('a window whose start cannot be read (%p) counts as closed, so its summary is not held back', (start) => {
-    expect(windowClosed(start, new Date('2026-11-20T03:00:00Z'))).toBe(true);
+  test.each(['', 'yesterday', 'not a date'])('a window whose start cannot be read (%p) counts as closed, so its summary is not held back', (unreadable) => {
+    expect(windowClosed(unreadable, new Date('2026-11-20T03:00:00Z'))).toBe(true);
   });
 });
 
