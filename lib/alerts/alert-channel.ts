@@ -176,7 +176,7 @@ export class AlertChannel extends Construct implements IAlertChannel {
 
     this.notifier = new Notifier(this, 'Notifier', {
       topic: this.topic,
-      logsKey: this.key,
+      key: this.key,
       logRetention: props.logRetention,
     });
 

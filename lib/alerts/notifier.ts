@@ -21,7 +21,7 @@ export interface NotifierProps {
    * The key the notifier's logs are encrypted with. Its policy must let CloudWatch Logs use it.
    * @default - logs are encrypted with CloudWatch Logs' own key
    */
-  readonly logsKey?: kms.IKey;
+  readonly key?: kms.IKey;
 
   /**
    * How long the notifier's logs are kept.
@@ -59,7 +59,7 @@ export class Notifier extends Construct {
     super(scope, id);
     this.alarmNamePrefix = `${Names.uniqueResourceName(this, { maxLength: 64, separator: '-' })}-`;
 
-    const wiring: AlertWiring = { topic: props.topic, key: props.logsKey, alarmName: (suffix) => this.alarmName(suffix) };
+    const wiring: AlertWiring = { topic: props.topic, key: props.key, alarmName: (suffix) => this.alarmName(suffix) };
     this.guardFunction = new GuardFunction(this, 'Function', {
       handler: NotifierFunction,
       name: 'notifier',
