@@ -174,6 +174,12 @@ project.addTask('docs:detections', {
   exec: 'tsx tools/docs-detections.ts',
 });
 
+// Not part of the build, which must never rewrite a tracked file: run it after upgrading cfn-lint, and commit the table.
+project.addTask('regions:resource-types', {
+  description: 'Rewrite lib/regions/resource-types-by-region.ts from the installed cfn-lint\'s provider schemas',
+  exec: 'tsx tools/regions-resource-types.ts',
+});
+
 // Jest runs files with isolated modules, which skips type checking: check the tests, handlers and examples first.
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
 
