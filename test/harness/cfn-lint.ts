@@ -1,6 +1,11 @@
-/** Runs cfn-lint, the CloudFormation linter, on a synthesized template and sorts its findings by severity. */
+/**
+ * Runs cfn-lint, the CloudFormation linter, on a synthesized template and sorts its findings by severity; lists the
+ * regions a template can be deployed to, to lint it for each of them.
+ */
 import { spawnSync } from 'child_process';
+import type { CfnTemplate } from './cloud-assembly';
 import { missingToolMessage, requirePythonTool } from './python-tools';
+import { regionsOffering } from '../../lib/regions/resource-availability';
 
 export interface Finding {
   /** The rule id, e.g. `E3012`. */
@@ -23,9 +28,21 @@ interface RawFinding {
   readonly Rule: { readonly Id: string };
 }
 
-export function cfnLint(templatePath: string): CfnLintReport {
+export interface CfnLintOptions {
+  /**
+   * The regions to lint the template for (`--regions`): rule E3006 reports each resource type a region lacks, and each
+   * resource is checked against every distinct schema of its type among them. {@link regionsFor} lists the regions a
+   * template can be deployed to.
+   * @default - cfn-lint's default region, us-east-1
+   */
+  readonly regions?: readonly string[];
+}
+
+export function cfnLint(templatePath: string, options: CfnLintOptions = {}): CfnLintReport {
   const command = requirePythonTool('cfn-lint');
-  const result = spawnSync(command, ['--format', 'json', templatePath], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // `--regions` takes every following word, so it comes after the template path.
+  const regions = options.regions?.length ? ['--regions', ...options.regions] : [];
+  const result = spawnSync(command, ['--format', 'json', templatePath, ...regions], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw result.error;
   // A pyenv shim stays on PATH after the package is gone and then exits 127.
   if (result.status === 127) throw new Error(missingToolMessage('cfn-lint'));
@@ -48,4 +65,13 @@ export function cfnLint(templatePath: string): CfnLintReport {
     });
   }
   return report;
+}
+
+/**
+ * Every region, among those the table of resource types by region knows, that offers all the resource types of
+ * `template`: the regions it can be deployed to, to pass to {@link cfnLint} as `regions`. Only those of `partition` when
+ * it is given. Fails when the template uses a type outside the table's namespaces, naming how to add it.
+ */
+export function regionsFor(template: CfnTemplate, partition?: string): string[] {
+  return regionsOffering(Object.values(template.Resources ?? {}).map((r) => r.Type), partition);
 }
