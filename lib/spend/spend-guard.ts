@@ -1,5 +1,5 @@
 /** SpendGuard: the cost signals, fastest first: vCPU usage alarms, the spend evaluator, Budgets, Cost Anomaly Detection. */
-import { Duration, Names } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as ce from 'aws-cdk-lib/aws-ce';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,6 +13,7 @@ import { createSpendTopic } from './spend-topic';
 import { validatePercentages, validatePositiveUsd } from './spend-validation';
 import { VcpuUsageAlarms, VcpuUsageAlarmsOptions } from './vcpu-usage-alarms';
 import type { IAlertChannel } from '../alerts/alert-channel';
+import { accountUniqueName } from '../common/account-names';
 
 /** What a `SpendGuard` can be told apart from where its alerts go. */
 export interface SpendGuardOptions {
@@ -81,7 +82,7 @@ export interface SpendGuardOptions {
 
   /**
    * The name of the monitor to create. Not with `existingAnomalyMonitorArn`.
-   * @default - derived from the construct path
+   * @default - the stack's name and region, and `services`
    */
   readonly anomalyMonitorName?: string;
 
@@ -225,7 +226,8 @@ export class SpendGuard extends Construct {
     this.spendTopic = createSpendTopic(this, 'SpendTopic', props.alerts.key, props.alerts.notifier);
 
     const notifications: BudgetNotifications = { topic: this.spendTopic, actualPercent, forecastPercent };
-    const nameOf = (suffix: string) => `${Names.uniqueResourceName(this, { maxLength: 80, separator: '-' })}-${suffix}`;
+    // Budgets and the anomaly monitor and subscription are named once per account, whatever the region.
+    const nameOf = (suffix: string) => accountUniqueName(this, suffix);
     this.budgetName = nameOf('monthly-cost');
     this.budget = costBudget(this, 'MonthlyCost', this.budgetName, { limitUsd: props.monthlyLimitUsd, autoAdjustMonths }, notifications);
     const computeBudgetName = props.computeBudget || props.computeMonthlyLimitUsd !== undefined ? nameOf('ec2-compute-cost') : undefined;

@@ -30,7 +30,7 @@ describe('SpendGuard', () => {
     const [budget, ...others] = budgetsOf(t());
     expect(others).toHaveLength(0);
     expect(budget.Budget).toEqual({
-      BudgetName: 'Test-Spend-9BCF8F59-monthly-cost',
+      BudgetName: 'Test-eu-west-1-868dee-monthly-cost',
       BudgetType: 'COST',
       TimeUnit: 'MONTHLY',
       AutoAdjustData: { AutoAdjustType: 'HISTORICAL', HistoricalOptions: { BudgetAdjustmentPeriod: 6 } },
