@@ -9,6 +9,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { validateEmails, validateWebhookUrls } from './alert-destinations';
 import { Notifier } from './notifier';
+import { accountUniqueName } from '../common/account-names';
 import { GuardKey } from '../common/guard-key';
 
 /** An AWS Chatbot (Amazon Q Developer in chat applications) Slack channel that receives the alerts. */
@@ -18,26 +19,32 @@ export interface SlackChannelOptions {
   /** The Slack channel id, e.g. `C0123456789` (Slack: channel details, bottom of the About tab). */
   readonly channelId: string;
   /**
-   * The name of the Chatbot channel configuration.
-   * @default - derived from the construct path
+   * The name of the Chatbot channel configuration. An account holds each name once, whatever the region.
+   * @default - the stack's name and region, and `alerts`
    */
   readonly configurationName?: string;
+}
+
+/**
+ * The naming that routes alarms through the guard's notifier: the state changes of an alarm so named, in any region
+ * with the guard's regional part, become alerts.
+ */
+export interface IAlarmNaming {
+  /** The name for one of the guard's alarms, e.g. `alarmName('cis-root-usage')`. */
+  alarmName(suffix: string): string;
 }
 
 /**
  * Where the guard's parts send what people should hear: the alert topic, the key for what the parts store (logs,
  * tables, topics of their own), the notifier that renders every alert, and the naming that routes alarms through it.
  */
-export interface IAlertChannel {
+export interface IAlertChannel extends IAlarmNaming {
   /** The topic alerts are published to. */
   readonly topic: sns.ITopic;
   /** The key of what the guard's parts store: their logs, tables and topics. Its policy lets CloudWatch Logs use it. */
   readonly key: kms.IKey;
   /** The function that turns events into alerts: route events to `notifier.ruleTarget()`. */
   readonly notifier: Notifier;
-
-  /** The name for one of the guard's alarms: alarms so named alert through the notifier, e.g. `alarmName('cis-root-usage')`. */
-  alarmName(suffix: string): string;
 }
 
 /** Properties of an `AlertChannel`. */
@@ -163,7 +170,7 @@ export class AlertChannel extends Construct implements IAlertChannel {
     }
     if (props.slack) {
       this.slackChannel = new chatbot.SlackChannelConfiguration(this, 'Slack', {
-        slackChannelConfigurationName: props.slack.configurationName ?? this.node.path.replace(/[^A-Za-z0-9-_]/g, '-').slice(-128),
+        slackChannelConfigurationName: props.slack.configurationName ?? accountUniqueName(this, 'alerts'),
         slackWorkspaceId: props.slack.workspaceId,
         slackChannelId: props.slack.channelId,
         notificationTopics: [this.topic],

@@ -2,7 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import type { IAlertChannel } from '../alerts/alert-channel';
+import type { IAlarmNaming } from '../alerts/alert-channel';
 
 /**
  * A class of EC2 vCPUs, as the `Class` dimension of the `AWS/Usage` `ResourceCount` metric and the EC2 vCPU quotas
@@ -65,22 +65,30 @@ export interface VcpuUsageAlarmsOptions {
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Anomaly_Detection.html
    */
   readonly anomalyBandWidth?: number;
+
+  /**
+   * Whether each class also gets the anomaly-detection alarm. Each costs three metrics' worth of alarm ($0.30 a
+   * month); in a region where nothing runs, the band has nothing to learn and the static alarm already fires on
+   * the first few vCPUs.
+   * @default true
+   */
+  readonly anomalyBands?: boolean;
 }
 
 /** Properties of `VcpuUsageAlarms`. */
 export interface VcpuUsageAlarmsProps extends VcpuUsageAlarmsOptions {
   /** Where the alarms alert: each is named so that its state changes reach the notifier. */
-  readonly alerts: IAlertChannel;
+  readonly alerts: IAlarmNaming;
 }
 
 /**
  * Alarms on the running EC2 vCPUs of each class, from the 1-minute `AWS/Usage` `ResourceCount` metric: the fastest
  * cost signal there is, minutes after a launch. Each class gets a static alarm (above a baseline) and an
- * anomaly-detection alarm (above the band CloudWatch learns). The metric is regional: create one per region, e.g.
- * one in each stack of a multi-region app.
+ * anomaly-detection alarm (above the band CloudWatch learns). The metric is regional: MiningGuard's regional part
+ * creates the static alarms in every other region.
  */
 export class VcpuUsageAlarms extends Construct {
-  /** Every alarm: for each class, the static alarm then the band alarm. */
+  /** Every alarm: for each class, the static alarm, then the band alarm unless `anomalyBands` is false. */
   public readonly alarms: cloudwatch.IAlarm[] = [];
 
   constructor(scope: Construct, id: string, props: VcpuUsageAlarmsProps) {
@@ -97,6 +105,9 @@ export class VcpuUsageAlarms extends Construct {
       }
     }
     const bandWidth = props.anomalyBandWidth ?? 3;
+    if (props.anomalyBands === false && props.anomalyBandWidth !== undefined) {
+      throw new Error('VcpuUsageAlarms: `anomalyBandWidth` sets the band alarms, but `anomalyBands: false` turns them off. Remove one of them.');
+    }
     if (!(bandWidth > 0)) {
       throw new Error(`VcpuUsageAlarms: anomalyBandWidth must be more than 0 standard deviations, got ${bandWidth}. Write e.g. 3.`);
     }
@@ -124,6 +135,8 @@ export class VcpuUsageAlarms extends Construct {
         // The metric only exists while vCPUs of the class run: no data is no usage.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
+      this.alarms.push(staticAlarm);
+      if (props.anomalyBands === false) continue;
       const bandAlarm = new cloudwatch.AnomalyDetectionAlarm(this, `${name}AboveBand`, {
         alarmName: props.alerts.alarmName(`vcpu-usage-surge-${name}-above-band`),
         alarmDescription: `MiningGuard: the running ${usageClass} vCPUs rose above the band CloudWatch learned for this region.`,
@@ -134,7 +147,7 @@ export class VcpuUsageAlarms extends Construct {
         datapointsToAlarm: 2,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-      this.alarms.push(staticAlarm, bandAlarm);
+      this.alarms.push(bandAlarm);
     }
   }
 }

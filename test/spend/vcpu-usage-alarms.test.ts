@@ -69,8 +69,15 @@ describe('VcpuUsageAlarms', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp('ANOMALY_DETECTION_BAND\\(m\\d+, 2\\)') })]) });
   });
 
+  test('anomalyBands: false keeps the static alarms alone', () => {
+    const { t, construct } = alarms({ anomalyBands: false });
+    expect(construct.alarms).toHaveLength(Object.values(VcpuUsageClass).length);
+    expect(JSON.stringify(t.toJSON())).not.toContain('ANOMALY_DETECTION_BAND');
+  });
+
   describe('refuses', () => {
     test.each([
+      ['a band width without bands', { anomalyBands: false, anomalyBandWidth: 2 }, /`anomalyBandWidth` sets the band alarms, but `anomalyBands: false` turns them off/],
       ['an unknown class', { baselineVcpus: { 'GPU/OnDemand': 4 } }, /unknown class 'GPU\/OnDemand'. Write one of 'Standard\/OnDemand', 'G\/OnDemand'/],
       ['a negative baseline', { baselineVcpus: { 'G/OnDemand': -1 } }, /the baseline of 'G\/OnDemand' must be a number of vCPUs, 0 or more, got -1/],
       ['a band of no width', { anomalyBandWidth: 0 }, /anomalyBandWidth must be more than 0 standard deviations/],
