@@ -1,10 +1,9 @@
 /** ThreatDetection: a GuardDuty detector (created or adopted) and the rule that routes the catalog's findings to people. */
-import { Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { Construct } from 'constructs';
+import { DETECTOR_OPTIONS, findingEventPattern, guardDutyDetector, validMinimumSeverity } from './detector';
 import type { IAlertChannel } from '../alerts/alert-channel';
-import { GUARDDUTY_SEVERITY_RANGE, guardDutyFindingTypePatterns, toEventFilter } from '../catalog';
 
 /** How often GuardDuty sends updates of findings it already reported. New findings are always sent within ~5 minutes. */
 export enum FindingPublishingFrequency {
@@ -16,18 +15,8 @@ export enum FindingPublishingFrequency {
   SIX_HOURS = 'SIX_HOURS',
 }
 
-/** What a `ThreatDetection` can be told apart from where its alerts go. */
-export interface ThreatDetectionOptions {
-  /**
-   * The id of the GuardDuty detector that already exists in this account and region. An account has at most one
-   * detector per region, and creating a second fails the deployment: adopt it here when GuardDuty is already on
-   * (by you, by Control Tower, or by a delegated administrator). The adopted detector is neither changed nor
-   * deleted; its findings are routed all the same.
-   * Find it with `aws guardduty list-detectors`.
-   * @default - a detector is created
-   */
-  readonly existingDetectorId?: string;
-
+/** How a created GuardDuty detector is set up: the protection plans that see miners, and how often updates are sent. */
+export interface DetectorOptions {
   /**
    * How often updates of existing findings are published. Only for a created detector.
    * @default FindingPublishingFrequency.FIFTEEN_MINUTES
@@ -59,6 +48,19 @@ export interface ThreatDetectionOptions {
    * @default true
    */
   readonly lambdaProtection?: boolean;
+}
+
+/** What a `ThreatDetection` can be told apart from where its alerts go. */
+export interface ThreatDetectionOptions extends DetectorOptions {
+  /**
+   * The id of the GuardDuty detector that already exists in this account and region. An account has at most one
+   * detector per region, and creating a second fails the deployment: adopt it here when GuardDuty is already on
+   * (by you, by Control Tower, or by a delegated administrator). The adopted detector is neither changed nor
+   * deleted; its findings are routed all the same.
+   * Find it with `aws guardduty list-detectors`.
+   * @default - a detector is created
+   */
+  readonly existingDetectorId?: string;
 
   /**
    * The lowest GuardDuty severity routed to people, from 1 to 8.9. The catalog already limits routing to
@@ -74,10 +76,6 @@ export interface ThreatDetectionProps extends ThreatDetectionOptions {
   /** Where findings alert: the channel's notifier turns them into alerts. */
   readonly alerts: IAlertChannel;
 }
-
-const CREATE_ONLY_PROPS: readonly (keyof ThreatDetectionOptions)[] = [
-  'findingPublishingFrequency', 'runtimeMonitoring', 'malwareProtection', 's3Protection', 'lambdaProtection',
-];
 
 /**
  * GuardDuty, the signal that names mining for what it is: a detector with the protection plans that see miners
@@ -95,54 +93,21 @@ export class ThreatDetection extends Construct {
   constructor(scope: Construct, id: string, props: ThreatDetectionProps) {
     super(scope, id);
 
-    const minimumSeverity = props.minimumSeverity ?? GUARDDUTY_SEVERITY_RANGE.min;
-    if (!(minimumSeverity >= GUARDDUTY_SEVERITY_RANGE.min && minimumSeverity <= GUARDDUTY_SEVERITY_RANGE.max)) {
-      throw new Error(`ThreatDetection: minimumSeverity must be between ${GUARDDUTY_SEVERITY_RANGE.min} and ${GUARDDUTY_SEVERITY_RANGE.max} (GuardDuty's scale), got ${minimumSeverity}. Write e.g. 4 for Medium and above, 7 for High and above.`);
-    }
-
+    const minimumSeverity = validMinimumSeverity(props.minimumSeverity);
     if (props.existingDetectorId !== undefined) {
-      const given = CREATE_ONLY_PROPS.filter((p) => props[p] !== undefined);
+      const given = DETECTOR_OPTIONS.filter((p) => props[p] !== undefined);
       if (given.length > 0) {
         throw new Error(`ThreatDetection: ${given.map((p) => `\`${p}\``).join(', ')} configure a new detector, but \`existingDetectorId\` adopts one. Change the adopted detector's settings in GuardDuty, or remove \`existingDetectorId\` to create a detector.`);
       }
       this.detectorId = props.existingDetectorId;
     } else {
-      const feature = (name: string, enabled: boolean | undefined, additional?: string[]) => ({
-        name,
-        status: enabled ?? true ? 'ENABLED' : 'DISABLED',
-        additionalConfiguration: additional?.map((n) => ({ name: n, status: enabled ?? true ? 'ENABLED' : 'DISABLED' })),
-      });
-      // Protection plans go through `features` only: CloudFormation rejects a detector that sets both
-      // `dataSources` and `features`.
-      this.detector = new guardduty.CfnDetector(this, 'Detector', {
-        enable: true,
-        findingPublishingFrequency: props.findingPublishingFrequency ?? FindingPublishingFrequency.FIFTEEN_MINUTES,
-        features: [
-          feature('RUNTIME_MONITORING', props.runtimeMonitoring, ['EC2_AGENT_MANAGEMENT', 'ECS_FARGATE_AGENT_MANAGEMENT', 'EKS_ADDON_MANAGEMENT']),
-          feature('EBS_MALWARE_PROTECTION', props.malwareProtection),
-          feature('S3_DATA_EVENTS', props.s3Protection),
-          feature('LAMBDA_NETWORK_LOGS', props.lambdaProtection),
-        ],
-      });
+      this.detector = guardDutyDetector(this, 'Detector', props);
       this.detectorId = this.detector.ref;
-      if (props.s3Protection ?? true) {
-        Validations.of(this.detector).acknowledge({
-          id: 'cdk-validator-cfnguard::guardduty_s3_protection_enabled_check',
-          reason: 'S3 Protection is on, through the S3_DATA_EVENTS feature; the rule reads only the legacy DataSources, which cannot be set beside Features.',
-        });
-      }
     }
 
     this.findingRule = new events.Rule(this, 'FindingRule', {
       description: 'MiningGuard: GuardDuty findings of crypto-mining, stolen credentials and a blinded defender, to the notifier',
-      eventPattern: {
-        source: ['aws.guardduty'],
-        detailType: ['GuardDuty Finding'],
-        detail: {
-          type: guardDutyFindingTypePatterns().map(toEventFilter),
-          severity: [{ numeric: ['>=', minimumSeverity] }],
-        },
-      },
+      eventPattern: findingEventPattern(minimumSeverity),
       targets: [props.alerts.notifier.ruleTarget()],
     });
   }

@@ -1,0 +1,63 @@
+/** The GuardDuty pieces every region shares: the detector as the guard creates it, and the pattern of the findings it routes. */
+import { Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as guardduty from 'aws-cdk-lib/aws-guardduty';
+import { Construct } from 'constructs';
+import type { DetectorOptions } from './threat-detection';
+import { GUARDDUTY_SEVERITY_RANGE, guardDutyFindingTypePatterns, toEventFilter } from '../catalog';
+
+/** The options that configure a created detector, which an adopted one cannot take. */
+export const DETECTOR_OPTIONS: readonly (keyof DetectorOptions)[] = [
+  'findingPublishingFrequency', 'runtimeMonitoring', 'malwareProtection', 's3Protection', 'lambdaProtection',
+];
+
+/** The minimum severity, checked: GuardDuty's scale, 1 unless given. */
+export function validMinimumSeverity(given: number | undefined): number {
+  const minimumSeverity = given ?? GUARDDUTY_SEVERITY_RANGE.min;
+  if (!(minimumSeverity >= GUARDDUTY_SEVERITY_RANGE.min && minimumSeverity <= GUARDDUTY_SEVERITY_RANGE.max)) {
+    throw new Error(`ThreatDetection: minimumSeverity must be between ${GUARDDUTY_SEVERITY_RANGE.min} and ${GUARDDUTY_SEVERITY_RANGE.max} (GuardDuty's scale), got ${given}. Write e.g. 4 for Medium and above, 7 for High and above.`);
+  }
+  return minimumSeverity;
+}
+
+/**
+ * A detector with the protection plans that see miners, configured through `features` only: CloudFormation rejects
+ * a detector that sets both `dataSources` and `features`.
+ */
+export function guardDutyDetector(scope: Construct, id: string, options: DetectorOptions): guardduty.CfnDetector {
+  const status = (enabled: boolean | undefined) => (enabled ?? true ? 'ENABLED' : 'DISABLED');
+  const feature = (name: string, enabled: boolean | undefined, additional?: string[]) => ({
+    name,
+    status: status(enabled),
+    additionalConfiguration: additional?.map((n) => ({ name: n, status: status(enabled) })),
+  });
+  const detector = new guardduty.CfnDetector(scope, id, {
+    enable: true,
+    findingPublishingFrequency: options.findingPublishingFrequency ?? 'FIFTEEN_MINUTES',
+    features: [
+      feature('RUNTIME_MONITORING', options.runtimeMonitoring, ['EC2_AGENT_MANAGEMENT', 'ECS_FARGATE_AGENT_MANAGEMENT', 'EKS_ADDON_MANAGEMENT']),
+      feature('EBS_MALWARE_PROTECTION', options.malwareProtection),
+      feature('S3_DATA_EVENTS', options.s3Protection),
+      feature('LAMBDA_NETWORK_LOGS', options.lambdaProtection),
+    ],
+  });
+  if (options.s3Protection ?? true) {
+    Validations.of(detector).acknowledge({
+      id: 'cdk-validator-cfnguard::guardduty_s3_protection_enabled_check',
+      reason: 'S3 Protection is on, through the S3_DATA_EVENTS feature; the rule reads only the legacy DataSources, which cannot be set beside Features.',
+    });
+  }
+  return detector;
+}
+
+/** The findings the catalog routes to people, at or above `minimumSeverity`, from any region. */
+export function findingEventPattern(minimumSeverity: number): events.EventPattern {
+  return {
+    source: ['aws.guardduty'],
+    detailType: ['GuardDuty Finding'],
+    detail: {
+      type: guardDutyFindingTypePatterns().map(toEventFilter),
+      severity: [{ numeric: ['>=', minimumSeverity] }],
+    },
+  };
+}
