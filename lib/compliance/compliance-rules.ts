@@ -8,7 +8,7 @@ import { CisMetricFilters } from './cis-metric-filters';
 import { ComplianceRule } from './compliance-rule';
 import { ConfigEvaluator } from './config-evaluator';
 import { ConfigRecorder, RecorderMode } from './config-recorder';
-import { customRules, INSTANCE, managedRules } from './rule-definitions';
+import { complianceChangePattern, customRules, INSTANCE, managedRules, ruleName } from './rule-definitions';
 import { validateComplianceProps } from './validate-options';
 import type { IAlertChannel } from '../alerts/alert-channel';
 import { ComputePolicy } from '../catalog';
@@ -136,8 +136,7 @@ export class ComplianceRules extends Construct {
     if (managed.length + custom.length === 0) {
       throw new Error('ComplianceRules: `disabledRules` turns off every rule. Remove some from it, or use `recorder: RecorderMode.OFF` with `cisMetricFilters: true` for the CIS alarms alone.');
     }
-    const prefix = props.ruleNamePrefix ?? 'MiningGuard-';
-    const name = (rule: ComplianceRule) => `${prefix}${rule}`;
+    const name = (rule: ComplianceRule) => ruleName(props, rule);
 
     let recorderReady: IDependable | undefined;
     if (props.recorder === RecorderMode.CREATE) {
@@ -177,15 +176,8 @@ export class ComplianceRules extends Construct {
 
     this.complianceChangeRule = new events.Rule(this, 'ComplianceChangeRule', {
       description: 'MiningGuard: its Config rules finding a resource NON_COMPLIANT, to the notifier',
-      eventPattern: {
-        source: ['aws.config'],
-        detailType: ['Config Rules Compliance Change'],
-        detail: {
-          messageType: ['ComplianceChangeNotification'],
-          configRuleName: Object.keys(this.rules).map((rule) => name(rule as ComplianceRule)),
-          newEvaluationResult: { complianceType: ['NON_COMPLIANT'] },
-        },
-      },
+      // The regional parts forward the results of the same rules in other regions, which this rule matches too.
+      eventPattern: complianceChangePattern(Object.keys(this.rules).map((rule) => name(rule as ComplianceRule))),
       targets: [props.alerts.notifier.ruleTarget()],
     });
   }

@@ -1,8 +1,10 @@
 /** Which Config rules ComplianceRules deploys for its props, with each rule's settings and the resource type it needs recorded. */
 import * as config from 'aws-cdk-lib/aws-config';
+import * as events from 'aws-cdk-lib/aws-events';
 import { CONFIG_CHECK_FIELDS, CONFIG_RULE_PARAMETERS, ComputePolicy, ConfigCheck } from '../catalog';
 import { ComplianceRule } from './compliance-rule';
 import type { ComplianceRulesOptions } from './compliance-rules';
+import { RecorderMode } from './config-recorder';
 import { wholeDays } from './validate-options';
 
 export const INSTANCE = 'AWS::EC2::Instance';
@@ -16,6 +18,12 @@ export interface ManagedRuleDefinition {
   readonly rule: ComplianceRule;
   readonly props: config.ManagedRuleProps;
   readonly recorded?: string;
+  /**
+   * Whether the rule judges this region's own resources, so every region needs it. The others judge the account
+   * (IAM users, the root user, the trail's settings): AWS advises running them in one region, and several regions
+   * do not offer the IAM rules.
+   */
+  readonly regional?: boolean;
 }
 
 /** A custom rule on the config evaluator: its parameters, and whether it also runs on each instance change. */
@@ -35,19 +43,23 @@ export const MAX_INPUT_PARAMETERS_LENGTH = 1024;
 const periodic = (rule: ComplianceRule, identifier: string, inputParameters?: Record<string, unknown>): ManagedRuleDefinition =>
   ({ rule, props: { identifier, inputParameters, maximumExecutionFrequency: DAILY } });
 
+/** A periodic rule on what this region has (its trail coverage, its GuardDuty detector). */
+const periodicInRegion = (rule: ComplianceRule, identifier: string, inputParameters?: Record<string, unknown>): ManagedRuleDefinition =>
+  ({ ...periodic(rule, identifier, inputParameters), regional: true });
+
 /** A rule AWS runs on each change of a recorded resource type. */
 const onChange = (rule: ComplianceRule, identifier: string, ruleScope: config.RuleScope, recorded: string): ManagedRuleDefinition =>
-  ({ rule, props: { identifier, ruleScope }, recorded });
+  ({ rule, props: { identifier, ruleScope }, recorded, regional: true });
 
 /** The managed rules for the props, before `disabledRules`. */
 export function managedRules(props: ComplianceRulesOptions): ManagedRuleDefinition[] {
   const ids = config.ManagedRuleIdentifiers;
   const rules = [
-    periodic(ComplianceRule.CLOUDTRAIL_ENABLED, ids.CLOUD_TRAIL_ENABLED),
+    periodicInRegion(ComplianceRule.CLOUDTRAIL_ENABLED, ids.CLOUD_TRAIL_ENABLED),
     periodic(ComplianceRule.CLOUDTRAIL_MULTI_REGION, ids.CLOUDTRAIL_MULTI_REGION_ENABLED),
     periodic(ComplianceRule.CLOUDTRAIL_LOG_FILE_VALIDATION, ids.CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED),
     periodic(ComplianceRule.CLOUDTRAIL_CLOUDWATCH_LOGS, ids.CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED),
-    periodic(ComplianceRule.GUARDDUTY_ENABLED, ids.GUARDDUTY_ENABLED_CENTRALIZED,
+    periodicInRegion(ComplianceRule.GUARDDUTY_ENABLED, ids.GUARDDUTY_ENABLED_CENTRALIZED,
       props.guardDutyAdminAccount ? { CentralMonitoringAccount: props.guardDutyAdminAccount } : undefined),
     periodic(ComplianceRule.ROOT_MFA, ids.ROOT_ACCOUNT_MFA_ENABLED),
     periodic(ComplianceRule.ROOT_ACCESS_KEY, ids.IAM_ROOT_ACCESS_KEY_CHECK),
@@ -65,9 +77,34 @@ export function managedRules(props: ComplianceRulesOptions): ManagedRuleDefiniti
       rule: ComplianceRule.DESIRED_INSTANCE_TYPE,
       props: { identifier: ids.EC2_DESIRED_INSTANCE_TYPE, ruleScope: instances, inputParameters: { instanceType: props.allowedInstanceTypes.join(',') } },
       recorded: INSTANCE,
+      regional: true,
     });
   }
   return rules;
+}
+
+/** The managed rules that every region with the guard's regional part runs, after `disabledRules`. */
+export function regionalManagedRules(props: ComplianceRulesOptions): ManagedRuleDefinition[] {
+  const disabled = new Set(props.disabledRules ?? []);
+  return props.recorder === RecorderMode.OFF ? [] : managedRules(props).filter((r) => r.regional && !disabled.has(r.rule));
+}
+
+/** The name a rule is deployed under, in every region: the prefix, then the rule. */
+export function ruleName(props: ComplianceRulesOptions, rule: ComplianceRule): string {
+  return `${props.ruleNamePrefix ?? 'MiningGuard-'}${rule}`;
+}
+
+/** The events of these rules finding a resource NON_COMPLIANT, from any region. */
+export function complianceChangePattern(ruleNames: readonly string[]): events.EventPattern {
+  return {
+    source: ['aws.config'],
+    detailType: ['Config Rules Compliance Change'],
+    detail: {
+      messageType: ['ComplianceChangeNotification'],
+      configRuleName: [...ruleNames],
+      newEvaluationResult: { complianceType: ['NON_COMPLIANT'] },
+    },
+  };
 }
 
 /**
