@@ -15,3 +15,5 @@ export * from './compliance/config-recorder';
 export * from './compliance/config-evaluator';
 export * from './compliance/cis-metric-filters';
 export type { ComputePolicy } from './catalog/compute-policy';
+export * from './regions/every-region';
+export * from './regions/regional-guard';

@@ -1,12 +1,20 @@
 /** MiningGuard: composes the guard's parts with safe defaults; it holds no logic of its own. */
+import { Stack } from 'aws-cdk-lib';
+import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlertChannel, SlackChannelOptions } from './alerts/alert-channel';
 import type { ComputePolicy } from './catalog';
 import { ComplianceRules, ComplianceRulesOptions } from './compliance/compliance-rules';
 import { LaunchWatch, LaunchWatchOptions } from './launches/launch-watch';
+import { EveryRegionOptions, RegionalDeployment } from './regions/every-region';
+import type { RegionalGuard } from './regions/regional-guard';
+import { RegionalPlan, regionalPlan, RegionalSettings, regionalSettings } from './regions/regional-settings';
+import { RegionalStackSet } from './regions/regional-stack-set';
+import { checkRegionSupport } from './regions/resource-availability';
 import { SpendGuard, SpendGuardOptions } from './spend/spend-guard';
 import { TamperWatch } from './tamper/tamper-watch';
+import { DETECTOR_OPTIONS, validMinimumSeverity } from './threats/detector';
 import { ThreatDetection, ThreatDetectionOptions } from './threats/threat-detection';
 import { AuditTrail, AuditTrailProps } from './trail/audit-trail';
 
@@ -84,18 +92,31 @@ export interface MiningGuardProps {
    * @default - no Config rules
    */
   readonly compliance?: ComplianceRulesOptions;
+
+  /**
+   * The regions beyond this stack's (the home region): each gets the asset-free regional part, which forwards
+   * what it sees to the home region within seconds and runs the region's GuardDuty detector, vCPU alarms and
+   * regional Config rules. The home stack deploys it as a StackSet, or you deploy a `RegionalGuard` per region.
+   * @default - every region AWS enables by default in the home region's partition, through a StackSet
+   */
+  readonly everyRegion?: EveryRegionOptions;
 }
 
 /**
  * The guardrail against crypto-mining abuse, in one line: `new MiningGuard(this)`, or with an alert destination,
  * `new MiningGuard(this, 'MiningGuard', { alertEmails: ['secops@example.com'] })`.
  *
- * It deploys the alert channel (encrypted topic, subscribers, notifier), a multi-region audit trail, GuardDuty
- * with the routing of every crypto-mining and stolen-credential finding to people, LaunchWatch, which judges
- * every compute launch in every region against a policy, TamperWatch, which alerts when anyone blinds the
- * defender or plants credentials, and the cost signals (SpendGuard). Each part is a public construct that also
- * works alone; account singletons (the detector, the trail, the anomaly monitor) can be adopted instead of created.
- * Nothing is contained or deleted by default: MiningGuard notifies.
+ * In its stack's region, the home region, it deploys the account-wide parts once: the alert channel (encrypted
+ * topic, subscribers, notifier), a multi-region audit trail, GuardDuty with the routing of every crypto-mining and
+ * stolen-credential finding to people, LaunchWatch, which judges every compute launch against a policy,
+ * TamperWatch, which alerts when anyone blinds the defender or plants credentials, and the cost signals
+ * (SpendGuard). Into every other region (`everyRegion`) goes the asset-free regional part, as a StackSet of the
+ * same deployment: it forwards that region's events to the home region within seconds and runs its GuardDuty
+ * detector and vCPU alarms. Where no regional part runs, the trail's log group still brings every catalog call to
+ * the home region within minutes.
+ *
+ * Each part is a public construct that also works alone; account singletons (the detector, the trail, the anomaly
+ * monitor) can be adopted instead of created. Nothing is contained or deleted by default: MiningGuard notifies.
  */
 export class MiningGuard extends Construct {
   /** Where alerts go. */
@@ -113,6 +134,16 @@ export class MiningGuard extends Construct {
 
   /** The Config rules, when `compliance` is given. */
   public readonly compliance?: ComplianceRules;
+  /** The StackSet that deploys the regional part, when `everyRegion.deployment` is `STACK_SET` and regions are listed. */
+  public readonly regionalStackSet?: cloudformation.CfnStackSet;
+  /** The regions the guard runs in: the home region (when the stack has one) and every region of `everyRegion.regions`. */
+  public readonly guardedRegions: string[];
+
+  /** @internal */
+  public readonly _regionalPlan: RegionalPlan;
+  /** @internal */
+  public readonly _regionalSettings: RegionalSettings;
+  private readonly regionalGuards = new Map<string, RegionalGuard>();
 
   constructor(scope: Construct, id: string = 'MiningGuard', props: MiningGuardProps = {}) {
     super(scope, id);
@@ -144,5 +175,44 @@ export class MiningGuard extends Construct {
         trailLogGroup: this.auditTrail.logGroup,
       });
     }
+
+    const plan = this._regionalPlan = regionalPlan(this, props.everyRegion);
+    this.guardedRegions = [...plan.guardedRegions];
+    const spend = props.spendGuard ?? {};
+    const { anomalyBandWidth: _homeBandWidth, ...homeVcpuOptions } = spend.vcpuAlarmOptions ?? {};
+    const settings = regionalSettings({
+      homeRegion: Stack.of(this).region,
+      alarmNamePrefix: alerts.notifier.alarmNamePrefix,
+      minimumSeverity: validMinimumSeverity(props.threatDetection?.minimumSeverity),
+      detector: Object.fromEntries(DETECTOR_OPTIONS.map((o) => [o, props.threatDetection?.[o]])),
+      vcpuAlarms: spend.vcpuAlarms ?? true ? props.everyRegion?.vcpuAlarmOptions ?? { ...homeVcpuOptions, anomalyBands: false } : undefined,
+      compliance: props.compliance,
+    });
+    this._regionalSettings = settings;
+    if (plan.deployment === RegionalDeployment.STACK_SET && plan.regions.length > 0) {
+      const { homeRegion: _home, ...anyHome } = settings;
+      this.regionalStackSet = new RegionalStackSet(this, 'EveryRegion', { settings: anyHome, plan }).stackSet;
+    }
+    if (plan.deployment === RegionalDeployment.CDK_STACKS) {
+      this.node.addValidation({ validate: () => this.regionsWithoutGuard() });
+    }
+    checkRegionSupport(this, 'MiningGuard\'s home part', {
+      advice: `and the regional part guards ${Stack.of(this).region} from there when everyRegion.regions lists it`,
+    });
+  }
+
+  /** @internal Records the `RegionalGuard` of a region; two in one region would forward every event twice. */
+  public _regionDeployed(region: string, guard: RegionalGuard): void {
+    const other = this.regionalGuards.get(region);
+    if (other) {
+      throw new Error(`RegionalGuard: ${other.node.path} already guards ${region} for this MiningGuard. Keep one RegionalGuard per region.`);
+    }
+    this.regionalGuards.set(region, guard);
+  }
+
+  private regionsWithoutGuard(): string[] {
+    const missing = this._regionalPlan.regions.filter((r) => !this.regionalGuards.has(r));
+    return missing.map((r) => `everyRegion.regions lists ${r}, but no RegionalGuard of this MiningGuard is in ${r}: its findings, alarms and fast path are missing. `
+      + `Add one: new RegionalGuard(new Stack(app, 'MiningGuard-${r}', { env: { region: '${r}' } }), 'MiningGuard', { home: guard }), or remove '${r}' from everyRegion.regions.`);
   }
 }

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { MiningGuard, RecorderMode } from '../lib';
+import { MiningGuard, RecorderMode, VcpuUsageClass } from '../lib';
 import { CREDENTIAL_DETECTIONS, LAUNCH_DETECTIONS, TAMPER_DETECTIONS } from '../lib/catalog';
 import { cloudTrailPatterns } from '../lib/common/cloudtrail-rules';
 
@@ -146,5 +146,78 @@ describe('MiningGuard', () => {
       expect(alarm.Properties.OKActions).toBeUndefined();
       expect(alarm.Properties.AlarmName.startsWith(guard.alertChannel.notifier.alarmNamePrefix)).toBe(true);
     }
+  });
+
+  describe('every region', () => {
+    function regionalTemplateOf(t: Template): { Resources: Record<string, { Type: string; Properties: Record<string, any> }> } {
+      const [set] = Object.values(t.findResources('AWS::CloudFormation::StackSet'));
+      return JSON.parse(set.Properties.TemplateBody);
+    }
+
+    test('by default the stack deploys the regional part into every other default region, and knows which regions it guards', () => {
+      const s = stack();
+      const guard = new MiningGuard(s, 'MiningGuard', { alertEmails: ['secops@example.com'] });
+      expect(guard.regionalStackSet).toBeDefined();
+      expect(guard.guardedRegions).toEqual(expect.arrayContaining(['eu-west-1', 'us-east-1', 'sa-east-1', 'ap-southeast-1']));
+      expect(guard.guardedRegions).toHaveLength(17);
+      const regional = regionalTemplateOf(Template.fromStack(s));
+      // The home alarms' prefix names the regional alarms, so the home notifier alerts on them.
+      const alarms = Object.values(regional.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties.AlarmName as string);
+      expect(alarms.every((n) => n.startsWith(guard.alertChannel.notifier.alarmNamePrefix))).toBe(true);
+    });
+
+    test('the home settings reach the regions: severity, detector plans, vCPU classes without bands; none with vCPU alarms off', () => {
+      const s = stack();
+      new MiningGuard(s, 'MiningGuard', {
+        threatDetection: { minimumSeverity: 7, runtimeMonitoring: false },
+        spendGuard: { vcpuAlarmOptions: { usageClasses: [VcpuUsageClass.G_ON_DEMAND], anomalyBandWidth: 2 } },
+        everyRegion: { regions: ['sa-east-1'] },
+      });
+      const regional = regionalTemplateOf(Template.fromStack(s));
+      const rules = Object.values(regional.Resources).filter((r) => r.Type === 'AWS::Events::Rule').map((r) => r.Properties.EventPattern);
+      expect(rules).toContainEqual(expect.objectContaining({ detail: expect.objectContaining({ severity: [{ numeric: ['>=', 7] }] }) }));
+      const detector = Object.values(regional.Resources).find((r) => r.Type === 'AWS::GuardDuty::Detector')!;
+      expect(detector.Properties.Features[0]).toEqual(expect.objectContaining({ Name: 'RUNTIME_MONITORING', Status: 'DISABLED' }));
+      expect(Object.values(regional.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties.AlarmName))
+        .toEqual([expect.stringMatching(/-guard-dead-letters-forwarding$/), expect.stringMatching(/-vcpu-usage-surge-GOnDemand-above-baseline$/)]);
+
+      const off = stack();
+      new MiningGuard(off, 'MiningGuard', { spendGuard: { vcpuAlarms: false }, everyRegion: { regions: ['sa-east-1'] } });
+      expect(Object.values(regionalTemplateOf(Template.fromStack(off)).Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm')).toHaveLength(1);
+    });
+
+    test('an empty list keeps the guard in its home region alone', () => {
+      const s = stack();
+      const guard = new MiningGuard(s, 'MiningGuard', { everyRegion: { regions: [] } });
+      expect(guard.regionalStackSet).toBeUndefined();
+      expect(guard.guardedRegions).toEqual(['eu-west-1']);
+      Template.fromStack(s).resourceCountIs('AWS::CloudFormation::StackSet', 0);
+    });
+
+    test('a home region without Budgets fails the synth, naming the types and a region to use instead', () => {
+      const s = new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-north-1' } });
+      expect(() => new MiningGuard(s, 'MiningGuard', { alertEmails: ['secops@example.com'] })).toThrow(
+        /^MiningGuard's home part cannot deploy in eu-north-1: CloudFormation offers no AWS::Budgets::Budget there \(cfn-lint [\d.]+\)\. Deploy it in a region that offers them, e\.g\. eu-\w+-\d, and the regional part guards eu-north-1 from there when everyRegion\.regions lists it\.$/,
+      );
+    });
+
+    test('account-wide names hold the stack\'s name and region: the same app in another region collides with nothing', () => {
+      const names = (region: string) => {
+        const s = new Stack(new App(), 'Test', { env: { account: '111122223333', region } });
+        new MiningGuard(s, 'MiningGuard', { alertSlack: { workspaceId: 'T0123456789', channelId: 'C0123456789' } });
+        const t = Template.fromStack(s);
+        return [
+          ...Object.values(t.findResources('AWS::Budgets::Budget')).map((r) => r.Properties.Budget.BudgetName),
+          ...Object.values(t.findResources('AWS::CE::AnomalyMonitor')).map((r) => r.Properties.MonitorName),
+          ...Object.values(t.findResources('AWS::CE::AnomalySubscription')).map((r) => r.Properties.SubscriptionName),
+          ...Object.values(t.findResources('AWS::Chatbot::SlackChannelConfiguration')).map((r) => r.Properties.ConfigurationName),
+          ...Object.values(t.findResources('AWS::CloudFormation::StackSet')).map((r) => r.Properties.StackSetName),
+        ];
+      };
+      const [west, east] = [names('eu-west-1'), names('us-east-1')];
+      expect(west).toHaveLength(5);
+      expect(west.every((n) => n.startsWith('Test-eu-west-1-'))).toBe(true);
+      expect(west.filter((n) => east.includes(n))).toEqual([]);
+    });
   });
 });

@@ -10,6 +10,7 @@ import { REPO_ROOT } from '../harness/paths';
 const WITHOUT_A_TEST: Readonly<Record<string, string>> = {
   'lib/index.ts': 'the package\'s exports, nothing else',
   'lib/catalog/types.ts': 'types only; the catalog\'s data is tested in its own files',
+  'lib/regions/every-region.ts': 'the everyRegion options and their enum only, exercised by the regional settings\' and MiningGuard\'s tests',
   'lambda/core/alerts/alert.ts': 'the Alert type only',
   'lambda/core/notifier/event-reader.ts': 'the readers\' contract, an interface and its error class, exercised by every reader\'s test',
   'lambda/aws/config/sdk/cloudtrail-client.ts': 'a re-export of two SDK names, so the bundle leaves the rest of the client out',

@@ -1,0 +1,151 @@
+/** RegionalStackSet: the home stack deploys the regional part into every listed region, in the same `cdk deploy`. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Aws, BootstraplessSynthesizer, CfnCondition, CfnParameter, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { RegionalParts } from './regional-parts';
+import type { RegionalPlan, RegionalSettings } from './regional-settings';
+import { missingResourceTypes } from './resource-availability';
+import { executionStatements } from './stack-set-permissions';
+import { accountUniqueName } from '../common/account-names';
+
+/**
+ * CloudFormation's limit on a template given inline (`TemplateBody`).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+ */
+export const MAX_TEMPLATE_BODY_BYTES = 51_200;
+
+/** The regional template's parameters, which the StackSet sets per region. */
+export const REGIONAL_PARAMETERS = { homeRegion: 'HomeRegion', createDetector: 'CreateDetector' } as const;
+
+/** Properties of a `RegionalStackSet`. */
+export interface RegionalStackSetProps {
+  readonly settings: Omit<RegionalSettings, 'homeRegion'>;
+  readonly plan: RegionalPlan;
+}
+
+/**
+ * A self-managed CloudFormation StackSet of the regional template, with its administration role (assumed only by
+ * CloudFormation for this StackSet) and execution role (assumed only by the administration role, allowed only what
+ * the regional template's resource types need). The template is synthesized here, from the same construct a
+ * `RegionalGuard` uses, and sent inline: it holds no asset and needs no bootstrap in any region.
+ *
+ * Every region deploys in parallel; a failure in any region fails the home stack's deployment, so nobody believes
+ * a region is guarded when it is not.
+ */
+export class RegionalStackSet extends Construct {
+  /** The StackSet. */
+  public readonly stackSet: cloudformation.CfnStackSet;
+  /** The regional template, as CloudFormation receives it. */
+  public readonly template: Record<string, any>;
+
+  constructor(scope: Construct, id: string, props: RegionalStackSetProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.template = regionalTemplate(props.settings);
+    const body = JSON.stringify(this.template);
+    if (Buffer.byteLength(body) > MAX_TEMPLATE_BODY_BYTES) {
+      throw new Error(`MiningGuard: the regional template is ${Buffer.byteLength(body)} bytes, more than CloudFormation takes inline (${MAX_TEMPLATE_BODY_BYTES}). Turn off a part of it (everyRegion.vcpuAlarmOptions.usageClasses, compliance.disabledRules).`);
+    }
+
+    const resourceTypes = Object.values(this.template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+    for (const region of props.plan.regions) {
+      const missing = missingResourceTypes(region, resourceTypes);
+      if (missing && missing.length > 0) {
+        throw new Error(`MiningGuard: CloudFormation in ${region} has no ${missing.join(', ')}, which the regional part needs. Remove '${region}' from everyRegion.regions; the trail's log group still judges its CloudTrail calls within minutes.`);
+      }
+    }
+
+    const name = accountUniqueName(this, 'regions');
+    const administration = new iam.Role(this, 'AdministrationRole', {
+      assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudformation:*:${stack.account}:stackset/${name}:*` },
+        },
+      }),
+      description: 'MiningGuard: deploys the regional part into the other regions (StackSet administration role)',
+    });
+    const execution = new iam.Role(this, 'ExecutionRole', {
+      assumedBy: new iam.ArnPrincipal(administration.roleArn),
+      description: 'MiningGuard: creates the regional part in each region (StackSet execution role)',
+    });
+    administration.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [execution.roleArn] }));
+    const scope = { partition: stack.partition, account: stack.account, alarmNamePrefix: props.settings.alarmNamePrefix };
+    for (const statement of executionStatements(resourceTypes, scope)) execution.addToPrincipalPolicy(statement);
+    Validations.of(execution).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5',
+      reason: 'CloudFormation names the regional stacks\' resources at deployment (StackSet-…), and GuardDuty, Config and DescribeAlarms calls take no resource: each statement is limited to this account and to the calls of one resource type of the regional template.',
+    });
+
+    const regionGroups = [
+      { regions: props.plan.regions.filter((r) => !props.plan.existingDetectorRegions.includes(r)), createDetector: 'true' },
+      { regions: [...props.plan.existingDetectorRegions], createDetector: 'false' },
+    ].filter((g) => g.regions.length > 0);
+
+    this.stackSet = new cloudformation.CfnStackSet(this, 'Default', {
+      stackSetName: name,
+      description: 'MiningGuard regional part: forwards security events to the home region; GuardDuty, vCPU alarms and Config rules of each region',
+      permissionModel: 'SELF_MANAGED',
+      administrationRoleArn: administration.roleArn,
+      executionRoleName: execution.roleName,
+      capabilities: ['CAPABILITY_IAM'],
+      managedExecution: { Active: true },
+      operationPreferences: {
+        regionConcurrencyType: 'PARALLEL',
+        maxConcurrentPercentage: 100,
+        failureToleranceCount: 0,
+      },
+      templateBody: body,
+      parameters: [{ parameterKey: REGIONAL_PARAMETERS.homeRegion, parameterValue: Aws.REGION }],
+      stackInstancesGroup: regionGroups.map((g) => ({
+        deploymentTargets: { accounts: [stack.account] },
+        regions: withoutHome(this, g.regions),
+        parameterOverrides: [{ parameterKey: REGIONAL_PARAMETERS.createDetector, parameterValue: g.createDetector }],
+      })),
+    });
+    // Both roles, and their policies, must exist before the first stack instance and outlive the last.
+    this.stackSet.node.addDependency(administration, execution);
+  }
+}
+
+/**
+ * The regional template: the regional part in a stack of its own app, synthesized without a bootstrap (nothing of
+ * it is an asset), with the home region and the detector choice as parameters.
+ */
+export function regionalTemplate(settings: Omit<RegionalSettings, 'homeRegion'>): Record<string, any> {
+  // A private app, in a directory of its own: the CDK CLI's output directory belongs to the user's app.
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mining-guard-regional-'));
+  try {
+    const app = new App({ outdir, analyticsReporting: false, autoSynth: false });
+    const stack = new Stack(app, 'MiningGuardRegional', { synthesizer: new BootstraplessSynthesizer(), analyticsReporting: false });
+    const homeRegion = new CfnParameter(stack, REGIONAL_PARAMETERS.homeRegion, {
+      type: 'String',
+      description: 'The region of the MiningGuard home stack, whose default event bus receives what this region forwards',
+      allowedPattern: '^[a-z]{2}(-[a-z]+)+-\\d{1,2}$',
+    });
+    const createDetector = new CfnParameter(stack, REGIONAL_PARAMETERS.createDetector, {
+      type: 'String',
+      description: 'Whether to create this region\'s GuardDuty detector: false where one exists already',
+      allowedValues: ['true', 'false'],
+      default: 'true',
+    });
+    const detectorCreated = new CfnCondition(stack, 'DetectorCreated', { expression: Fn.conditionEquals(createDetector.valueAsString, 'true') });
+    new RegionalParts(stack, 'Guard', { settings: { ...settings, homeRegion: homeRegion.valueAsString }, createDetector: detectorCreated });
+    return app.synth({ validateOnSynthesis: false }).getStackByName(stack.stackName).template;
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The regions, without the home region when only deployment knows it (an environment-agnostic stack). */
+function withoutHome(scope: Construct, regions: readonly string[]): string[] {
+  if (!Token.isUnresolved(Stack.of(scope).region)) return [...regions];
+  return regions.map((region) => {
+    const isHome = new CfnCondition(scope, `IsHome${region.replace(/[^A-Za-z0-9]/g, '')}`, { expression: Fn.conditionEquals(Aws.REGION, region) });
+    return Fn.conditionIf(isHome.logicalId, Aws.NO_VALUE, region).toString();
+  });
+}

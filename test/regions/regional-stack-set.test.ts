@@ -1,0 +1,129 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { MiningGuard, MiningGuardProps, RecorderMode } from '../../lib';
+import { MAX_TEMPLATE_BODY_BYTES, regionalTemplate } from '../../lib/regions/regional-stack-set';
+
+const ACCOUNT = '111122223333';
+
+/** A home stack in `region`, or environment-agnostic with `region: null`. */
+function homeTemplate(props: MiningGuardProps = {}, region: string | null = 'eu-west-1'): Template {
+  const stack = new Stack(new App(), 'Home', region === null ? {} : { env: { account: ACCOUNT, region } });
+  new MiningGuard(stack, 'MiningGuard', { alertEmails: ['secops@example.com'], ...props });
+  return Template.fromStack(stack);
+}
+
+function stackSetOf(t: Template): Record<string, any> {
+  const sets = Object.values(t.findResources('AWS::CloudFormation::StackSet'));
+  expect(sets).toHaveLength(1);
+  return sets[0].Properties;
+}
+
+describe('RegionalStackSet', () => {
+  test('by default: one self-managed StackSet of the regional template into every default region but the home one, in parallel, failing on any failure', () => {
+    const set = stackSetOf(homeTemplate());
+    expect(set).toEqual(expect.objectContaining({
+      PermissionModel: 'SELF_MANAGED',
+      StackSetName: expect.stringMatching(/^Home-eu-west-1-[0-9a-f]{6}-regions$/),
+      Capabilities: ['CAPABILITY_IAM'],
+      ManagedExecution: { Active: true },
+      OperationPreferences: { RegionConcurrencyType: 'PARALLEL', MaxConcurrentPercentage: 100, FailureToleranceCount: 0 },
+      Parameters: [{ ParameterKey: 'HomeRegion', ParameterValue: { Ref: 'AWS::Region' } }],
+    }));
+    expect(set.StackInstancesGroup).toEqual([{
+      DeploymentTargets: { Accounts: [ACCOUNT] },
+      Regions: expect.arrayContaining(['us-east-1', 'sa-east-1', 'ap-southeast-1', 'eu-central-1']),
+      ParameterOverrides: [{ ParameterKey: 'CreateDetector', ParameterValue: 'true' }],
+    }]);
+    expect(set.StackInstancesGroup[0].Regions).not.toContain('eu-west-1');
+  });
+
+  test('the regional template: parameters for the home region and the detector, no Lambda function, no asset, no budget, no anomaly resource, no trail', () => {
+    const body = stackSetOf(homeTemplate({ compliance: { recorder: RecorderMode.CREATE } })).TemplateBody as string;
+    expect(Buffer.byteLength(body)).toBeLessThan(MAX_TEMPLATE_BODY_BYTES);
+    const template = JSON.parse(body);
+    expect(Object.keys(template.Parameters)).toEqual(['HomeRegion', 'CreateDetector']);
+    const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+    for (const banned of ['AWS::Lambda::Function', 'AWS::Budgets::Budget', 'AWS::CE::AnomalyMonitor', 'AWS::CE::AnomalySubscription', 'AWS::CloudTrail::Trail', 'AWS::Chatbot::SlackChannelConfiguration']) {
+      expect(types).not.toContain(banned);
+    }
+    expect(types).toEqual(expect.arrayContaining(['AWS::Events::Rule', 'AWS::GuardDuty::Detector', 'AWS::CloudWatch::Alarm', 'AWS::Config::ConfigRule']));
+    expect(body).not.toMatch(/BootstrapVersion|cdk-hnb659fds|CDKMetadata/);
+  });
+
+  test('regions with a detector of their own are a second group that creates none', () => {
+    const set = stackSetOf(homeTemplate({ everyRegion: { regions: ['sa-east-1', 'us-east-1'], existingDetectorRegions: ['us-east-1'] } }));
+    expect(set.StackInstancesGroup).toEqual([
+      expect.objectContaining({ Regions: ['sa-east-1'], ParameterOverrides: [{ ParameterKey: 'CreateDetector', ParameterValue: 'true' }] }),
+      expect.objectContaining({ Regions: ['us-east-1'], ParameterOverrides: [{ ParameterKey: 'CreateDetector', ParameterValue: 'false' }] }),
+    ]);
+  });
+
+  test('an environment-agnostic home leaves its own region out when it deploys', () => {
+    const t = homeTemplate({}, null);
+    const regions = stackSetOf(t).StackInstancesGroup[0].Regions;
+    expect(regions).toHaveLength(17);
+    const usEast1 = regions.find((r: any) => r['Fn::If'][2] === 'us-east-1');
+    expect(usEast1).toEqual({ 'Fn::If': [expect.stringMatching(/^MiningGuardEveryRegionIsHomeuseast1/), { Ref: 'AWS::NoValue' }, 'us-east-1'] });
+    t.hasCondition(usEast1['Fn::If'][0], { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
+  });
+
+  test('no StackSet for the home region alone, or when the app deploys the regional stacks', () => {
+    homeTemplate({ everyRegion: { regions: [] } }).resourceCountIs('AWS::CloudFormation::StackSet', 0);
+  });
+
+  test('the administration role is for CloudFormation and this StackSet only; it may assume the execution role, nothing else', () => {
+    const t = homeTemplate({ everyRegion: { regions: ['sa-east-1'] } });
+    const set = stackSetOf(t);
+    const roles = t.findResources('AWS::IAM::Role');
+    const adminId = set.AdministrationRoleARN['Fn::GetAtt'][0];
+    const execId = set.ExecutionRoleName.Ref;
+    expect(roles[adminId].Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudformation.amazonaws.com' },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': ACCOUNT },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudformation:*:${ACCOUNT}:stackset/${set.StackSetName}:*`]] } },
+      },
+    }]);
+    expect(roles[execId].Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Principal: { AWS: { 'Fn::GetAtt': [adminId, 'Arn'] } } }),
+    ]);
+    const policies = Object.values(t.findResources('AWS::IAM::Policy'));
+    const adminPolicy = policies.find((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === adminId))!;
+    expect(adminPolicy.Properties.PolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Resource: { 'Fn::GetAtt': [execId, 'Arn'] } }]);
+    expect(Object.values(t.findResources('AWS::CloudFormation::StackSet'))[0].DependsOn).toEqual(expect.arrayContaining([adminId, execId]));
+  });
+
+  test('a listed region where CloudFormation lacks a type of the regional template fails the synth, saying which', async () => {
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('../../lib/regions/resource-availability', () => ({
+        ...jest.requireActual('../../lib/regions/resource-availability'),
+        missingResourceTypes: (region: string) => (region === 'sa-east-1' ? ['AWS::GuardDuty::Detector'] : []),
+      }));
+      const lib = await import('../../lib');
+      const stack = new Stack(new App(), 'Home', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+      expect(() => new lib.MiningGuard(stack, 'MiningGuard', { everyRegion: { regions: ['us-east-1', 'sa-east-1'] } }))
+        .toThrow('MiningGuard: CloudFormation in sa-east-1 has no AWS::GuardDuty::Detector, which the regional part needs. Remove \'sa-east-1\' from everyRegion.regions; the trail\'s log group still judges its CloudTrail calls within minutes.');
+    });
+    jest.dontMock('../../lib/regions/resource-availability');
+  });
+});
+
+describe('regionalTemplate', () => {
+  test('synthesizes in a directory of its own and leaves nothing behind, whatever the CDK CLI\'s output directory', () => {
+    const before = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('mining-guard-regional-'));
+    const outdir = process.env.CDK_OUTDIR;
+    process.env.CDK_OUTDIR = '/nonexistent/cdk.out';
+    try {
+      const template = regionalTemplate({ alarmNamePrefix: 'P-', minimumSeverity: 1, detector: {} });
+      expect(Object.keys(template.Resources).length).toBeGreaterThan(5);
+    } finally {
+      if (outdir === undefined) delete process.env.CDK_OUTDIR;
+      else process.env.CDK_OUTDIR = outdir;
+    }
+    expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('mining-guard-regional-'))).toEqual(before);
+  });
+});
