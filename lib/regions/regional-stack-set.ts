@@ -74,8 +74,8 @@ export class RegionalStackSet extends Construct {
       description: 'MiningGuard: creates the regional part in each region (StackSet execution role)',
     });
     administration.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [execution.roleArn] }));
-    const scope = { partition: stack.partition, account: stack.account, alarmNamePrefix: props.settings.alarmNamePrefix };
-    for (const statement of executionStatements(resourceTypes, scope)) execution.addToPrincipalPolicy(statement);
+    const permissionScope = { partition: stack.partition, account: stack.account, alarmNamePrefix: props.settings.alarmNamePrefix };
+    for (const statement of executionStatements(resourceTypes, permissionScope)) execution.addToPrincipalPolicy(statement);
     Validations.of(execution).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5',
       reason: 'CloudFormation names the regional stacks\' resources at deployment (StackSet-…), and GuardDuty, Config and DescribeAlarms calls take no resource: each statement is limited to this account and to the calls of one resource type of the regional template.',
