@@ -109,7 +109,13 @@ export class ComputePolicyError extends Error {
   public readonly name = 'ComputePolicyError';
 }
 
+/** What a region name looks like: `eu-west-1`, `us-gov-west-1`, `ap-southeast-7`. */
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** Whether a string read from a prop or an event is a region name, so that no other text passes for one. */
+export function isRegionName(text: string): boolean {
+  return REGION.test(text);
+}
 /** A series or generation in lower case, or `*` for every family. */
 const FAMILY = /^([a-z][a-z0-9-]*|\*)$/;
 /** The entry that covers every family, less specific than any series. */

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import {
-  ACCELERATOR_FAMILIES, ComputePolicyError, DEFAULT_COMPUTE_POLICY, exemptBy, instanceTypeName, judgeFamily, principalMatches, regionAllowed,
-  resolveComputePolicy,
+  ACCELERATOR_FAMILIES, ComputePolicyError, DEFAULT_COMPUTE_POLICY, exemptBy, instanceTypeName, isRegionName, judgeFamily, principalMatches,
+  regionAllowed, resolveComputePolicy,
 } from '../../lib/catalog';
 import { FAMILY_CASES, PRINCIPAL_CASES } from '../fixtures/compute-policy-cases';
 
@@ -96,6 +96,16 @@ describe('the principal case table', () => {
   test('regular-expression characters in a pattern are taken literally', () => {
     expect(principalMatches('arn:aws:iam::*:role/ci.deployer', { arn: 'arn:aws:iam::111122223333:role/ciXdeployer' })).toBe(false);
     expect(principalMatches('arn:aws:iam::*:role/ci+deployer', { arn: 'arn:aws:iam::111122223333:role/ci+deployer' })).toBe(true);
+  });
+});
+
+describe('isRegionName', () => {
+  test.each(['eu-west-1', 'us-gov-west-1', 'ap-southeast-7', 'us-isob-east-1'])('%s is a region name', (region) => {
+    expect(isRegionName(region)).toBe(true);
+  });
+
+  test.each(['eu-west', 'EU-WEST-1', 'eu-west-1 ', 'evil.example/eu-west-1', '', 'eu-west-1\nX'])('%j is not', (text) => {
+    expect(isRegionName(text)).toBe(false);
   });
 });
 

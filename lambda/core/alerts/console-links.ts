@@ -1,4 +1,5 @@
 /** Console deep links, per partition, for the resources alerts name. */
+import { isRegionName } from '../../../lib/catalog';
 
 const CONSOLE_HOSTS: Readonly<Record<string, string>> = {
   'aws': 'console.aws.amazon.com',
@@ -6,13 +7,11 @@ const CONSOLE_HOSTS: Readonly<Record<string, string>> = {
   'aws-us-gov': 'console.amazonaws-us-gov.com',
 };
 
-/** What a region name looks like: an attacker-written `awsRegion` must never choose the link's host. */
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-
 /** The console origin for a region, e.g. `https://us-east-1.console.aws.amazon.com`; without a real region, the global one. */
 export function consoleOrigin(partition: string, region: string): string {
   const host = Object.hasOwn(CONSOLE_HOSTS, partition) ? CONSOLE_HOSTS[partition] : CONSOLE_HOSTS.aws;
-  return partition === 'aws' && REGION.test(region) ? `https://${region}.${host}` : `https://${host}`;
+  // Only a region name may become part of the host: an attacker-written `awsRegion` must never choose it.
+  return partition === 'aws' && isRegionName(region) ? `https://${region}.${host}` : `https://${host}`;
 }
 
 /** A URL component of any string: a lone surrogate (JSON lets one through) becomes U+FFFD instead of a URIError. */
