@@ -2,13 +2,18 @@
  * The contracts between the constructs and the handlers they deploy: the environment variables each handler reads,
  * the JSON documents in them, and the defaults both sides share. Defined once, imported by both.
  */
-import { ComputePolicy, ResolvedComputePolicy, resolveComputePolicy } from './compute-policy';
+import { ComputePolicy, isRegionName, ResolvedComputePolicy, resolveComputePolicy } from './compute-policy';
 import { LaunchResponses, resolveResponses } from './responses';
 
 /** The environment variables of each handler, by what they hold. */
 export const HANDLER_ENVIRONMENT = {
-  notifier: { alertTopicArn: 'ALERT_TOPIC_ARN', guardContext: 'GUARD_CONTEXT' },
-  launchEvaluator: { alertTopicArn: 'ALERT_TOPIC_ARN', idempotencyTable: 'IDEMPOTENCY_TABLE', launchSettings: 'LAUNCH_SETTINGS' },
+  notifier: { alertTopicArn: 'ALERT_TOPIC_ARN', guardContext: 'GUARD_CONTEXT', idempotencyTable: 'IDEMPOTENCY_TABLE' },
+  launchEvaluator: {
+    alertTopicArn: 'ALERT_TOPIC_ARN',
+    idempotencyTable: 'IDEMPOTENCY_TABLE',
+    launchSettings: 'LAUNCH_SETTINGS',
+    notifierFunction: 'NOTIFIER_FUNCTION',
+  },
   spendEvaluator: {
     alertTopicArn: 'ALERT_TOPIC_ARN',
     accountId: 'ACCOUNT_ID',
@@ -99,11 +104,16 @@ export interface GuardContext {
   readonly guardArns: readonly string[];
   /** Names of the buckets that hold the trail's log files. */
   readonly trailBuckets: readonly string[];
+  /** The regions where the guard runs, home included; undefined when the construct was not told. */
+  readonly guardedRegions?: readonly string[];
 }
 
 export const EMPTY_GUARD_CONTEXT: GuardContext = { deployPrincipals: [], guardNamePrefixes: [], guardArns: [], trailBuckets: [] };
 
-/** The context the construct hands over as JSON; a field that is not a list of strings is left empty. */
+/**
+ * The context the construct hands over as JSON; a field that is not a list of strings is left empty, and a guarded
+ * region that is not a region name is dropped.
+ */
 export function readGuardContext(json: string | undefined): GuardContext {
   if (!json) return EMPTY_GUARD_CONTEXT;
   const parsed = JSON.parse(json) as Record<string, unknown>;
@@ -111,7 +121,9 @@ export function readGuardContext(json: string | undefined): GuardContext {
     const v = parsed?.[key];
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   };
-  return { deployPrincipals: list('deployPrincipals'), guardNamePrefixes: list('guardNamePrefixes'), guardArns: list('guardArns'), trailBuckets: list('trailBuckets') };
+  const context = { deployPrincipals: list('deployPrincipals'), guardNamePrefixes: list('guardNamePrefixes'), guardArns: list('guardArns'), trailBuckets: list('trailBuckets') };
+  // Absent is "not told", which the region-enabled alert says; an empty list is "no region", which it says otherwise.
+  return Array.isArray(parsed?.guardedRegions) ? { ...context, guardedRegions: list('guardedRegions').filter(isRegionName) } : context;
 }
 
 /** The spend evaluator's judgement settings when its construct is not told otherwise. */

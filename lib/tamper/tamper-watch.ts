@@ -1,11 +1,11 @@
 /** TamperWatch: alerts at once when anyone blinds the defender, plants credentials, or touches the guard itself. */
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { IAlertChannel } from '../alerts/alert-channel';
-import { CREDENTIAL_DETECTIONS, GuardContext, TAMPER_DETECTIONS } from '../catalog';
+import { CREDENTIAL_DETECTIONS, GuardContext, isRegionName, TAMPER_DETECTIONS } from '../catalog';
 import { cloudTrailRules } from '../common/cloudtrail-rules';
 
 /** Properties of a `TamperWatch`. */
@@ -31,6 +31,14 @@ export interface TamperWatchProps {
    * @default - the CDK bootstrap's CloudFormation execution role of this account
    */
   readonly deployPrincipals?: string[];
+
+  /**
+   * The regions where the guard runs, home included: where it has GuardDuty, vCPU alarms and the seconds-fast
+   * EventBridge path. When someone enables an opt-in region, the alert says whether the guard already covers it or
+   * has no regional part there yet, and what to do.
+   * @default - unknown: the region-enabled alert says it cannot tell whether the guard runs in the region
+   */
+  readonly guardedRegions?: string[];
 }
 
 /**
@@ -39,8 +47,10 @@ export interface TamperWatchProps {
  * used) and alerts. The guard's own resources are recognised by its stack's name; the deploying CloudFormation
  * role's changes to them raise no alert.
  *
- * IAM, STS, sign-in, Organizations and account calls are delivered to EventBridge in us-east-1 only: deploy
- * MiningGuard there too to see them within seconds.
+ * IAM, STS, sign-in, Organizations and account calls are delivered to EventBridge in us-east-1 only. A LaunchWatch
+ * with the multi-region trail's log group hands them, and the calls of regions where no part of the guard runs, to
+ * the same notifier within minutes; a regional part of the guard in us-east-1 brings them within seconds. The
+ * notifier alerts on each call once, by its eventID, whichever path brings it first.
  */
 export class TamperWatch extends Construct {
   /** The rules that select the catalog's tamper and credential calls: a `$or` branch per service, in as few rules as fit. */
@@ -49,6 +59,11 @@ export class TamperWatch extends Construct {
   constructor(scope: Construct, id: string, props: TamperWatchProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    for (const region of props.guardedRegions ?? []) {
+      if (!Token.isUnresolved(region) && !isRegionName(region)) {
+        throw new Error(`TamperWatch: guardedRegions: '${region}' is not a region name. Write e.g. ['eu-west-1', 'us-east-1'].`);
+      }
+    }
 
     this.rules = cloudTrailRules(this, [...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS], props.alerts.notifier.ruleTarget(), 'tamper and credential calls to the notifier');
 
@@ -58,6 +73,7 @@ export class TamperWatch extends Construct {
       guardNamePrefixes: [`${stack.stackName}-`],
       guardArns: (props.guardKeys ?? []).map((k) => k.keyArn),
       trailBuckets: (props.trailBuckets ?? []).map((b) => b.bucketName),
+      ...(props.guardedRegions ? { guardedRegions: props.guardedRegions } : {}),
     };
     props.alerts.notifier.useGuardContext(stack.toJsonString(context));
   }

@@ -101,6 +101,14 @@ describe('readGuardContext', () => {
     });
   });
 
+  test('reads the guarded regions, keeping only region names; absent stays absent, which is "not told"', () => {
+    expect(readGuardContext(JSON.stringify({ guardedRegions: ['us-east-1', 'sa-east-1'] })).guardedRegions).toEqual(['us-east-1', 'sa-east-1']);
+    expect(readGuardContext(JSON.stringify({ guardedRegions: ['us-east-1', 'https://evil.example/', 7, 'eu-west'] })).guardedRegions).toEqual(['us-east-1']);
+    expect(readGuardContext(JSON.stringify({ guardedRegions: [] })).guardedRegions).toEqual([]);
+    expect(readGuardContext(JSON.stringify({ deployPrincipals: [] }))).not.toHaveProperty('guardedRegions');
+    expect(readGuardContext(JSON.stringify({ guardedRegions: 'us-east-1' }))).not.toHaveProperty('guardedRegions');
+  });
+
   test('a JSON null or list holds no context', () => {
     expect(readGuardContext('null')).toEqual(EMPTY_GUARD_CONTEXT);
     expect(readGuardContext('["Guard-"]')).toEqual(EMPTY_GUARD_CONTEXT);

@@ -1,7 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { MiningGuard } from '../../lib';
+import { MiningGuard, TamperWatch, TamperWatchProps } from '../../lib';
 import { cloudTrailSelections, CREDENTIAL_DETECTIONS, eventBridgeDetailType, TAMPER_DETECTIONS } from '../../lib/catalog';
+import { testAlerts } from '../harness/alert-channel';
 import { ruleBranches } from '../harness/rule-branches';
 
 describe('TamperWatch', () => {
@@ -30,5 +31,30 @@ describe('TamperWatch', () => {
     expect(context).toContain('cdk-*-cfn-exec-role-*');
     expect(context).toMatch(/AuditTrailBucket/);
     expect(context).toMatch(/AlertsKey/);
+  });
+});
+
+describe('TamperWatch guardedRegions', () => {
+  function guardContextOf(props: Partial<TamperWatchProps>): Record<string, unknown> {
+    const s = new Stack(new App(), 'Guard', { env: { account: '111122223333', region: 'us-east-1' } });
+    new TamperWatch(s, 'TamperWatch', { alerts: testAlerts(s), ...props });
+    const fn = Object.values(Template.fromStack(s).findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.GUARD_CONTEXT);
+    const context = fn!.Properties.Environment.Variables.GUARD_CONTEXT;
+    // The context is JSON joined with the stack's name at deploy time: put a name in to read it here.
+    return JSON.parse(typeof context === 'string' ? context : (context['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'Guard')).join(''));
+  }
+
+  test('tells the notifier the regions where the guard runs, home included', () => {
+    expect(guardContextOf({ guardedRegions: ['us-east-1', 'sa-east-1'] }).guardedRegions).toEqual(['us-east-1', 'sa-east-1']);
+  });
+
+  test('left out, the notifier is told nothing, and says it cannot know', () => {
+    expect(guardContextOf({})).not.toHaveProperty('guardedRegions');
+  });
+
+  test.each([['eu-west'], ['EU-WEST-1'], ['eu-west-1 ']])('refuses %j, which is not a region name', (region) => {
+    expect(() => guardContextOf({ guardedRegions: ['us-east-1', region] })).toThrow(
+      `TamperWatch: guardedRegions: '${region}' is not a region name. Write e.g. ['eu-west-1', 'us-east-1'].`,
+    );
   });
 });

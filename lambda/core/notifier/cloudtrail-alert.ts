@@ -1,6 +1,6 @@
 /** The reader of tamper and credential calls: judges the call, and writes its alert when it is flagged. */
 import { EventReader, MalformedEventError } from './event-reader';
-import { judgeCloudTrail } from './judge-cloudtrail';
+import { CloudTrailVerdict, judgeCloudTrail } from './judge-cloudtrail';
 import { CloudTrailSignal, CREDENTIAL_DETECTIONS, DetectionOf, EMPTY_GUARD_CONTEXT, GuardContext, JudgedCallId, TAMPER_DETECTIONS } from '../../../lib/catalog';
 import type { Alert } from '../alerts/alert';
 import { callSections } from '../alerts/call-sections';
@@ -17,19 +17,20 @@ function selected(event: unknown): { record: CloudTrailRecord; detection: Judged
   return detection ? { record, detection } : undefined;
 }
 
-function cloudTrailAlert(record: CloudTrailRecord, detection: JudgedCall, reasons: readonly string[]): Alert {
+function cloudTrailAlert(record: CloudTrailRecord, detection: JudgedCall, verdict: Extract<CloudTrailVerdict, { flagged: true }>): Alert {
   const { who, where, links, refs } = callSections(record);
+  const call = verdict.object ? `${record.eventName} ${verdict.object}` : record.eventName;
   return {
     severity: detection.severity,
     detectionId: detection.id,
     title: detection.title,
-    headline: `${record.eventName}${record.errorCode ? ' attempted' : ''} by ${principalName(record.principalArn)} in ${record.region}`,
-    what: `${detection.title}: ${reasons.join('; ')}.${record.errorCode ? `\nThe call failed (${record.errorCode}), which shows intent all the same.` : ''}`,
+    headline: `${call}${record.errorCode ? ' attempted' : ''} by ${principalName(record.principalArn)} in ${record.region}`,
+    what: `${detection.title}: ${verdict.reasons.join('; ')}.${record.errorCode ? `\nThe call failed (${record.errorCode}), which shows intent all the same.` : ''}`,
     who,
     where,
     why: detection.rationale,
     done: ['Notified this channel.'],
-    next: detection.nextSteps,
+    next: verdict.next ?? detection.nextSteps,
     links,
     refs,
   };
@@ -42,6 +43,6 @@ export const CLOUDTRAIL_READER: EventReader = {
     const found = selected(event);
     if (!found) throw new MalformedEventError('CloudTrail record no longer selected');
     const verdict = judgeCloudTrail(found.record, found.detection, context ?? EMPTY_GUARD_CONTEXT);
-    return verdict.flagged ? cloudTrailAlert(found.record, found.detection, verdict.reasons) : undefined;
+    return verdict.flagged ? cloudTrailAlert(found.record, found.detection, verdict) : undefined;
   },
 };

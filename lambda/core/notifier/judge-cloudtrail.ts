@@ -1,13 +1,17 @@
 /** Judges tamper and credential calls where the pattern alone cannot: whose resource, which user, which policy, MFA or not. */
 import { isGuardDeployment, isGuardResource } from './guard-context';
+import { regionEnabled } from './region-enabled';
 import type { DetectionOf, CloudTrailSignal, GuardContext, JudgedCallId } from '../../../lib/catalog';
 import type { CloudTrailRecord } from '../events/cloudtrail-record';
 import { principalName } from '../events/cloudtrail-record';
 import { fieldAt, stringAt } from '../events/event-fields';
 
-/** Why a call is flagged, or why not. */
+/**
+ * Why a call is flagged, or why not. A flagged call may name what it acted on, for the subject (`EnableRegion
+ * af-south-1`), and the steps for its case, instead of the detection's general ones.
+ */
 export type CloudTrailVerdict =
-  | { readonly flagged: true; readonly reasons: readonly string[] }
+  | { readonly flagged: true; readonly reasons: readonly string[]; readonly object?: string; readonly next?: readonly string[] }
   | { readonly flagged: false; readonly reason: string };
 
 const flag = (...reasons: string[]): CloudTrailVerdict => ({ flagged: true, reasons });
@@ -56,7 +60,10 @@ export const CALL_JUDGES: Readonly<Record<JudgedCallId, (record: CloudTrailRecor
   'flow-logs-deleted': flagCall,
   'dns-logs-deleted': flagCall,
   'role-trust-change': flagCall,
-  'region-enabled': flagCall,
+  'region-enabled': (r, c) => {
+    const finding = regionEnabled(r, c);
+    return { flagged: true, reasons: [finding.reason], object: finding.region, next: finding.next };
+  },
   'federation-token': flagCall,
   'trail-bucket-tampering': (r, c) => {
     const bucket = stringAt(r.request, 'bucketName');

@@ -111,6 +111,23 @@ describe('CLOUDTRAIL_READER.read', () => {
     expect(CLOUDTRAIL_READER.read(event)).toBeUndefined();
   });
 
+  test('EnableRegion names the region in the subject, and its steps say what to do about the guard there', () => {
+    // GIVEN the documented call, made in us-east-1, enabling a region the guard does not run in
+    const event = eventBridgeEvent(cloudTrailRecord('account.amazonaws.com', 'EnableRegion', { regionName: 'af-south-1' }, null, { region: 'us-east-1' }));
+    // WHEN
+    const alert = CLOUDTRAIL_READER.read(event, { ...CONTEXT, guardedRegions: ['us-east-1'] })!;
+    // THEN
+    expect(toAlertMessage(alert).subject).toBe('[MiningGuard][MEDIUM] EnableRegion af-south-1 by user/ci-bot in us-east-1');
+    expect(alert.what).toMatch(/^Opt-in region enabled: af-south-1 was enabled, and MiningGuard has no regional part there yet: /);
+    expect(alert.next[0]).toContain('add \'af-south-1\' to everyRegion.regions of MiningGuard and deploy');
+    expect(alert.next).not.toContain(detection('region-enabled').nextSteps[0]);
+  });
+
+  test('EnableRegion of a region named by nothing readable keeps the plain subject', () => {
+    const event = cloudTrailRecord('account.amazonaws.com', 'EnableRegion', { regionName: 'af-south-1 — all clear' }, null, { region: 'us-east-1' });
+    expect(CLOUDTRAIL_READER.read(event, CONTEXT)!.headline).toBe('EnableRegion by user/ci-bot in us-east-1');
+  });
+
   test('an event that is no longer a selected call is malformed', () => {
     expect(() => CLOUDTRAIL_READER.read(runInstances('p4d.24xlarge', 2))).toThrow(new MalformedEventError('CloudTrail record no longer selected'));
     expect(() => CLOUDTRAIL_READER.read(null)).toThrow(MalformedEventError);
