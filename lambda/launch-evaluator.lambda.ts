@@ -2,10 +2,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { fromEnvironment, resolveLaunchSettings, ResolvedLaunchSettings, SERVICE_NAMES } from '../lib/catalog';
+import { onceFor } from './aws/alerts/once-per-event';
 import { publishAlert } from './aws/alerts/publish-alert';
 import { actContainment, describeOutcomes } from './aws/launch/act-containment';
 import { learnLaunchFacts } from './aws/launch/launch-facts';
-import { onceFor } from './aws/launch/once-per-event';
 import { addToWindow, takeClosedWindows } from './aws/launch/storm-window';
 import type { Alert } from './core/alerts/alert';
 import { toAlertMessage } from './core/alerts/render-alert';
@@ -51,7 +51,7 @@ async function judgeAndAct(
   }
   // Both delivery paths (EventBridge and the trail's log group) carry the same eventID: act and alert once.
   let result: Outcome['result'] = 'duplicate';
-  await onceFor(table, rec.eventId, async () => {
+  await onceFor(table, SERVICE_NAMES.launchEvaluator, rec.eventId, async () => {
     const done = settings.dryRun
       ? plan.actions.map((a) => `Dry run, not done: ${describeAction(a)}.`)
       : describeOutcomes(await actContainment(plan));

@@ -1,62 +1,28 @@
-import {
-  AttributeValue, ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, PutItemCommandInput,
-  UpdateItemCommand, UpdateItemCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import { AttributeValue, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handlerEnvironment } from '../../../harness/handler-environment';
+import { inMemoryIdempotencyTable } from '../../../harness/idempotency-table';
 import { awsError, clockAt, freshModule, regionOf } from '../../../harness/mocked-aws';
 
 const dynamo = mockClient(DynamoDBClient);
 const TABLE = 'mining-guard-idempotency';
+const EVALUATOR = 'mining-guard-launch-evaluator';
+const NOTIFIER = 'mining-guard-notifier';
 /** The invocation's context, as Lambda passes it and the launch evaluator hands it on. */
 const CONTEXT = { getRemainingTimeInMillis: () => 30_000 } as Context;
 
-/**
- * The idempotency table, kept in memory: PutItem honours Powertools' condition (no record, or an expired one), as
- * DynamoDB would, so a second invocation sees what the first one left.
- */
-const records = new Map<string, Record<string, AttributeValue>>();
-
-function keyOf(key: Record<string, AttributeValue> | undefined): string {
-  return key!.id.S!;
-}
-
-function putItem(input: PutItemCommandInput): object {
-  const existing = records.get(keyOf(input.Item));
-  const expired = existing && Number(existing.expiration.N) < Date.now() / 1000;
-  const abandoned = existing?.status.S === 'INPROGRESS' && existing.in_progress_expiration && Number(existing.in_progress_expiration.N) < Date.now();
-  if (existing && !expired && !abandoned) {
-    throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: { httpStatusCode: 400 }, Item: existing });
-  }
-  records.set(keyOf(input.Item), input.Item!);
-  return {};
-}
-
-function updateItem(input: UpdateItemCommandInput): object {
-  const item = { ...records.get(keyOf(input.Key)) };
-  for (const [, name, value] of input.UpdateExpression!.matchAll(/(#\w+) = (:\w+)/g)) {
-    item[input.ExpressionAttributeNames![name]] = input.ExpressionAttributeValues![value];
-  }
-  records.set(keyOf(input.Key), item);
-  return {};
-}
+/** The in-memory table's records, by key. */
+let records: Map<string, Record<string, AttributeValue>>;
 
 /** A fresh container's onceFor. */
-const load = async () => (await freshModule(() => import('../../../../lambda/aws/launch/once-per-event'))).onceFor;
+const load = async () => (await freshModule(() => import('../../../../lambda/aws/alerts/once-per-event'))).onceFor;
 
 beforeAll(() => handlerEnvironment({ AWS_REGION: 'eu-west-1' }));
 afterEach(() => jest.useRealTimers());
 beforeEach(() => {
-  records.clear();
   dynamo.reset();
-  dynamo.on(PutItemCommand).callsFake(putItem);
-  dynamo.on(UpdateItemCommand).callsFake(updateItem);
-  dynamo.on(GetItemCommand).callsFake((input) => ({ Item: records.get(keyOf(input.Key)) }));
-  dynamo.on(DeleteItemCommand).callsFake((input) => {
-    records.delete(keyOf(input.Key));
-    return {};
-  });
+  records = inMemoryIdempotencyTable(dynamo);
 });
 
 describe('onceFor', () => {
@@ -66,7 +32,7 @@ describe('onceFor', () => {
     const work = jest.fn().mockResolvedValue(undefined);
 
     // WHEN
-    const runs = [await onceFor(undefined, 'event-1', work), await onceFor(undefined, 'event-1', work)];
+    const runs = [await onceFor(undefined, EVALUATOR, 'event-1', work), await onceFor(undefined, EVALUATOR, 'event-1', work)];
 
     // THEN
     expect(runs).toEqual([true, true]);
@@ -80,8 +46,8 @@ describe('onceFor', () => {
     const work = jest.fn().mockResolvedValue(undefined);
 
     // WHEN
-    const first = await onceFor(TABLE, 'event-1', work, CONTEXT);
-    const again = await onceFor(TABLE, 'event-1', work, CONTEXT);
+    const first = await onceFor(TABLE, EVALUATOR, 'event-1', work, CONTEXT);
+    const again = await onceFor(TABLE, EVALUATOR, 'event-1', work, CONTEXT);
 
     // THEN
     expect([first, again]).toEqual([true, false]);
@@ -98,7 +64,7 @@ describe('onceFor', () => {
     const onceFor = await load();
 
     // WHEN
-    await onceFor(TABLE, 'event-1', async () => undefined, CONTEXT);
+    await onceFor(TABLE, EVALUATOR, 'event-1', async () => undefined, CONTEXT);
 
     // THEN
     const item = dynamo.commandCalls(PutItemCommand)[0].args[0].input.Item!;
@@ -111,12 +77,26 @@ describe('onceFor', () => {
     const work = jest.fn().mockResolvedValue(undefined);
 
     // WHEN
-    const runs = [await onceFor(TABLE, 'event-1', work, CONTEXT), await onceFor(TABLE, 'event-2', work, CONTEXT)];
+    const runs = [await onceFor(TABLE, EVALUATOR, 'event-1', work, CONTEXT), await onceFor(TABLE, EVALUATOR, 'event-2', work, CONTEXT)];
 
     // THEN
     expect(runs).toEqual([true, true]);
     expect(work).toHaveBeenCalledTimes(2);
     expect(records.size).toBe(2);
+  });
+
+  test('two handlers sharing the table each run their work once for the same event, under keys that cannot collide', async () => {
+    // GIVEN the launch evaluator and the notifier in one table, as LaunchWatch wires them
+    const onceFor = await load();
+    const work = jest.fn().mockResolvedValue(undefined);
+
+    // WHEN both see the same event twice
+    const runs = [];
+    for (const prefix of [EVALUATOR, NOTIFIER, EVALUATOR, NOTIFIER]) runs.push(await onceFor(TABLE, prefix, 'event-1', work, CONTEXT));
+
+    // THEN each acted once, and each key starts with its handler's name
+    expect(runs).toEqual([true, true, false, false]);
+    expect([...records.keys()].map((k) => k.split('#')[0]).sort()).toEqual([EVALUATOR, NOTIFIER]);
   });
 
   test('an event another invocation is handling right now is left to it (IdempotencyAlreadyInProgressError means false)', async () => {
@@ -126,8 +106,8 @@ describe('onceFor', () => {
     let secondRan: boolean | undefined;
 
     // WHEN
-    const firstRan = await onceFor(TABLE, 'event-1', async () => {
-      secondRan = await onceFor(TABLE, 'event-1', second, CONTEXT);
+    const firstRan = await onceFor(TABLE, EVALUATOR, 'event-1', async () => {
+      secondRan = await onceFor(TABLE, EVALUATOR, 'event-1', second, CONTEXT);
     }, CONTEXT);
 
     // THEN
@@ -143,12 +123,12 @@ describe('onceFor', () => {
     const work = jest.fn().mockRejectedValueOnce(failure).mockResolvedValue(undefined);
 
     // WHEN
-    const failed = onceFor(TABLE, 'event-1', work, CONTEXT);
+    const failed = onceFor(TABLE, EVALUATOR, 'event-1', work, CONTEXT);
 
     // THEN
     await expect(failed).rejects.toBe(failure);
     expect(records.size).toBe(0);
-    expect(await onceFor(TABLE, 'event-1', work, CONTEXT)).toBe(true);
+    expect(await onceFor(TABLE, EVALUATOR, 'event-1', work, CONTEXT)).toBe(true);
     expect(work).toHaveBeenCalledTimes(2);
   });
 
@@ -159,7 +139,7 @@ describe('onceFor', () => {
     const work = jest.fn().mockResolvedValue(undefined);
 
     // WHEN / THEN
-    await expect(onceFor(TABLE, 'event-1', work, CONTEXT)).rejects.toMatchObject({
+    await expect(onceFor(TABLE, EVALUATOR, 'event-1', work, CONTEXT)).rejects.toMatchObject({
       name: 'IdempotencyPersistenceLayerError',
       cause: expect.objectContaining({ name: 'AccessDeniedException' }),
     });
@@ -172,7 +152,7 @@ describe('onceFor', () => {
     const onceFor = await load();
 
     // WHEN
-    await onceFor(TABLE, 'event-1', async () => undefined, CONTEXT);
+    await onceFor(TABLE, EVALUATOR, 'event-1', async () => undefined, CONTEXT);
 
     // THEN
     const item = dynamo.commandCalls(PutItemCommand)[0].args[0].input.Item!;

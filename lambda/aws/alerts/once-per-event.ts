@@ -3,9 +3,11 @@
 import type { Context } from 'aws-lambda';
 
 type Once = (eventId: string, work: () => Promise<void>, lambdaContext?: Context) => Promise<boolean>;
-let once: Promise<Once> | undefined;
 
-async function createOnce(tableName: string): Promise<Once> {
+/** One persistence store per table and handler: a store's key prefix is its own, whatever runs beside it. */
+const stores = new Map<string, Promise<Once>>();
+
+async function createOnce(tableName: string, keyPrefix: string): Promise<Once> {
   const { makeIdempotent, IdempotencyConfig } = await import('@aws-lambda-powertools/idempotency');
   const { DynamoDBPersistenceLayer } = await import('@aws-lambda-powertools/idempotency/dynamodb');
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName });
@@ -19,7 +21,7 @@ async function createOnce(tableName: string): Promise<Once> {
       ran = true;
       await work();
       return { eventId };
-    }, { persistenceStore, config });
+    }, { persistenceStore, config, keyPrefix });
     try {
       await idempotent({ eventId });
     } catch (error) {
@@ -31,12 +33,19 @@ async function createOnce(tableName: string): Promise<Once> {
   };
 }
 
-/** Runs `work` unless it already ran (or is running) for this event; returns whether it ran now. Without a table every call runs. */
-export async function onceFor(table: string | undefined, eventId: string, work: () => Promise<void>, lambdaContext?: Context): Promise<boolean> {
+/**
+ * Runs `work` unless it already ran (or is running) for this event; returns whether it ran now. Without a table every
+ * call runs. `keyPrefix` names the handler: the launch evaluator and the notifier share a table, and each acts once
+ * per event on its own, so their records must never share a key.
+ */
+export async function onceFor(
+  table: string | undefined, keyPrefix: string, eventId: string, work: () => Promise<void>, lambdaContext?: Context,
+): Promise<boolean> {
   if (!table) {
     await work();
     return true;
   }
-  once ??= createOnce(table);
-  return (await once)(eventId, work, lambdaContext);
+  const key = `${table}\n${keyPrefix}`;
+  if (!stores.has(key)) stores.set(key, createOnce(table, keyPrefix));
+  return (await stores.get(key)!)(eventId, work, lambdaContext);
 }
