@@ -1,6 +1,11 @@
-/** Notifier handler: reads the event, renders its alert, publishes it. Unreadable events become alerts too. */
+/**
+ * Notifier handler: reads the event, renders its alert, publishes it. Unreadable events become alerts too. A
+ * CloudTrail call alerts once per eventID, whichever path (EventBridge, the trail's log group, a retry) brings it.
+ */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { fromEnvironment, GuardContext, readGuardContext, SERVICE_NAMES } from '../lib/catalog';
+import { onceFor } from './aws/alerts/once-per-event';
 import { publishAlert } from './aws/alerts/publish-alert';
 import { toAlertMessage } from './core/alerts/render-alert';
 import { alertForEvent } from './core/notifier/alert-for-event';
@@ -10,7 +15,7 @@ const logger = new Logger({ serviceName: SERVICE_NAMES.notifier });
 /** Read once per container: which resources are the guard's own, and who deploys it. */
 let context: GuardContext | undefined;
 
-export const handler = async (event: unknown): Promise<{ messageId?: string; detection?: string }> => {
+export const handler = async (event: unknown, lambdaContext?: Context): Promise<{ messageId?: string; detection?: string; duplicate?: true }> => {
   const env = fromEnvironment('notifier', process.env);
   const topicArn = env.alertTopicArn;
   if (!topicArn) throw new Error('ALERT_TOPIC_ARN is not set: the notifier has nowhere to publish');
@@ -18,13 +23,23 @@ export const handler = async (event: unknown): Promise<{ messageId?: string; det
 
   const read = alertForEvent(event, context);
   if (!read.recognised) logger.warn('Unrecognised event', { reason: read.reason, event });
-  if (!read.alert) {
+  const alert = read.alert;
+  if (!alert) {
     logger.info('Judged harmless', { event });
     return {};
   }
 
-  const message = toAlertMessage(read.alert);
-  const messageId = await publishAlert(topicArn, message);
-  logger.info('Alert published', { messageId, detection: read.alert.detectionId, severity: read.alert.severity, subject: message.subject });
-  return { messageId, detection: read.alert.detectionId };
+  const message = toAlertMessage(alert);
+  let messageId: string | undefined;
+  const publish = async () => {
+    messageId = await publishAlert(topicArn, message);
+    logger.info('Alert published', { messageId, detection: alert.detectionId, severity: alert.severity, subject: message.subject });
+  };
+  if (read.onceKey === undefined) {
+    await publish();
+  } else if (!await onceFor(env.idempotencyTable, SERVICE_NAMES.notifier, read.onceKey, publish, lambdaContext)) {
+    logger.info('Already alerted: this call arrived before, through another path or a retry', { eventId: read.onceKey, detection: alert.detectionId });
+    return { detection: alert.detectionId, duplicate: true };
+  }
+  return { messageId, detection: alert.detectionId };
 };

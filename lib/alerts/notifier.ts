@@ -1,6 +1,7 @@
 /** Notifier: the Lambda function that turns any event into a readable alert, the one path every alert takes. */
-import { Duration, Names } from 'aws-cdk-lib';
+import { Duration, Names, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -37,6 +38,10 @@ export interface NotifierProps {
  * It is the one path alerts take. CloudWatch alarms reach it too: every alarm named with `alarmName()` (the vCPU
  * alarms, the dead-letter alarms, the CIS alarms) sends its state changes through EventBridge to the notifier, which
  * says which alarm, where, the value against its threshold and what to do; no alarm publishes raw JSON to the topic.
+ *
+ * The same CloudTrail call can reach it twice: through EventBridge (in its own region or forwarded from another) and,
+ * minutes later, through the trail's log group, which LaunchWatch's evaluator hands on. Given an idempotency table
+ * (`useIdempotencyTable`), it alerts on a call once per eventID; findings, alarms and cost events are alerted as they come.
  *
  * Events it cannot deliver after EventBridge's and Lambda's retries land in a dead-letter queue, and a message
  * there raises an alarm.
@@ -106,6 +111,24 @@ export class Notifier extends Construct {
    */
   public useGuardContext(json: string): void {
     this.guardFunction.function.addEnvironment(HANDLER_ENVIRONMENT.notifier.guardContext, json);
+  }
+
+  /**
+   * Remembers, in this table, which CloudTrail calls were alerted, so that a call arriving through more than one
+   * path (EventBridge, the trail's log group, a retry) alerts once per eventID; records expire after a day. The
+   * table's partition key must be a string named `id`, with time to live on `expiration`, as LaunchWatch's
+   * idempotency table is, which LaunchWatch gives its alert channel's notifier. Grants the notifier read and write.
+   */
+  public useIdempotencyTable(table: dynamodb.ITable): void {
+    this.guardFunction.function.addEnvironment(HANDLER_ENVIRONMENT.notifier.idempotencyTable, table.tableName);
+    table.grantReadWriteData(this.guardFunction.function);
+    if (table.encryptionKey) {
+      const reason = 'DynamoDB encryption with a customer-managed key needs ReEncrypt* and GenerateDataKey*; granted by the idempotency table for its one key.';
+      Validations.of(this.guardFunction.role).acknowledge(
+        { id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason },
+        { id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason },
+      );
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { AlertChannel } from '../../lib';
 
 describe('Notifier', () => {
@@ -41,5 +42,43 @@ describe('Notifier', () => {
 
   test('keeps its logs a year by default, in a log group that survives the stack', () => {
     t.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('Notifier.useIdempotencyTable', () => {
+  test('tells the notifier the table and lets it read and write there, with the table\'s key', () => {
+    // GIVEN
+    const s = new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const alerts = new AlertChannel(s, 'Alerts', { emails: ['secops@example.com'] });
+    const table = new dynamodb.Table(s, 'Table', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: alerts.key,
+    });
+
+    // WHEN
+    alerts.notifier.useIdempotencyTable(table);
+
+    // THEN
+    const t = Template.fromStack(s);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ IDEMPOTENCY_TABLE: { Ref: Match.stringLikeRegexp('^Table') }, GUARD_CONTEXT: Match.absent() }) },
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('NotifierFunctionRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) }),
+          Match.objectLike({ Action: Match.arrayWith(['kms:Decrypt', 'kms:Encrypt']) }),
+        ]),
+      },
+    });
+  });
+
+  test('without it, the notifier has no table and alerts every delivery', () => {
+    const s = new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+    new AlertChannel(s, 'Alerts', { emails: ['secops@example.com'] });
+    const fns = Object.values(Template.fromStack(s).findResources('AWS::Lambda::Function'));
+    for (const fn of fns) expect(fn.Properties.Environment?.Variables ?? {}).not.toHaveProperty('IDEMPOTENCY_TABLE');
   });
 });

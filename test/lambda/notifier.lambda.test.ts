@@ -1,9 +1,14 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../lambda/notifier.lambda';
+import { cloudTrailRecord, eventBridgeEvent } from '../fixtures/documented-cloudtrail';
 import { documentedFinding, guardDutyEvent } from '../fixtures/documented-findings';
 import { mockedHandlerEnvironment } from '../harness/handler-environment';
+import { inMemoryIdempotencyTable } from '../harness/idempotency-table';
+import { uniqueName } from '../harness/moto';
 
 // Failures the emulator cannot produce. The notifier must throw, so Lambda retries the event and finally sends it
 // to the dead-letter queue, whose alarm tells a person.
@@ -45,4 +50,82 @@ test('without a topic to publish to, the notifier fails loudly instead of droppi
   } finally {
     process.env.ALERT_TOPIC_ARN = topic;
   }
+});
+
+describe('one alert per CloudTrail call, whichever path brings it', () => {
+  const dynamo = mockClient(DynamoDBClient);
+  let records: ReturnType<typeof inMemoryIdempotencyTable>;
+
+  beforeEach(() => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    dynamo.reset();
+    records = inMemoryIdempotencyTable(dynamo);
+    // A table of its own per test: the handler keeps one idempotency store per table for the container's life.
+    process.env.IDEMPOTENCY_TABLE = uniqueName('idempotency');
+  });
+  afterEach(() => {
+    delete process.env.IDEMPOTENCY_TABLE;
+    jest.restoreAllMocks();
+  });
+
+  /**
+   * StopLogging made in ap-southeast-1, as the home bus receives it from there, and again in an event of its own, as
+   * the launch evaluator hands it on from the trail's log group: the same record, another EventBridge id.
+   */
+  const stopLogging = cloudTrailRecord('cloudtrail.amazonaws.com', 'StopLogging', { name: 'org-trail' }, null, { region: 'ap-southeast-1', eventId: 'stop-1' });
+  const forwarded = eventBridgeEvent(stopLogging);
+  const handedOn = eventBridgeEvent(stopLogging);
+
+  test('forwarded from ap-southeast-1, then handed on from the trail\'s log group: one alert, naming ap-southeast-1; the duplicate is logged', async () => {
+    const info = jest.spyOn(Logger.prototype, 'info');
+
+    const first = await handler(forwarded);
+    const again = await handler(handedOn);
+
+    expect(first).toEqual({ messageId: 'm-1', detection: 'cloudtrail-tampering' });
+    expect(again).toEqual({ detection: 'cloudtrail-tampering', duplicate: true });
+    const publishes = sns.commandCalls(PublishCommand);
+    expect(publishes).toHaveLength(1);
+    expect(publishes[0].args[0].input.Subject).toBe('[MiningGuard][CRITICAL] StopLogging by user/ci-bot in ap-southeast-1');
+    const text = JSON.parse(publishes[0].args[0].input.Message!).default as string;
+    expect(text).toContain('https://ap-southeast-1.console.aws.amazon.com/cloudtrail/home?region=ap-southeast-1#/events/stop-1');
+    expect(info).toHaveBeenCalledWith('Already alerted: this call arrived before, through another path or a retry', { eventId: 'stop-1', detection: 'cloudtrail-tampering' });
+    // Under the notifier's own key, apart from the launch evaluator's.
+    expect([...records.keys()].every((k) => k.startsWith('mining-guard-notifier#'))).toBe(true);
+  });
+
+  test('the log group first, EventBridge later: still one alert', async () => {
+    await handler(handedOn);
+    await handler(forwarded);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  test('an alert that could not be published is not remembered: the retry alerts', async () => {
+    sns.on(PublishCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })).resolves({ MessageId: 'm-2' });
+    await expect(handler(forwarded)).rejects.toThrow(/Rate exceeded/);
+    await expect(handler(forwarded)).resolves.toEqual({ messageId: 'm-2', detection: 'cloudtrail-tampering' });
+  });
+
+  test('a call judged harmless is not alerted, so nothing is remembered of it', async () => {
+    // An access key the caller creates for itself.
+    const harmless = cloudTrailRecord('iam.amazonaws.com', 'CreateAccessKey', { userName: 'ci-bot' }, null, { eventId: 'key-1' });
+    await expect(handler(eventBridgeEvent(harmless))).resolves.toEqual({});
+    expect(records.size).toBe(0);
+  });
+
+  test('findings are not deduplicated this way: each delivery alerts', async () => {
+    const finding = guardDutyEvent(documentedFinding('CryptoCurrency:EC2/BitcoinTool.B!DNS', 8, 'ap-southeast-1'));
+    await handler(finding);
+    await handler(finding);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  test('without a table, every delivery alerts', async () => {
+    delete process.env.IDEMPOTENCY_TABLE;
+    await handler(forwarded);
+    await handler(handedOn);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
+    expect(dynamo.calls()).toHaveLength(0);
+  });
 });

@@ -19,6 +19,8 @@ export interface ReadEvent {
   readonly recognised: boolean;
   /** Why the event was not understood. */
   readonly reason?: string;
+  /** The id that names this event on every path that delivers it, when it has one: alert once per id. */
+  readonly onceKey?: string;
 }
 
 /** The alert for any event that reaches the notifier. */
@@ -29,7 +31,9 @@ export function alertForEvent(event: unknown, context?: GuardContext): ReadEvent
     return { alert: unrecognisedAlert(event, reason), recognised: false, reason };
   }
   try {
-    return { alert: reader.read(event, context), recognised: true };
+    const alert = reader.read(event, context);
+    const onceKey = alert ? reader.onceKey?.(event) : undefined;
+    return onceKey ? { alert, recognised: true, onceKey } : { alert, recognised: true };
   } catch (error) {
     if (!(error instanceof MalformedEventError)) throw error;
     return { alert: unrecognisedAlert(event, error.message), recognised: false, reason: error.message };

@@ -45,4 +45,5 @@ export const CLOUDTRAIL_READER: EventReader = {
     const verdict = judgeCloudTrail(found.record, found.detection, context ?? EMPTY_GUARD_CONTEXT);
     return verdict.flagged ? cloudTrailAlert(found.record, found.detection, verdict) : undefined;
   },
+  onceKey: (event) => selected(event)?.record.eventId,
 };

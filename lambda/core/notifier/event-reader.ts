@@ -13,4 +13,10 @@ export interface EventReader {
    * login with MFA). Throws `MalformedEventError` when the event lacks what the alert needs.
    */
   read(event: unknown, context?: GuardContext): Alert | undefined;
+  /**
+   * The id every delivery path gives the event, when it has one: a CloudTrail call's eventID, the same whether
+   * EventBridge or the trail's log group brings it. The notifier alerts once per id. Findings, alarms and cost
+   * events have none, and alert as they come.
+   */
+  onceKey?(event: unknown): string | undefined;
 }

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { toAlertMessage } from '../../../../lambda/core/alerts/render-alert';
 import { alertForEvent } from '../../../../lambda/core/notifier/alert-for-event';
+import { cloudTrailRecord, eventBridgeEvent } from '../../../fixtures/documented-cloudtrail';
 import { documentedFinding, guardDutyEvent } from '../../../fixtures/documented-findings';
 
 describe('alertForEvent', () => {
@@ -17,6 +18,14 @@ describe('alertForEvent', () => {
     expect(read.alert?.detectionId).toBe('unrecognised-event');
     expect(toAlertMessage(read.alert!).subject).toMatch(/^\[MiningGuard\]\[MEDIUM\] Unrecognised event/);
     expect(read.reason).toBeTruthy();
+  });
+
+  test('a flagged CloudTrail call carries its eventID, the key to alert once; a finding carries none', () => {
+    const stop = cloudTrailRecord('cloudtrail.amazonaws.com', 'StopLogging', { name: 'trail' }, null, { eventId: 'e-1' });
+    expect(alertForEvent(eventBridgeEvent(stop))).toMatchObject({ recognised: true, onceKey: 'e-1', alert: { detectionId: 'cloudtrail-tampering' } });
+    expect(alertForEvent(guardDutyEvent(documentedFinding('CryptoCurrency:EC2/BitcoinTool.B')))).not.toHaveProperty('onceKey');
+    // A call judged harmless is not alerted, so there is nothing to alert once.
+    expect(alertForEvent(cloudTrailRecord('iam.amazonaws.com', 'CreateAccessKey', { userName: 'ci-bot' }))).toEqual({ alert: undefined, recognised: true });
   });
 
   test('an event that cannot be serialised is still quoted', () => {

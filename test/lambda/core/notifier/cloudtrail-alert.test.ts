@@ -128,6 +128,12 @@ describe('CLOUDTRAIL_READER.read', () => {
     expect(CLOUDTRAIL_READER.read(event, CONTEXT)!.headline).toBe('EnableRegion by user/ci-bot in us-east-1');
   });
 
+  test('a call is named by its eventID, the key of alerting once; a harmless or other event has none', () => {
+    expect(CLOUDTRAIL_READER.onceKey!(byId('10163ed2-2253-469d-a5ee-cbc6651f8934'))).toBe('10163ed2-2253-469d-a5ee-cbc6651f8934');
+    expect(CLOUDTRAIL_READER.onceKey!(eventBridgeEvent(byId('10163ed2-2253-469d-a5ee-cbc6651f8934')))).toBe('10163ed2-2253-469d-a5ee-cbc6651f8934');
+    expect(CLOUDTRAIL_READER.onceKey!(runInstances('p4d.24xlarge', 2))).toBeUndefined();
+  });
+
   test('an event that is no longer a selected call is malformed', () => {
     expect(() => CLOUDTRAIL_READER.read(runInstances('p4d.24xlarge', 2))).toThrow(new MalformedEventError('CloudTrail record no longer selected'));
     expect(() => CLOUDTRAIL_READER.read(null)).toThrow(MalformedEventError);
