@@ -1,4 +1,7 @@
-/** Launch evaluator handler: judges each launch call, contains it when the policy asks, and alerts once per call. */
+/**
+ * Launch evaluator handler: judges each launch call, contains it when the policy asks, and alerts once per call. The
+ * tamper and credential calls the trail's log group brings it go on to the notifier, which judges those.
+ */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { fromEnvironment, resolveLaunchSettings, ResolvedLaunchSettings, SERVICE_NAMES } from '../lib/catalog';
@@ -6,6 +9,7 @@ import { onceFor } from './aws/alerts/once-per-event';
 import { publishAlert } from './aws/alerts/publish-alert';
 import { actContainment, describeOutcomes } from './aws/launch/act-containment';
 import { learnLaunchFacts } from './aws/launch/launch-facts';
+import { handToNotifier } from './aws/launch/notifier-hand-off';
 import { addToWindow, takeClosedWindows } from './aws/launch/storm-window';
 import type { Alert } from './core/alerts/alert';
 import { toAlertMessage } from './core/alerts/render-alert';
@@ -13,10 +17,12 @@ import { unrecognisedAlert } from './core/alerts/unrecognised-alert';
 import { CloudTrailRecord, principalName, readRecord } from './core/events/cloudtrail-record';
 import { stringAt } from './core/events/event-fields';
 import { bundledSpec } from './core/launch/bundled-specs';
-import { invocationRecords, UnreadableRecord } from './core/launch/invocation-records';
+import { FailedHandOff, handOffFailedAlert } from './core/launch/hand-off-alert';
+import { invocationRecords, isLogsDelivery, UnreadableRecord } from './core/launch/invocation-records';
 import { judgeLaunch } from './core/launch/judge-launch';
 import { launchAlert } from './core/launch/launch-alert';
 import { OFFLINE_NAMED_TYPES } from './core/launch/named-types';
+import { NotifierCall, notifierCall } from './core/launch/notifier-calls';
 import { describeAction } from './core/launch/plan-containment';
 import { stormSummaryAlert, StormWindow } from './core/launch/storm';
 
@@ -27,7 +33,7 @@ let containerSettings: ResolvedLaunchSettings | undefined;
 
 interface Outcome {
   readonly eventId?: string;
-  readonly result: 'malformed' | 'not-selected' | 'within-policy' | 'alerted' | 'folded' | 'duplicate' | 'flushed';
+  readonly result: 'malformed' | 'not-selected' | 'within-policy' | 'alerted' | 'folded' | 'duplicate' | 'flushed' | 'handed-off' | 'hand-off-failed' | 'skipped';
 }
 
 async function judgeAndAct(
@@ -100,6 +106,26 @@ async function flushStorms(topicArn: string, table: string | undefined, now: Dat
   return outcomes;
 }
 
+type HandedCall = Extract<NotifierCall, { event: unknown }>;
+
+/**
+ * Hands the notifier's calls to it. A call that does not reach it is logged, and all of them are alerted together,
+ * unjudged, so none is lost; the rest of the batch goes on either way.
+ */
+async function handOff(functionName: string | undefined, calls: readonly HandedCall[], topicArn: string): Promise<Outcome[]> {
+  if (calls.length === 0) return [];
+  const failures = functionName
+    ? await handToNotifier(functionName, calls.map((c) => c.event))
+    : calls.map((_, index) => ({ index, reason: 'NOTIFIER_FUNCTION is not set: the launch evaluator does not know the notifier' }));
+  const failed: FailedHandOff[] = failures.map((f) => ({ call: calls[f.index], reason: f.reason }));
+  for (const f of failed) logger.error('Could not hand a call to the notifier', { eventId: f.call.event.id, eventName: f.call.event.detail.eventName, reason: f.reason });
+  logger.info('Handed calls to the notifier', { handed: calls.length - failed.length, failed: failed.length });
+  const alert = handOffFailedAlert(failed);
+  if (alert) await publishAlert(topicArn, toAlertMessage(alert));
+  const failedIndexes = new Set(failures.map((f) => f.index));
+  return calls.map((c, i) => ({ eventId: c.event.id, result: failedIndexes.has(i) ? 'hand-off-failed' : 'handed-off' }));
+}
+
 export const handler = async (event: unknown, lambdaContext?: Context): Promise<{ outcomes: Outcome[] }> => {
   const env = fromEnvironment('launchEvaluator', process.env);
   const topicArn = env.alertTopicArn;
@@ -112,8 +138,22 @@ export const handler = async (event: unknown, lambdaContext?: Context): Promise<
   }
   const outcomes: Outcome[] = [];
   const unreadable: UnreadableRecord[] = [];
-  for (const value of invocationRecords(event, (u) => unreadable.push(u))) {
-    outcomes.push(await judgeAndAct(value, topicArn, settings, table, lambdaContext));
+  const records = invocationRecords(event, (u) => unreadable.push(u));
+  // Only the log group brings the notifier's calls here: EventBridge's rules send them to the notifier itself.
+  const calls = isLogsDelivery(event) ? records.map(notifierCall) : [];
+  const handed: HandedCall[] = [];
+  for (const call of calls) {
+    if (call && 'unreadable' in call) {
+      logger.warn('Skipped a call the notifier judges: a field has the wrong type', { reason: call.unreadable });
+      outcomes.push({ result: 'skipped' });
+    } else if (call) {
+      handed.push(call);
+    }
+  }
+  // Handed over first: they take a moment, and judging launches may take the rest of the invocation.
+  outcomes.push(...await handOff(env.notifierFunction, handed, topicArn));
+  for (const [i, value] of records.entries()) {
+    if (calls[i] === undefined) outcomes.push(await judgeAndAct(value, topicArn, settings, table, lambdaContext));
   }
   // Unreadable parts of the batch are alerted after the rest was judged, never instead of it.
   for (const u of unreadable) {

@@ -1,5 +1,5 @@
 /** LaunchWatch: judges every compute launch against a policy in real time, in every region, and contains it on request. */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,9 +7,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import { Construct } from 'constructs';
-import { launchSubscriptionPattern } from './subscription-pattern';
+import { catalogSubscriptionPattern } from './subscription-pattern';
 import type { IAlertChannel } from '../alerts/alert-channel';
-import { ComputePolicy, LAUNCH_DETECTIONS, LaunchResponses, LaunchSettings, resolveComputePolicy, resolveResponses, toEnvironment } from '../catalog';
+import {
+  ComputePolicy, LAUNCH_DETECTIONS, LaunchResponses, LaunchSettings, resolveComputePolicy, resolveResponses, toEnvironment,
+} from '../catalog';
 import { cloudTrailRules } from '../common/cloudtrail-rules';
 import { GuardFunction } from '../common/guard-function';
 import { LaunchEvaluatorFunction } from '../functions/launch-evaluator-function';
@@ -53,10 +55,13 @@ export interface LaunchWatchProps extends LaunchWatchOptions {
   readonly computePolicy?: ComputePolicy;
 
   /**
-   * The log group a multi-region trail delivers to. With it, launches in every region are judged within minutes,
-   * not only those in the regions where LaunchWatch is deployed. CloudWatch Logs allows two subscription filters
-   * per log group: this uses one.
-   * @default - only this region's launches, through EventBridge
+   * The log group a multi-region trail delivers to. With it, every catalog call of every region reaches the guard
+   * within minutes, also where no part of it runs and from services that send their calls to EventBridge in
+   * us-east-1 only (IAM, STS, sign-in, Organizations, Account Management): launches are judged here, tamper and
+   * credential calls are handed to the notifier. CloudWatch Logs allows two subscription filters per log group: this
+   * uses one, and one of the log group's five filter patterns with regular expressions.
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html
+   * @default - only the calls EventBridge brings this region, within seconds
    */
   readonly trailLogGroup?: logs.ILogGroup;
 
@@ -64,10 +69,14 @@ export interface LaunchWatchProps extends LaunchWatchOptions {
 
 /**
  * LaunchWatch, the fast path: EventBridge rules built from the catalog send every compute launch call of this
- * region to the launch evaluator within seconds, and a subscription on the trail's log group sends those of every
- * region within minutes. The evaluator judges each call against the policy, alerts with the vCPUs, GPUs and
- * estimated cost per hour, and contains it when a response other than NOTIFY is set for its detection. Both paths
- * share one idempotency key, the CloudTrail eventID, so nothing is alerted or contained twice.
+ * region, and those other regions forward to it, to the launch evaluator within seconds; a subscription on the
+ * trail's log group sends every catalog call of every region within minutes. The evaluator judges each launch
+ * against the policy, alerts with the vCPUs, GPUs and estimated cost per hour, and contains it in the region it was
+ * made in when a response other than NOTIFY is set for its detection. The tamper and credential calls the log group
+ * brings are handed to the alert channel's notifier, unchanged, in the event EventBridge would deliver.
+ *
+ * Both paths share one idempotency key, the CloudTrail eventID, so nothing is alerted or contained twice: the
+ * evaluator's table is the notifier's too (`Notifier.useIdempotencyTable`), each under keys of its own.
  *
  * A burst from one principal (hundreds of calls in minutes) folds into few alerts: the first detection of a
  * five-minute window alerts at once, the rest are summarised when the window closes; each is still contained.
@@ -110,6 +119,7 @@ export class LaunchWatch extends Construct {
         alertTopicArn: props.alerts.topic.topicArn,
         idempotencyTable: table.tableName,
         launchSettings: JSON.stringify(settings),
+        notifierFunction: props.alerts.notifier.function.functionArn,
       }),
       alerts: props.alerts,
       deadLetterAlarmDescription: 'MiningGuard could not judge a launch: read the messages in the launch evaluator\'s dead-letter queue.',
@@ -129,11 +139,22 @@ export class LaunchWatch extends Construct {
       targets: [evaluator.ruleTarget({ retryAttempts: 2 })],
     });
 
+    // The notifier judges the tamper and credential calls the log group brings: the evaluator may invoke it, and only it.
+    const notifier = props.alerts.notifier;
+    evaluator.role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [notifier.function.functionArn] }));
+    if (Stack.of(notifier) === Stack.of(this)) {
+      notifier.useIdempotencyTable(table);
+    } else {
+      Annotations.of(this).addWarningV2('mining-guard:launch-watch-notifier-elsewhere',
+        'The alert channel\'s notifier is in another stack, so it cannot share the idempotency table without a reference cycle between the stacks: '
+        + 'a tamper call that arrives both through EventBridge and through the trail\'s log group alerts twice. Create the alert channel in this stack to alert once.');
+    }
+
     if (props.trailLogGroup) {
       new logs.SubscriptionFilter(this, 'EveryRegion', {
         logGroup: props.trailLogGroup,
         destination: new destinations.LambdaDestination(fn),
-        filterPattern: logs.FilterPattern.literal(launchSubscriptionPattern()),
+        filterPattern: logs.FilterPattern.literal(catalogSubscriptionPattern()),
       });
     }
   }

@@ -13,9 +13,10 @@ import {
   classifyAlarmMetric, classifyConfigRule, classifyGuardDutyFinding, cloudTrailSelections, CREDENTIAL_DETECTIONS, Detection, detection, DetectionId,
   DETECTIONS, guardDutyFindingTypePatterns, LAUNCH_DETECTIONS, SEVERITIES, Signal, SignalKind, TAMPER_DETECTIONS,
 } from '../../lib/catalog';
-import { launchSubscriptionPattern } from '../../lib/launches/subscription-pattern';
+import { catalogSubscriptionPattern } from '../../lib/launches/subscription-pattern';
 import { cloudTrailRecord } from '../fixtures/documented-cloudtrail';
 import { readJsonLines } from '../fixtures/real-events';
+import { parseFilterPattern } from '../harness/filter-pattern';
 
 const GUARDDUTY_OTHER = detection('guardduty-other');
 
@@ -87,6 +88,10 @@ const alarmPrefix = guard.alertChannel.notifier.alarmNamePrefix;
 const configRuleNames = Object.values(template.findResources('AWS::Config::ConfigRule')).map((r) => r.Properties.ConfigRuleName as string);
 const launchSelections = cloudTrailSelections(LAUNCH_DETECTIONS);
 const judgedSelections = cloudTrailSelections([...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS]);
+const trailSubscription = parseFilterPattern(catalogSubscriptionPattern());
+/** Whether the trail's subscription sends every call of the detection to the launch evaluator. */
+const subscribed = (source: string, names: readonly string[]) => names
+  .every((n) => trailSubscription.matches(JSON.stringify(cloudTrailRecord(source, n, {}))));
 
 /** Whether one of the guard's alarms watches the metric: directly, or within an anomaly detection band's metrics. */
 function alarmOn(namespace: string | undefined, metricName: string): boolean {
@@ -108,14 +113,15 @@ const PATHS: { readonly [K in SignalKind]: (d: Detection<DetectionId> & { readon
     if ((LAUNCH_DETECTIONS as readonly Detection<string>[]).includes(d)) {
       const containing = d.responses.filter((r) => r !== 'NOTIFY');
       return {
-        route: yes(names.every((n) => launchSelections.get(d.signal.eventSource)?.includes(n) && launchSubscriptionPattern().includes(`"${n}"`)),
+        route: yes(names.every((n) => launchSelections.get(d.signal.eventSource)?.includes(n)) && subscribed(d.signal.eventSource, names),
           'LaunchWatch\'s rules and the trail\'s subscription'),
         reader: yes(names.every((n) => typeof (LAUNCH_REQUEST_READERS as Record<string, unknown>)[n] === 'function')
           && containing.every((r) => (d.containmentPermissions?.[r] ?? []).length > 0), `the launch evaluator's request readers${containing.length > 0 ? `, containing with ${containing.join(', ')}` : ''}`),
       };
     }
     return {
-      route: yes(names.every((n) => judgedSelections.get(d.signal.eventSource)?.includes(n)), 'TamperWatch\'s rules'),
+      route: yes(names.every((n) => judgedSelections.get(d.signal.eventSource)?.includes(n)) && subscribed(d.signal.eventSource, names),
+        'TamperWatch\'s rules, and the trail\'s subscription through the launch evaluator'),
       reader: yes(typeof (CALL_JUDGES as Record<string, unknown>)[d.id] === 'function', 'the notifier\'s call judges'),
     };
   },

@@ -1,5 +1,6 @@
 import { gzipSync } from 'zlib';
 import { CreateTagsCommand, DescribeInstanceTypesCommand, EC2Client, ModifyInstanceAttributeCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -11,6 +12,8 @@ import { mockedHandlerEnvironment } from '../harness/handler-environment';
 const sns = mockClient(SNSClient);
 const ec2 = mockClient(EC2Client);
 const pricing = mockClient(PricingClient);
+const lambda = mockClient(LambdaClient);
+const NOTIFIER = 'arn:aws:lambda:us-east-1:123456789012:function:Guard-AlertsNotifierFunction-ABC';
 
 beforeAll(() => {
   mockedHandlerEnvironment();
@@ -24,6 +27,9 @@ beforeEach(() => {
   ec2.on(DescribeInstanceTypesCommand).rejects(new Error('not in this test'));
   pricing.reset();
   pricing.on(GetProductsCommand).rejects(new Error('not in this test'));
+  lambda.reset();
+  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  process.env.NOTIFIER_FUNCTION = NOTIFIER;
 });
 
 function published(): Array<{ subject: string; message: string }> {
@@ -78,4 +84,80 @@ test('a batch from the trail\'s log group with unreadable entries: the rest is j
   const subjects = published().map((p) => p.subject);
   expect(subjects.filter((s) => s.includes('Unrecognised event'))).toHaveLength(2);
   expect(subjects.filter((s) => s.includes('1 x p3.2xlarge launched'))).toHaveLength(1);
+});
+
+/** A CloudWatch Logs subscription delivery of these log events' messages, as Lambda receives it. */
+function logsDelivery(messages: unknown[]): { awslogs: { data: string } } {
+  const payload = {
+    messageType: 'DATA_MESSAGE',
+    logEvents: messages.map((m, i) => ({ id: String(i), timestamp: 0, message: typeof m === 'string' ? m : JSON.stringify(m) })),
+  };
+  return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') } };
+}
+
+function handedOver(): Array<Record<string, unknown>> {
+  return lambda.commandCalls(InvokeCommand).map((c) => JSON.parse(Buffer.from(c.args[0].input.Payload as Uint8Array).toString('utf8')));
+}
+
+describe('the tamper and credential calls the trail\'s log group brings', () => {
+  const stopLogging = cloudTrailRecord('cloudtrail.amazonaws.com', 'StopLogging', { name: 'org-trail' }, null, { region: 'ap-southeast-1', eventId: 'stop-1' });
+
+  test('are handed to the notifier in the event EventBridge would deliver; launches are still judged, other calls dropped', async () => {
+    const { outcomes } = await handler(logsDelivery([stopLogging, runInstances('p3.2xlarge', 1), cloudTrailRecord('iam.amazonaws.com', 'CreateRole', {})]));
+
+    expect(outcomes.map((o) => o.result)).toEqual(['handed-off', 'alerted', 'not-selected']);
+    expect(handedOver()).toEqual([{
+      'version': '0',
+      'id': 'stop-1',
+      'detail-type': 'AWS API Call via CloudTrail',
+      'source': 'aws.cloudtrail',
+      'account': '123456789012',
+      'time': stopLogging.eventTime,
+      'region': 'ap-southeast-1',
+      'resources': [],
+      'detail': stopLogging,
+    }]);
+    expect(lambda.commandCalls(InvokeCommand)[0].args[0].input).toMatchObject({ FunctionName: NOTIFIER, InvocationType: 'Event' });
+    expect(published().map((p) => p.subject)).toEqual([expect.stringContaining('1 x p3.2xlarge launched')]);
+  });
+
+  test('are not handed over when EventBridge brings them: its rules send them to the notifier itself', async () => {
+    const { outcomes } = await handler(eventBridgeEvent(stopLogging));
+    expect(outcomes.map((o) => o.result)).toEqual(['not-selected']);
+    expect(lambda.calls()).toHaveLength(0);
+  });
+
+  test('a hand-off that fails is logged and alerted, unjudged, and the rest of the batch goes on', async () => {
+    lambda.on(InvokeCommand).rejects(Object.assign(new Error('User is not authorized to perform: lambda:InvokeFunction'), { name: 'AccessDeniedException' }));
+    const { outcomes } = await handler(logsDelivery([stopLogging, runInstances('p3.2xlarge', 1)]));
+
+    expect(outcomes.map((o) => o.result)).toEqual(['hand-off-failed', 'alerted']);
+    const subjects = published().map((p) => p.subject);
+    expect(subjects).toEqual(['[MiningGuard][CRITICAL] Unjudged StopLogging by user/ci-bot in ap-southeast-1', expect.stringContaining('1 x p3.2xlarge launched')]);
+    expect(published()[0].message).toContain('eventID stop-1: AccessDeniedException: User is not authorized to perform: lambda:InvokeFunction');
+  });
+
+  test('without the notifier\'s name, nothing is handed over and every call is alerted unjudged', async () => {
+    delete process.env.NOTIFIER_FUNCTION;
+    const { outcomes } = await handler(logsDelivery([stopLogging]));
+    expect(outcomes.map((o) => o.result)).toEqual(['hand-off-failed']);
+    expect(published()[0].message).toContain('NOTIFIER_FUNCTION is not set');
+  });
+
+  test('a field of the wrong type is logged and skipped, without an alert, and without losing the batch', async () => {
+    const { outcomes } = await handler(logsDelivery([{ ...stopLogging, awsRegion: 42 }, { ...stopLogging, eventID: 'stop-2' }]));
+    expect(outcomes.map((o) => o.result)).toEqual(['skipped', 'handed-off']);
+    expect(handedOver().map((e) => e.id)).toEqual(['stop-2']);
+    expect(published()).toEqual([]);
+  });
+
+  test('a forged line can only make the notifier alert: the evaluator contains nothing for it', async () => {
+    // GIVEN a line anyone with logs:PutLogEvents could write, a tamper call whose request names an instance
+    const forged = cloudTrailRecord('ec2.amazonaws.com', 'DeleteFlowLogs', { flowLogIds: ['fl-1'], instanceId: 'i-0aaa' }, null, { eventId: 'forged-1' });
+    // WHEN
+    await handler(logsDelivery([forged]));
+    // THEN
+    expect(handedOver()).toHaveLength(1);
+    expect(ec2.calls()).toHaveLength(0);
+  });
 });

@@ -1,9 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ComputePolicy, LaunchWatch, LaunchWatchOptions, ResponseMode } from '../../lib';
 import { cloudTrailSelections, HANDLER_ENVIRONMENT, LAUNCH_DETECTIONS } from '../../lib/catalog';
-import { launchSubscriptionPattern } from '../../lib/launches/subscription-pattern';
+import { catalogSubscriptionPattern } from '../../lib/launches/subscription-pattern';
 import { testAlerts } from '../harness/alert-channel';
 import { ruleBranches } from '../harness/rule-branches';
 
@@ -46,18 +46,47 @@ describe('LaunchWatch', () => {
     }
   });
 
-  test('the trail\'s log group feeds the same evaluator, so every region is judged', () => {
+  test('the trail\'s log group feeds the same evaluator every catalog call, in one subscription filter', () => {
     const t = deploy();
+    t.resourceCountIs('AWS::Logs::SubscriptionFilter', 1);
     t.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
       LogGroupName: 'trail-logs',
-      FilterPattern: launchSubscriptionPattern(),
+      FilterPattern: catalogSubscriptionPattern(),
       DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Evaluator'), 'Arn'] },
     });
-    expect(launchSubscriptionPattern().length).toBeLessThanOrEqual(1024);
-    for (const d of LAUNCH_DETECTIONS) {
-      if (d.signal.kind === 'cloudtrail') for (const n of d.signal.eventNames) expect(launchSubscriptionPattern()).toContain(`$.eventName = "${n}"`);
-    }
     deploy({}, false).resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
+  });
+
+  test('the evaluator may invoke the alert channel\'s notifier, that one function only, and knows its ARN', () => {
+    const t = deploy();
+    const notifierId = Object.keys(t.findResources('AWS::Lambda::Function')).find((id) => /^AlertsNotifierFunction[0-9A-F]{8}$/.test(id));
+    const notifierArn = { 'Fn::GetAtt': [notifierId, 'Arn'] };
+    expect(evaluatorOf(t)?.Properties.Environment.Variables[HANDLER_ENVIRONMENT.launchEvaluator.notifierFunction]).toEqual(notifierArn);
+    const invokes = Object.values(t.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>)
+      .filter((st) => [st.Action].flat().includes('lambda:InvokeFunction'));
+    expect(invokes).toEqual([expect.objectContaining({ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: notifierArn })]);
+  });
+
+  test('the notifier shares the evaluator\'s idempotency table, so a call reaching both alerts once', () => {
+    const t = deploy();
+    const notifier = Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.GUARD_CONTEXT !== undefined
+      || (f.Properties.Description as string).includes('notifier'));
+    const table = Object.keys(t.findResources('AWS::DynamoDB::Table'))[0];
+    expect(notifier?.Properties.Environment.Variables[HANDLER_ENVIRONMENT.notifier.idempotencyTable]).toEqual({ Ref: table });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('AlertsNotifierFunctionRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['dynamodb:PutItem']), Resource: Match.arrayWith([{ 'Fn::GetAtt': [table, 'Arn'] }]) })]) },
+    });
+  });
+
+  test('a notifier in another stack keeps its own counsel, with a warning that a call may alert twice', () => {
+    const app = new App();
+    const alerts = testAlerts(new Stack(app, 'Alerts', { env: { account: '111122223333', region: 'eu-west-1' } }));
+    const s = new Stack(app, 'Launches', { env: { account: '111122223333', region: 'eu-west-1' } });
+    new LaunchWatch(s, 'LaunchWatch', { alerts });
+    Annotations.fromStack(s).hasWarning('/Launches/LaunchWatch', Match.stringLikeRegexp('notifier is in another stack.*alerts twice'));
+    expect(JSON.stringify(Template.fromStack(alerts.node.scope as Stack).toJSON())).not.toContain(HANDLER_ENVIRONMENT.notifier.idempotencyTable);
   });
 
   test('the evaluator gets the compute policy, the responses, the topic and an on-demand idempotency table with a TTL', () => {

@@ -9,6 +9,11 @@ export interface UnreadableRecord {
   readonly reason: string;
 }
 
+/** Whether the invocation is a CloudWatch Logs subscription delivery (the trail's log group), not an EventBridge event. */
+export function isLogsDelivery(event: unknown): boolean {
+  return stringAt(event, 'awslogs.data') !== undefined;
+}
+
 /**
  * The records of an invocation. A CloudWatch Logs subscription delivers `{"awslogs": {"data": base64(gzip(...))}}`
  * whose log events each hold one CloudTrail record as JSON; EventBridge delivers one event whose detail is the record.
