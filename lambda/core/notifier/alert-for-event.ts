@@ -10,8 +10,11 @@ import type { GuardContext } from '../../../lib/catalog';
 import type { Alert } from '../alerts/alert';
 import { unrecognisedAlert } from '../alerts/unrecognised-alert';
 
-/** Every kind of event the notifier reads, asked in this order. */
-const READERS: readonly EventReader[] = [GUARDDUTY_READER, CLOUDTRAIL_READER, BUDGETS_READER, COST_ANOMALY_READER, COMPLIANCE_READER, ALARM_READER];
+/**
+ * Every kind of event the notifier reads, asked in this order. Calls first: GuardDuty's own API calls
+ * (`DeleteDetector`) come from `aws.guardduty` too, and are tampering, not findings.
+ */
+const READERS: readonly EventReader[] = [CLOUDTRAIL_READER, GUARDDUTY_READER, BUDGETS_READER, COST_ANOMALY_READER, COMPLIANCE_READER, ALARM_READER];
 
 /** The outcome of reading one event: its alert (none when judged harmless), and whether it was understood. */
 export interface ReadEvent {

@@ -28,6 +28,12 @@ describe('alertForEvent', () => {
     expect(alertForEvent(cloudTrailRecord('iam.amazonaws.com', 'CreateAccessKey', { userName: 'ci-bot' }))).toEqual({ alert: undefined, recognised: true });
   });
 
+  test('GuardDuty\'s own API calls, which EventBridge sends from aws.guardduty too, are read as the calls they are, not as findings', () => {
+    const deleteDetector = eventBridgeEvent(cloudTrailRecord('guardduty.amazonaws.com', 'DeleteDetector', { detectorId: 'abc' }));
+    expect(deleteDetector.source).toBe('aws.guardduty');
+    expect(alertForEvent(deleteDetector)).toMatchObject({ recognised: true, alert: { detectionId: 'guardduty-tampering' } });
+  });
+
   test('an event that cannot be serialised is still quoted', () => {
     const cyclic: Record<string, unknown> = { source: 'aws.example' };
     cyclic.self = cyclic;
