@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../lambda/notifier.lambda';
@@ -54,6 +55,8 @@ test('without a topic to publish to, the notifier fails loudly instead of droppi
 
 describe('one alert per CloudTrail call, whichever path brings it', () => {
   const dynamo = mockClient(DynamoDBClient);
+  /** The invocation's context, as Lambda passes it: an in-progress record expires with the invocation. */
+  const CONTEXT = { getRemainingTimeInMillis: () => 30_000 } as Context;
   let records: ReturnType<typeof inMemoryIdempotencyTable>;
 
   beforeEach(() => {
@@ -79,8 +82,8 @@ describe('one alert per CloudTrail call, whichever path brings it', () => {
   test('forwarded from ap-southeast-1, then handed on from the trail\'s log group: one alert, naming ap-southeast-1; the duplicate is logged', async () => {
     const info = jest.spyOn(Logger.prototype, 'info');
 
-    const first = await handler(forwarded);
-    const again = await handler(handedOn);
+    const first = await handler(forwarded, CONTEXT);
+    const again = await handler(handedOn, CONTEXT);
 
     expect(first).toEqual({ messageId: 'm-1', detection: 'cloudtrail-tampering' });
     expect(again).toEqual({ detection: 'cloudtrail-tampering', duplicate: true });
@@ -95,36 +98,36 @@ describe('one alert per CloudTrail call, whichever path brings it', () => {
   });
 
   test('the log group first, EventBridge later: still one alert', async () => {
-    await handler(handedOn);
-    await handler(forwarded);
+    await handler(handedOn, CONTEXT);
+    await handler(forwarded, CONTEXT);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
   });
 
   test('an alert that could not be published is not remembered: the retry alerts', async () => {
     sns.on(PublishCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })).resolves({ MessageId: 'm-2' });
-    await expect(handler(forwarded)).rejects.toThrow(/Rate exceeded/);
-    await expect(handler(forwarded)).resolves.toEqual({ messageId: 'm-2', detection: 'cloudtrail-tampering' });
+    await expect(handler(forwarded, CONTEXT)).rejects.toThrow(/Rate exceeded/);
+    await expect(handler(forwarded, CONTEXT)).resolves.toEqual({ messageId: 'm-2', detection: 'cloudtrail-tampering' });
   });
 
   test('a call judged harmless is not alerted, so nothing is remembered of it', async () => {
     // An access key the caller creates for itself.
     const harmless = cloudTrailRecord('iam.amazonaws.com', 'CreateAccessKey', { userName: 'ci-bot' }, null, { eventId: 'key-1' });
-    await expect(handler(eventBridgeEvent(harmless))).resolves.toEqual({});
+    await expect(handler(eventBridgeEvent(harmless), CONTEXT)).resolves.toEqual({});
     expect(records.size).toBe(0);
   });
 
   test('findings are not deduplicated this way: each delivery alerts', async () => {
     const finding = guardDutyEvent(documentedFinding('CryptoCurrency:EC2/BitcoinTool.B!DNS', 8, 'ap-southeast-1'));
-    await handler(finding);
-    await handler(finding);
+    await handler(finding, CONTEXT);
+    await handler(finding, CONTEXT);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
     expect(dynamo.calls()).toHaveLength(0);
   });
 
   test('without a table, every delivery alerts', async () => {
     delete process.env.IDEMPOTENCY_TABLE;
-    await handler(forwarded);
-    await handler(handedOn);
+    await handler(forwarded, CONTEXT);
+    await handler(handedOn, CONTEXT);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
     expect(dynamo.calls()).toHaveLength(0);
   });
