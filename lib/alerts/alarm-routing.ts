@@ -1,5 +1,7 @@
 /** Which alarm state changes reach the notifier, and the naming that marks an alarm as the guard's. */
+import { Validations } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type { IConstruct } from 'constructs';
 import type { IAlarmNaming } from './alert-channel';
 
 /** CloudWatch's limit on an alarm's name. */
@@ -21,6 +23,17 @@ export function alarmStateChangePattern(alarmNamePrefix: string): events.EventPa
       ],
     },
   };
+}
+
+/**
+ * Tells the validators why the guard's alarms under `scope` have no alarm action: EventBridge brings their state
+ * changes to the notifier, which alerts in words; an SNS action would publish CloudWatch's raw JSON beside it.
+ */
+export function acknowledgeAlarmsWithoutActions(scope: IConstruct): void {
+  Validations.of(scope).acknowledge({
+    id: 'cdk-validator-cfnguard::cloudwatch_alarm_action_check',
+    reason: 'The alarm is named for the notifier: EventBridge sends its state changes to the notifier, which alerts with what crossed which threshold and what to do. An SNS action would publish raw alarm JSON beside that alert.',
+  });
 }
 
 /** Alarm names with the notifier's prefix, for parts that have the prefix but not the notifier (another region's). */

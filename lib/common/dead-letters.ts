@@ -3,6 +3,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeAlarmsWithoutActions } from '../alerts/alarm-routing';
 
 export interface DeadLettersProps {
   /** The alarm's name: the alert channel's naming, so its state changes reach the notifier. */
@@ -17,6 +18,7 @@ export class DeadLetters extends Construct {
 
   constructor(scope: Construct, id: string, props: DeadLettersProps) {
     super(scope, id);
+    acknowledgeAlarmsWithoutActions(this);
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

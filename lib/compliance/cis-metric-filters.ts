@@ -3,6 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeAlarmsWithoutActions } from '../alerts/alarm-routing';
 import type { IAlertChannel } from '../alerts/alert-channel';
 import { CIS_DETECTIONS } from '../catalog';
 
@@ -31,6 +32,7 @@ export class CisMetricFilters extends Construct {
 
   constructor(scope: Construct, id: string, props: CisMetricFiltersProps) {
     super(scope, id);
+    acknowledgeAlarmsWithoutActions(this);
     const namespace = props.metricNamespace ?? 'MiningGuard/CIS';
     for (const detection of CIS_DETECTIONS) {
       const { control, metricName, pattern } = detection.signal;

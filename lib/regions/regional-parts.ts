@@ -1,5 +1,5 @@
 /** RegionalParts: what every region beyond the home one runs. No Lambda function, no asset: a StackSet can carry it. */
-import { CfnCondition, Stack } from 'aws-cdk-lib';
+import { CfnCondition, Stack, Validations } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -61,6 +61,10 @@ export class RegionalParts extends Construct {
     this.forwardingDeadLetters = new DeadLetters(this, 'ForwardingDeadLetters', {
       alarmName: naming.alarmName('guard-dead-letters-forwarding'),
       alarmDescription: 'MiningGuard could not forward events from this region to its home region: read the messages in the forwarding dead-letter queue, and check the forwarding role.',
+    });
+    Validations.of(this.forwardingDeadLetters.queue).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the forwarding rules\' targets; its messages are kept 14 days and alarm at once.',
     });
     const toHome = () => new targets.EventBus(homeBus, { role: this.forwardingRole, deadLetterQueue: this.forwardingDeadLetters.queue });
     const forward = (ruleId: string, description: string, eventPattern: events.EventPattern) => {

@@ -2,13 +2,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Aws, BootstraplessSynthesizer, CfnCondition, CfnParameter, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
+import { App, Aws, BootstraplessSynthesizer, CfnCondition, CfnMapping, CfnParameter, Fn, IResolvable, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { RegionalParts } from './regional-parts';
 import type { RegionalPlan, RegionalSettings } from './regional-settings';
-import { missingResourceTypes } from './resource-availability';
+import { commercialRegions, missingResourceTypes } from './resource-availability';
 import { executionStatements } from './stack-set-permissions';
 import { accountUniqueName } from '../common/account-names';
 
@@ -76,10 +76,7 @@ export class RegionalStackSet extends Construct {
     administration.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [execution.roleArn] }));
     const permissionScope = { partition: stack.partition, account: stack.account, alarmNamePrefix: props.settings.alarmNamePrefix };
     for (const statement of executionStatements(resourceTypes, permissionScope)) execution.addToPrincipalPolicy(statement);
-    Validations.of(execution).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5',
-      reason: 'CloudFormation names the regional stacks\' resources at deployment (StackSet-…), and GuardDuty, Config and DescribeAlarms calls take no resource: each statement is limited to this account and to the calls of one resource type of the regional template.',
-    });
+    acknowledgeExecutionPolicy(execution, resourceTypes, props.settings.alarmNamePrefix);
 
     const regionGroups = [
       { regions: props.plan.regions.filter((r) => !props.plan.existingDetectorRegions.includes(r)), createDetector: 'true' },
@@ -101,15 +98,35 @@ export class RegionalStackSet extends Construct {
       },
       templateBody: body,
       parameters: [{ parameterKey: REGIONAL_PARAMETERS.homeRegion, parameterValue: Aws.REGION }],
-      stackInstancesGroup: regionGroups.map((g) => ({
-        deploymentTargets: { accounts: [stack.account] },
-        regions: withoutHome(this, g.regions),
-        parameterOverrides: [{ parameterKey: REGIONAL_PARAMETERS.createDetector, parameterValue: g.createDetector }],
-      })),
+      stackInstancesGroup: instanceGroups(this, regionGroups),
     });
     // Both roles, and their policies, must exist before the first stack instance and outlive the last.
     this.stackSet.node.addDependency(administration, execution);
   }
+}
+
+/**
+ * The validators' findings on the execution role's wildcards, each acknowledged by name: CloudFormation names the
+ * regional stacks' resources at deployment (`StackSet-…`), some services' calls take no resource, and StackSets
+ * runs `cloudformation:*` on the instances' stacks.
+ */
+function acknowledgeExecutionPolicy(execution: iam.Role, resourceTypes: readonly string[], alarmNamePrefix: string): void {
+  const stack = Stack.of(execution);
+  // The statements as cdk-nag prints them: tokens as <AWS::Partition> and <AWS::AccountId>.
+  const printed = executionStatements(resourceTypes, {
+    partition: Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition,
+    account: Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account,
+    alarmNamePrefix,
+  }).map((s) => s.toStatementJson() as { Action: string | string[]; Resource: string | string[] });
+  const wildcards = new Set(printed.flatMap((s) => [
+    ...[s.Action].flat().filter((a) => a.includes('*')).map((a) => `Action::${a}`),
+    ...[s.Resource].flat().filter((r) => r.includes('*')).map((r) => `Resource::${r}`),
+  ]));
+  const reason = 'Each statement is limited to this account and to the calls of one resource type of the regional template: CloudFormation names the regional stacks\' resources at deployment (StackSet-…), GuardDuty, Config and DescribeAlarms calls take no resource, and StackSets runs its stack operations on the stacks it names StackSet-….';
+  Validations.of(execution).acknowledge(
+    ...[...wildcards].sort().map((w) => ({ id: `AwsSolutions::AwsSolutions-IAM5[${w}]`, reason })),
+    { id: 'cdk-validator-cfnguard::iam_inline_policy_no_statements_with_full_access_check', reason: 'cloudformation:* on the StackSet\'s own stacks (StackSet-…), which StackSets creates, updates and deletes with this role.' },
+  );
 }
 
 /**
@@ -141,11 +158,40 @@ export function regionalTemplate(settings: Omit<RegionalSettings, 'homeRegion'>)
   }
 }
 
-/** The regions, without the home region when only deployment knows it (an environment-agnostic stack). */
-function withoutHome(scope: Construct, regions: readonly string[]): string[] {
-  if (!Token.isUnresolved(Stack.of(scope).region)) return [...regions];
-  return regions.map((region) => {
+type InstanceGroup = cloudformation.CfnStackSet.StackInstancesProperty | IResolvable;
+
+/**
+ * The StackSet's instance groups, one per detector choice. When only deployment knows the home region (an
+ * environment-agnostic stack), a mapping keyed by every commercial region gives each group's regions without the
+ * home one; a group whose one region is the home is left out by a condition. Conditions per region in the list
+ * would make CDK's own template assertions weigh every combination of them.
+ */
+function instanceGroups(scope: Construct, groups: ReadonlyArray<{ regions: string[]; createDetector: string }>): InstanceGroup[] {
+  const stack = Stack.of(scope);
+  const group = (regions: string[], createDetector: string) => ({
+    deploymentTargets: { accounts: [stack.account] },
+    regions,
+    parameterOverrides: [{ parameterKey: REGIONAL_PARAMETERS.createDetector, parameterValue: createDetector }],
+  });
+  if (!Token.isUnresolved(stack.region)) return groups.map((g) => group(g.regions, g.createDetector));
+  const listed = groups.filter((g) => g.regions.length > 1);
+  const besideHome = listed.length === 0 ? undefined : new CfnMapping(scope, 'RegionsBesideHome', {
+    mapping: Object.fromEntries(commercialRegions().map((home) => [
+      home,
+      Object.fromEntries(listed.map((g) => [`CreateDetector${g.createDetector}`, g.regions.filter((r) => r !== home).join(',')])),
+    ])),
+  });
+  return groups.map((g) => {
+    if (g.regions.length > 1) {
+      return group(Fn.split(',', besideHome!.findInMap(Aws.REGION, `CreateDetector${g.createDetector}`)), g.createDetector);
+    }
+    // The property mapper does not reach inside Fn::If: the group is written as CloudFormation reads it.
+    const [region] = g.regions;
     const isHome = new CfnCondition(scope, `IsHome${region.replace(/[^A-Za-z0-9]/g, '')}`, { expression: Fn.conditionEquals(Aws.REGION, region) });
-    return Fn.conditionIf(isHome.logicalId, Aws.NO_VALUE, region).toString();
+    return Fn.conditionIf(isHome.logicalId, Aws.NO_VALUE, {
+      DeploymentTargets: { Accounts: [stack.account] },
+      Regions: [region],
+      ParameterOverrides: [{ ParameterKey: REGIONAL_PARAMETERS.createDetector, ParameterValue: g.createDetector }],
+    });
   });
 }

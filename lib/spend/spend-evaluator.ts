@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { acknowledgeAlarmsWithoutActions } from '../alerts/alarm-routing';
 import type { IAlertChannel } from '../alerts/alert-channel';
 import { SPEND_EVALUATOR_DEFAULTS, toEnvironment } from '../catalog';
 import { GuardFunction } from '../common/guard-function';
@@ -133,6 +134,7 @@ export class SpendEvaluator extends Construct {
       targets: [evaluator.ruleTarget({ retryAttempts: 2, maxEventAge: Duration.minutes(30) })],
     });
 
+    acknowledgeAlarmsWithoutActions(this);
     this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
       alarmName: props.alerts.alarmName('guard-function-failing-spend-evaluator'),
       alarmDescription: 'MiningGuard\'s spend evaluator has failed every run for three hours: read its logs (throttling, permissions, a deleted budget).',

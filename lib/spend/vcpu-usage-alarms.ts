@@ -2,6 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { acknowledgeAlarmsWithoutActions } from '../alerts/alarm-routing';
 import type { IAlarmNaming } from '../alerts/alert-channel';
 
 /**
@@ -94,6 +95,7 @@ export class VcpuUsageAlarms extends Construct {
   constructor(scope: Construct, id: string, props: VcpuUsageAlarmsProps) {
     super(scope, id);
 
+    acknowledgeAlarmsWithoutActions(this);
     const classes = props.usageClasses ?? ALL_CLASSES;
     const baselines = props.baselineVcpus ?? {};
     for (const [usageClass, baseline] of Object.entries(baselines)) {

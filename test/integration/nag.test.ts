@@ -1,49 +1,48 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Stack, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Stack } from 'aws-cdk-lib';
 import { BasicStack } from '../../examples/basic/stack';
+import { EveryRegionStack } from '../../examples/every-region/stack';
+import { HomeStack, REGIONS, RegionalStack } from '../../examples/every-region-stacks/stack';
 import { OneLineStack } from '../../examples/one-line/stack';
-import { MiningGuard, ResponseMode } from '../../lib';
+import { MiningGuard, RecorderMode, RegionalDeployment, RegionalGuard, ResponseMode } from '../../lib';
 import { LAUNCH_DETECTIONS } from '../../lib/catalog';
-
-/** Synthesizes a stack under cdk-nag AwsSolutions and the Control Tower cfn-guard rules; returns the report of what failed. */
-function validate(build: (app: App) => void): { error?: string; report: string } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mining-guard-nag-'));
-  const app = new App({ outdir });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new CfnGuardValidator({ controlTowerRulesEnabled: true }));
-  build(app);
-  try {
-    app.synth();
-    return { report: '' };
-  } catch (e) {
-    const reportFile = path.join(outdir, 'policy-validation-report.json');
-    const report = fs.existsSync(reportFile) ? fs.readFileSync(reportFile, 'utf8') : '';
-    return { error: (e as Error).message, report };
-  }
-}
+import { findings } from '../harness/validators';
 
 describe('examples/basic under cdk-nag AwsSolutions and the Control Tower cfn-guard rules', () => {
   test('has no unacknowledged finding', () => {
-    const result = validate((app) => new BasicStack(app, 'MiningGuardBasic'));
-    expect(result.error ? `${result.error}\n${result.report}` : 'clean').toBe('clean');
+    expect(findings((app) => new BasicStack(app, 'MiningGuardBasic'))).toEqual([]);
   });
 
   test('has none either with every launch response mode enabled', () => {
     const responses = Object.fromEntries(LAUNCH_DETECTIONS.map((d) => [d.id, d.responses[d.responses.length - 1] as ResponseMode]));
-    const result = validate((app) => {
+    expect(findings((app) => {
       const stack = new Stack(app, 'MiningGuardContaining');
       new MiningGuard(stack, 'MiningGuard', { alertEmails: ['secops@example.com'], launchWatch: { responses } });
-    });
-    expect(result.error ? `${result.error}\n${result.report}` : 'clean').toBe('clean');
+    })).toEqual([]);
   });
 });
 
 describe('examples/one-line under cdk-nag AwsSolutions and the Control Tower cfn-guard rules', () => {
   test('has no unacknowledged finding', () => {
-    const result = validate((app) => new OneLineStack(app, 'MiningGuardOneLine'));
-    expect(result.error ? `${result.error}\n${result.report}` : 'clean').toBe('clean');
+    expect(findings((app) => new OneLineStack(app, 'MiningGuardOneLine'))).toEqual([]);
+  });
+});
+
+describe('examples/every-region and examples/every-region-stacks under cdk-nag AwsSolutions and the Control Tower cfn-guard rules', () => {
+  test('the home stack with its StackSet, its administration and execution roles, has no unacknowledged finding', () => {
+    expect(findings((app) => new EveryRegionStack(app, 'MiningGuardEveryRegion', { env: { region: 'eu-west-1' } }))).toEqual([]);
+  });
+
+  test('a stack per region, and the regional part with its Config rules and recorder, have none either', () => {
+    expect(findings((app) => {
+      const home = new HomeStack(app, 'MiningGuardHome', { env: { region: 'eu-west-1' }, regions: REGIONS });
+      for (const region of REGIONS) new RegionalStack(app, `MiningGuard-${region}`, { env: { region }, home: home.guard });
+      const withRules = new Stack(app, 'MiningGuardComplianceHome', { env: { region: 'eu-west-1' } });
+      const guard = new MiningGuard(withRules, 'MiningGuard', {
+        alertEmails: ['secops@example.com'],
+        compliance: { recorder: RecorderMode.CREATE },
+        everyRegion: { regions: ['sa-east-1'], deployment: RegionalDeployment.CDK_STACKS },
+      });
+      new RegionalGuard(new Stack(app, 'MiningGuardComplianceSaEast1', { env: { region: 'sa-east-1' } }), 'MiningGuard', { home: guard });
+    })).toEqual([]);
   });
 });
