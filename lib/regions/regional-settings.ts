@@ -105,7 +105,7 @@ export function regionalSettings(props: {
 function defaultRegions(scope: Construct, home: string): string[] {
   if (Token.isUnresolved(home)) {
     Annotations.of(scope).addWarningV2('mining-guard:every-region-unknown-home',
-      'The stack has no region (environment-agnostic), so MiningGuard takes the regions AWS enables by default in the aws partition for the regional part, and leaves out the home region when it deploys. Give the stack `env: { region }`, or set `everyRegion.regions`, to say exactly.');
+      'The stack has no region (environment-agnostic), so MiningGuard takes the regions AWS enables by default in the aws partition for the regional part, and leaves out the home region when it deploys, by a mapping of the commercial regions it knows (another home region fails the deployment). Give the stack `env: { region }`, or set `everyRegion.regions`, to say exactly.');
     return defaultEnabledRegions('aws');
   }
   const partition = RegionInfo.get(home).partition ?? 'aws';

@@ -4,6 +4,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MiningGuard, MiningGuardProps, RecorderMode } from '../../lib';
 import { MAX_TEMPLATE_BODY_BYTES, regionalTemplate } from '../../lib/regions/regional-stack-set';
+import { commercialRegions } from '../../lib/regions/resource-availability';
 
 const ACCOUNT = '111122223333';
 
@@ -19,6 +20,32 @@ function stackSetOf(t: Template): Record<string, any> {
   expect(sets).toHaveLength(1);
   return sets[0].Properties;
 }
+
+/** Each instance group's regions as CloudFormation resolves them in a stack deployed to `home`. */
+function instanceRegionsWithHome(t: Template, home: string): string[][] {
+  const { Conditions: conditions = {}, Mappings: mappings = {} } = t.toJSON() as Record<string, Record<string, any>>;
+  const resolve = (value: any): any => {
+    if (Array.isArray(value)) return value.map(resolve).filter((v) => v !== NO_VALUE);
+    if (value?.Ref === 'AWS::Region') return home;
+    if (value && typeof value === 'object' && 'Fn::FindInMap' in value) {
+      const [map, key, name] = resolve(value['Fn::FindInMap']);
+      return mappings[map][key][name];
+    }
+    if (value && typeof value === 'object' && 'Fn::Split' in value) {
+      const [separator, text] = resolve(value['Fn::Split']);
+      return text.split(separator);
+    }
+    if (value && typeof value === 'object' && 'Fn::If' in value) {
+      const [condition, whenTrue, whenFalse] = value['Fn::If'];
+      return resolve(conditions[condition]['Fn::Equals'][1] === home ? whenTrue : whenFalse);
+    }
+    if (value?.Ref === 'AWS::NoValue') return NO_VALUE;
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+    return value;
+  };
+  return resolve(stackSetOf(t).StackInstancesGroup).map((g: { Regions: string[] }) => g.Regions);
+}
+const NO_VALUE = Symbol('AWS::NoValue');
 
 describe('RegionalStackSet', () => {
   test('by default: one self-managed StackSet of the regional template into every default region but the home one, in parallel, failing on any failure', () => {
@@ -60,13 +87,25 @@ describe('RegionalStackSet', () => {
     ]);
   });
 
-  test('an environment-agnostic home leaves its own region out when it deploys', () => {
-    const t = homeTemplate({}, null);
-    const regions = stackSetOf(t).StackInstancesGroup[0].Regions;
-    expect(regions).toHaveLength(17);
-    const usEast1 = regions.find((r: any) => r['Fn::If'][2] === 'us-east-1');
-    expect(usEast1).toEqual({ 'Fn::If': [expect.stringMatching(/^MiningGuardEveryRegionIsHomeuseast1/), { Ref: 'AWS::NoValue' }, 'us-east-1'] });
-    t.hasCondition(usEast1['Fn::If'][0], { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
+  test('an environment-agnostic home leaves its own region out when it deploys, whichever region that is', () => {
+    const t = homeTemplate({ everyRegion: { regions: ['sa-east-1', 'us-east-1', 'eu-west-1'] } }, null);
+    // One mapping, keyed by the home region: no condition per region.
+    expect(t.toJSON().Conditions).toBeUndefined();
+    expect(instanceRegionsWithHome(t, 'us-east-1')).toEqual([['sa-east-1', 'eu-west-1']]);
+    expect(instanceRegionsWithHome(t, 'eu-west-1')).toEqual([['sa-east-1', 'us-east-1']]);
+    expect(instanceRegionsWithHome(t, 'eu-central-1')).toEqual([['sa-east-1', 'us-east-1', 'eu-west-1']]);
+    // Every default region, when deployed to one of them or to another.
+    expect(instanceRegionsWithHome(homeTemplate({}, null), 'us-east-1')[0]).toHaveLength(16);
+    expect(instanceRegionsWithHome(homeTemplate({}, null), 'ap-east-1')[0]).toHaveLength(17);
+    // Every commercial region the table knows can be the home.
+    expect(Object.keys(t.toJSON().Mappings[Object.keys(t.toJSON().Mappings)[0]])).toEqual(commercialRegions());
+  });
+
+  test('an environment-agnostic home drops a group whose one region it is, never deploying an empty group', () => {
+    const t = homeTemplate({ everyRegion: { regions: ['sa-east-1', 'us-east-1'], existingDetectorRegions: ['us-east-1'] } }, null);
+    expect(instanceRegionsWithHome(t, 'us-east-1')).toEqual([['sa-east-1']]);
+    expect(instanceRegionsWithHome(t, 'sa-east-1')).toEqual([['us-east-1']]);
+    expect(instanceRegionsWithHome(t, 'eu-west-1')).toEqual([['sa-east-1'], ['us-east-1']]);
   });
 
   test('no StackSet for the home region alone, or when the app deploys the regional stacks', () => {
