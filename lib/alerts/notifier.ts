@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { AlarmNamePrefix, alarmStateChangePattern } from './alarm-routing';
 import { HANDLER_ENVIRONMENT, toEnvironment } from '../catalog';
 import { AlertWiring, GuardFunction } from '../common/guard-function';
 import { NotifierFunction } from '../functions/notifier-function';
@@ -84,25 +85,14 @@ export class Notifier extends Construct {
 
     this.alarmRule = new events.Rule(this, 'AlarmStateChanges', {
       description: 'MiningGuard: its alarms going into ALARM, and back to OK, to the notifier',
-      eventPattern: {
-        source: ['aws.cloudwatch'],
-        detailType: ['CloudWatch Alarm State Change'],
-        detail: {
-          alarmName: [{ prefix: this.alarmNamePrefix }],
-          // A new alarm's first OK is no news: only ALARM, and OK after ALARM.
-          $or: [
-            { state: { value: ['ALARM'] } },
-            { state: { value: ['OK'] }, previousState: { value: ['ALARM'] } },
-          ],
-        },
-      },
+      eventPattern: alarmStateChangePattern(this.alarmNamePrefix),
       targets: [this.ruleTarget()],
     });
   }
 
   /** The name for an alarm whose state changes should alert through this notifier, e.g. `alarmName('cis-root-usage')`. */
   public alarmName(suffix: string): string {
-    return `${this.alarmNamePrefix}${suffix}`.slice(0, 255);
+    return new AlarmNamePrefix(this.alarmNamePrefix).alarmName(suffix);
   }
 
   /**
