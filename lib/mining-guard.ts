@@ -161,10 +161,13 @@ export class MiningGuard extends Construct {
       computePolicy: props.computePolicy,
       trailLogGroup: this.auditTrail.logGroup,
     });
+    const plan = this._regionalPlan = regionalPlan(this, props.everyRegion);
+    this.guardedRegions = [...plan.guardedRegions];
     this.tamperWatch = new TamperWatch(this, 'TamperWatch', {
       alerts,
       trailBuckets: this.auditTrail.bucket ? [this.auditTrail.bucket] : [],
       guardKeys: [alerts.key, ...(this.auditTrail.key ? [this.auditTrail.key] : [])],
+      guardedRegions: this.guardedRegions,
     });
     this.spendGuard = new SpendGuard(this, 'SpendGuard', { ...props.spendGuard, alerts });
     if (props.compliance) {
@@ -176,8 +179,6 @@ export class MiningGuard extends Construct {
       });
     }
 
-    const plan = this._regionalPlan = regionalPlan(this, props.everyRegion);
-    this.guardedRegions = [...plan.guardedRegions];
     const spend = props.spendGuard ?? {};
     const { anomalyBandWidth: _homeBandWidth, ...homeVcpuOptions } = spend.vcpuAlarmOptions ?? {};
     const settings = regionalSettings({

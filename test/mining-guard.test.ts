@@ -186,6 +186,17 @@ describe('MiningGuard', () => {
       expect(Object.values(regionalTemplateOf(Template.fromStack(off)).Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm')).toHaveLength(1);
     });
 
+    test('the notifier knows the guarded regions, so an enabled region\'s alert says whether the guard runs there', () => {
+      const s = stack();
+      new MiningGuard(s, 'MiningGuard', { everyRegion: { regions: ['sa-east-1', 'ap-southeast-1'] } });
+      const notifier = Object.values(Template.fromStack(s).findResources('AWS::Lambda::Function'))
+        .find((f) => f.Properties.Environment?.Variables?.GUARD_CONTEXT);
+      const context = notifier!.Properties.Environment.Variables.GUARD_CONTEXT;
+      // JSON joined with the stack's name at deploy time: put the name in to read it here.
+      const json = typeof context === 'string' ? context : (context['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'Test')).join('');
+      expect(JSON.parse(json).guardedRegions).toEqual(['eu-west-1', 'sa-east-1', 'ap-southeast-1']);
+    });
+
     test('an empty list keeps the guard in its home region alone', () => {
       const s = stack();
       const guard = new MiningGuard(s, 'MiningGuard', { everyRegion: { regions: [] } });
