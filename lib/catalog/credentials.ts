@@ -1,10 +1,10 @@
 /** Detections for stolen or planted credentials: root use, logins without MFA, backdoor users, keys, roles and URLs. */
+import { CLOUDTRAIL_LATENCY } from './latency';
 import { CloudTrailSignal, Detection } from './types';
 
-const LATENCY = 'seconds (EventBridge; IAM, STS and sign-in events arrive in us-east-1)';
 
 function credential<const Id extends string>(id: Id, title: string, eventSource: string, eventNames: string[], rationale: string, nextSteps: string[], references: Detection['references'], severity: Detection['severity'] = 'HIGH'): Detection<Id> & { readonly signal: CloudTrailSignal } {
-  return { id, title, severity, signal: { kind: 'cloudtrail', eventSource, eventNames }, rationale, nextSteps, references, responses: ['NOTIFY'], latency: LATENCY };
+  return { id, title, severity, signal: { kind: 'cloudtrail', eventSource, eventNames }, rationale, nextSteps, references, responses: ['NOTIFY'], latency: CLOUDTRAIL_LATENCY };
 }
 
 export const CREDENTIAL_DETECTIONS = [

@@ -1,7 +1,7 @@
 /** Detections for compute launches: the calls that spend money fast, judged by the launch evaluator against a policy. */
+import { CLOUDTRAIL_LATENCY } from './latency';
 import { Detection } from './types';
 
-const LAUNCH_LATENCY = 'seconds (EventBridge, deployed regions); ~5 min (trail log group, every region)';
 /** Lifting the attacker's protection, then stopping: what STOP needs on an instance. */
 const STOP_INSTANCE = ['ec2:ModifyInstanceAttribute', 'ec2:StopInstances', 'ec2:CreateTags'];
 /** Moving an instance into an isolation group and taking its role away. */
@@ -26,7 +26,7 @@ export const LAUNCH_DETECTIONS = [
     references: { stratusTechniques: ['aws.execution.ec2-launch-unusual-instances'], mitreAttack: ['T1496', 'T1578.002'], urls: [RUN_INSTANCES_DOCS] },
     responses: ['NOTIFY', 'STOP', 'QUARANTINE'],
     containmentPermissions: { STOP: STOP_INSTANCE, QUARANTINE: QUARANTINE_INSTANCE },
-    latency: LAUNCH_LATENCY,
+    latency: CLOUDTRAIL_LATENCY,
   },
   {
     id: 'ec2-fleet-request',
@@ -38,7 +38,7 @@ export const LAUNCH_DETECTIONS = [
     references: { mitreAttack: ['T1496'], urls: [RUN_INSTANCES_DOCS] },
     responses: ['NOTIFY', 'STOP'],
     containmentPermissions: { STOP: ['ec2:CancelSpotFleetRequests', 'ec2:CancelSpotInstanceRequests', 'ec2:DeleteFleets', 'ec2:CreateTags'] },
-    latency: LAUNCH_LATENCY,
+    latency: CLOUDTRAIL_LATENCY,
   },
   {
     id: 'ec2-launch-template-change',
@@ -49,7 +49,7 @@ export const LAUNCH_DETECTIONS = [
     nextSteps: ['Check the template\'s instance types and user data; delete the template if it is not yours.'],
     references: { mitreAttack: ['T1496'], urls: [RUN_INSTANCES_DOCS] },
     responses: ['NOTIFY'],
-    latency: LAUNCH_LATENCY,
+    latency: CLOUDTRAIL_LATENCY,
   },
   {
     id: 'ec2-instance-protection',
@@ -61,7 +61,7 @@ export const LAUNCH_DETECTIONS = [
     references: { stratusTechniques: ['aws.execution.ec2-user-data'], mitreAttack: ['T1496', 'T1059'], urls: [RUN_INSTANCES_DOCS] },
     responses: ['NOTIFY', 'STOP', 'QUARANTINE'],
     containmentPermissions: { STOP: STOP_INSTANCE, QUARANTINE: QUARANTINE_INSTANCE },
-    latency: LAUNCH_LATENCY,
+    latency: CLOUDTRAIL_LATENCY,
   },
   {
     id: 'autoscaling-capacity-change',
@@ -73,7 +73,7 @@ export const LAUNCH_DETECTIONS = [
     references: { mitreAttack: ['T1496'], urls: [RUN_INSTANCES_DOCS] },
     responses: ['NOTIFY', 'STOP'],
     containmentPermissions: { STOP: ['autoscaling:SuspendProcesses', 'autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags'] },
-    latency: LAUNCH_LATENCY,
+    latency: CLOUDTRAIL_LATENCY,
   },
   {
     id: 'ecs-task-launch',
@@ -85,7 +85,7 @@ export const LAUNCH_DETECTIONS = [
     references: { mitreAttack: ['T1496'], urls: [RUN_INSTANCES_DOCS] },
     responses: ['NOTIFY', 'STOP'],
     containmentPermissions: { STOP: ['ecs:UpdateService', 'ecs:StopTask', 'ecs:TagResource'] },
-    latency: LAUNCH_LATENCY,
+    latency: CLOUDTRAIL_LATENCY,
   },
   {
     id: 'batch-compute-environment-change',
@@ -97,7 +97,7 @@ export const LAUNCH_DETECTIONS = [
     references: { mitreAttack: ['T1496'] },
     responses: ['NOTIFY', 'STOP'],
     containmentPermissions: { STOP: ['batch:UpdateComputeEnvironment', 'batch:TagResource'] },
-    latency: LAUNCH_LATENCY,
+    latency: CLOUDTRAIL_LATENCY,
   },
   {
     id: 'sagemaker-compute-launch',
@@ -109,7 +109,7 @@ export const LAUNCH_DETECTIONS = [
     references: { mitreAttack: ['T1496'] },
     responses: ['NOTIFY', 'STOP'],
     containmentPermissions: { STOP: ['sagemaker:StopNotebookInstance', 'sagemaker:StopTrainingJob', 'sagemaker:StopProcessingJob'] },
-    latency: LAUNCH_LATENCY,
+    latency: CLOUDTRAIL_LATENCY,
   },
   {
     id: 'service-quota-increase',
@@ -120,7 +120,7 @@ export const LAUNCH_DETECTIONS = [
     nextSteps: ['Check whether the request was planned; if not, find the principal and revoke its credentials.'],
     references: { mitreAttack: ['T1496'] },
     responses: ['NOTIFY'],
-    latency: LAUNCH_LATENCY,
+    latency: CLOUDTRAIL_LATENCY,
   },
 ] as const satisfies readonly Detection[];
 

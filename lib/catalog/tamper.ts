@@ -1,11 +1,11 @@
 /** Detections for blinding the defender: turning off the trail, GuardDuty, Config, cost alarms, or the guard itself. */
+import { CLOUDTRAIL_LATENCY } from './latency';
 import { CloudTrailSignal, Detection } from './types';
 
-const LATENCY = 'seconds (EventBridge, deployed regions; IAM, STS and Organizations calls in us-east-1)';
 const RESPOND = ['Undo the change, then find who made it and what else that principal did in the last hours.'];
 
 function tamper<const Id extends string>(id: Id, title: string, eventSource: string, eventNames: string[], rationale: string, references: Detection['references'], severity: Detection['severity'] = 'HIGH'): Detection<Id> & { readonly signal: CloudTrailSignal } {
-  return { id, title, severity, signal: { kind: 'cloudtrail', eventSource, eventNames }, rationale, nextSteps: RESPOND, references, responses: ['NOTIFY'], latency: LATENCY };
+  return { id, title, severity, signal: { kind: 'cloudtrail', eventSource, eventNames }, rationale, nextSteps: RESPOND, references, responses: ['NOTIFY'], latency: CLOUDTRAIL_LATENCY };
 }
 
 export const TAMPER_DETECTIONS = [
