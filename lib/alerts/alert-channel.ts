@@ -12,7 +12,10 @@ import { Notifier } from './notifier';
 import { accountUniqueName } from '../common/account-names';
 import { GuardKey } from '../common/guard-key';
 
-/** An AWS Chatbot (Amazon Q Developer in chat applications) Slack channel that receives the alerts. */
+/**
+ * An AWS Chatbot (Amazon Q Developer in chat applications) Slack channel that receives the alerts. Chatbot logs its
+ * delivery errors to `/aws/chatbot/<configuration name>` in us-east-1, a log group it creates: set its retention there.
+ */
 export interface SlackChannelOptions {
   /** The Slack workspace id (team id), from the AWS Chatbot console after you authorise the workspace. */
   readonly workspaceId: string;
@@ -174,8 +177,9 @@ export class AlertChannel extends Construct implements IAlertChannel {
         slackWorkspaceId: props.slack.workspaceId,
         slackChannelId: props.slack.channelId,
         notificationTopics: [this.topic],
+        // Chatbot logs its delivery errors in us-east-1, to a log group it creates itself. Setting its retention from
+        // here would take a Lambda-backed custom resource, the one asset-bearing resource of the alert channel.
         loggingLevel: chatbot.LoggingLevel.ERROR,
-        logRetention: logs.RetentionDays.ONE_YEAR,
         // The channel only receives alerts; nobody in it should act on the account through Chatbot.
         guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSDenyAll')],
       });
