@@ -20,10 +20,12 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { App, Stack } from 'aws-cdk-lib';
 import { ComplianceStack } from '../../examples/compliance/stack';
 import { MiningGuard } from '../../lib';
-import { cfnLint } from '../harness/cfn-lint';
+import { commercialRegions } from '../../lib/regions/resource-availability';
+import { cfnLint, regionsFor } from '../harness/cfn-lint';
+import { loadStack, loadStacks, stackSetTemplates } from '../harness/cloud-assembly';
 import { exampleAssemblyDir, exampleNames } from '../harness/examples';
 import { motoClientConfig } from '../harness/moto';
-import { loadStack, StackRehearsal, StackResource } from '../harness/rehearsal';
+import { StackRehearsal, StackResource } from '../harness/rehearsal';
 
 /**
  * cfn-lint warnings kept on purpose, each with its reason. Anything else cfn-lint reports fails the test.
@@ -56,6 +58,12 @@ const EXISTS: Record<string, (physicalId: string) => Promise<unknown>> = {
   },
 };
 
+function expectLintClean(what: string, templateFile: string, regions: readonly string[]): void {
+  const { errors, warnings } = cfnLint(templateFile, { regions });
+  expect({ what, regions: regions.length > 0, errors, warnings: warnings.filter((w) => !(w.rule in EXPLAINED_WARNINGS)) })
+    .toEqual({ what, regions: true, errors: [], warnings: [] });
+}
+
 async function exists(resource: StackResource): Promise<boolean> {
   try {
     await EXISTS[resource.type](resource.physicalId!);
@@ -68,11 +76,19 @@ async function exists(resource: StackResource): Promise<boolean> {
 describe.each(exampleNames())('examples/%s', (name) => {
   const assembly = () => exampleAssemblyDir(name);
 
-  test('its template has no cfn-lint error, and no warning that is not explained', () => {
-    const stack = loadStack(assembly());
-    const { errors, warnings } = cfnLint(stack.templateFile);
-    expect(errors).toEqual([]);
-    expect(warnings.filter((w) => !(w.rule in EXPLAINED_WARNINGS))).toEqual([]);
+  test('every template has no cfn-lint error, and no warning that is not explained, in every region it can be deployed to', () => {
+    for (const stack of loadStacks(assembly())) {
+      // A stack with a region goes there; an environment-agnostic one wherever CloudFormation offers its types.
+      const regions = stack.region ? [stack.region] : regionsFor(stack.template, 'aws');
+      expectLintClean(stack.stackName, stack.templateFile, regions);
+      // The regional part a StackSet carries can go to every commercial region.
+      for (const [id, regional] of Object.entries(stackSetTemplates(stack.template))) {
+        expect(regionsFor(regional, 'aws')).toEqual(commercialRegions());
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mining-guard-regional-lint-')), `${id}.template.json`);
+        fs.writeFileSync(file, JSON.stringify(regional));
+        expectLintClean(`${stack.stackName}/${id}`, file, commercialRegions());
+      }
+    }
   });
 
   test('aws-cdk-lib\'s built-in template validation reports nothing on it', () => {
@@ -290,7 +306,12 @@ describe('deploy rehearsal of examples/one-line in the emulator', () => {
     // The CLI keeps a stack's metadata, warnings included, in <stack>.metadata.json beside the template.
     const metadata = JSON.parse(fs.readFileSync(path.join(dir, `${stackName}.metadata.json`), 'utf8')) as Record<string, Array<{ type: string; data: unknown }>>;
     const warnings = Object.values(metadata).flat().filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
-    expect(warnings).toEqual([expect.stringMatching(/^Alerts reach nobody yet\. Set `alertEmails: \['secops@example\.com'\]`, `alertSlack` or `alertWebhookUrls` on MiningGuard/)]);
+    // The stack has no region, so MiningGuard also says which regions it takes and where the home part cannot go.
+    expect(warnings).toEqual([
+      expect.stringMatching(/^The stack has no region \(environment-agnostic\), so MiningGuard takes the regions AWS enables by default .*\[ack: mining-guard:every-region-unknown-home\]$/),
+      expect.stringMatching(/^MiningGuard's home part is in an environment-agnostic stack, .* eu-north-1.*\[ack: mining-guard:region-support\]$/),
+      expect.stringMatching(/^Alerts reach nobody yet\. Set `alertEmails: \['secops@example\.com'\]`, `alertSlack` or `alertWebhookUrls` on MiningGuard/),
+    ]);
     const stack = loadStack(dir, stackName);
     await rehearsal.publishAssets(dir, stack);
 

@@ -1,0 +1,153 @@
+/**
+ * The two ways to guard every region, as their examples synthesize and deploy: one stack with a StackSet
+ * (examples/every-region), and a stack per region (examples/every-region-stacks).
+ */
+import * as fs from 'fs';
+import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { REGIONS } from '../../examples/every-region/stack';
+import { AssemblyStack, CfnTemplate, loadStacks, stackSetTemplates } from '../harness/cloud-assembly';
+import { exampleAssemblyDir } from '../harness/examples';
+import { motoClientConfig } from '../harness/moto';
+import { StackRehearsal } from '../harness/rehearsal';
+
+const HOME = 'eu-west-1';
+
+/** Every template the app deploys: its stacks', and the StackSets' templates inside them. */
+function templatesOf(stacks: readonly AssemblyStack[]): { home: CfnTemplate[]; regional: CfnTemplate[] } {
+  const regional = stacks.flatMap((s) => Object.values(stackSetTemplates(s.template)));
+  return { home: stacks.map((s) => s.template), regional };
+}
+
+function count(templates: readonly CfnTemplate[], type: string): number {
+  return templates.flatMap((t) => Object.values(t.Resources ?? {})).filter((r) => r.Type === type).length;
+}
+
+const ACCOUNT_WIDE = ['AWS::CloudTrail::Trail', 'AWS::CE::AnomalyMonitor', 'AWS::CE::AnomalySubscription', 'AWS::Chatbot::SlackChannelConfiguration'];
+const NEVER_REGIONAL = [...ACCOUNT_WIDE, 'AWS::Lambda::Function', 'AWS::Budgets::Budget', 'AWS::DynamoDB::Table', 'AWS::SNS::Topic'];
+
+/** The assets a stack publishes other than its own template (which `cdk deploy` uploads for every stack). */
+function assetsBesideTheTemplate(stack: AssemblyStack): string[] {
+  if (!stack.assetsFile) return [];
+  const manifest = JSON.parse(fs.readFileSync(stack.assetsFile, 'utf8')) as {
+    files?: Record<string, { source: { path?: string } }>;
+    dockerImages?: Record<string, unknown>;
+  };
+  return [
+    ...Object.values(manifest.files ?? {}).map((f) => f.source.path ?? '').filter((p) => !p.endsWith('.template.json')),
+    ...Object.keys(manifest.dockerImages ?? {}),
+  ];
+}
+
+/** The rules of a region that forward to the home region's default bus. */
+async function forwardingRules(region: string): Promise<string[]> {
+  const events = new EventBridgeClient(motoClientConfig(region));
+  try {
+    const { Rules = [] } = await events.send(new ListRulesCommand({}));
+    const forwarding: string[] = [];
+    for (const rule of Rules) {
+      const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: rule.Name }));
+      if (Targets.some((t) => t.Arn?.endsWith(`:events:${HOME}:123456789012:event-bus/default`) && t.RoleArn)) forwarding.push(rule.Name!);
+    }
+    return forwarding;
+  } finally {
+    events.destroy();
+  }
+}
+
+describe('examples/every-region: the home region and a StackSet of the regional part', () => {
+  const stacks = () => loadStacks(exampleAssemblyDir('every-region'));
+
+  test('one trail, one budget set, one anomaly monitor and subscription, one Slack configuration in the whole app', () => {
+    const { home, regional } = templatesOf(stacks());
+    expect(home).toHaveLength(1);
+    for (const type of ACCOUNT_WIDE) expect([type, count([...home, ...regional], type)]).toEqual([type, 1]);
+    expect(count(home, 'AWS::Budgets::Budget')).toBe(1);
+    expect(count(home, 'AWS::CloudFormation::StackSet')).toBe(1);
+    const set = Object.values(home[0].Resources!).find((r) => r.Type === 'AWS::CloudFormation::StackSet')!;
+    expect((set.Properties!.StackInstancesGroup as Array<{ Regions: string[] }>).flatMap((g) => g.Regions).sort()).toEqual([...REGIONS].sort());
+  });
+
+  test('the regional template: no Lambda function, no asset, no budget, no anomaly resource, no trail', () => {
+    const { regional } = templatesOf(stacks());
+    expect(regional).toHaveLength(1);
+    for (const type of NEVER_REGIONAL) expect([type, count(regional, type)]).toEqual([type, 0]);
+    expect(JSON.stringify(regional[0])).not.toMatch(/cdk-hnb659fds-assets|AssetParameters|"S3Key"/);
+    expect(count(regional, 'AWS::GuardDuty::Detector')).toBe(1);
+  });
+
+  describe('rehearsed in the emulator: the home stack in eu-west-1, the regional template in each region', () => {
+    const home = new StackRehearsal({ region: HOME });
+    const regions = REGIONS.map((region) => new StackRehearsal({ region }));
+    afterAll(() => [home, ...regions].forEach((r) => r.destroy()));
+
+    test('creates, updates and deletes in every region', async () => {
+      // GIVEN
+      const dir = exampleAssemblyDir('every-region');
+      const [stack] = stacks();
+      await home.publishAssets(dir, stack);
+      const regional = Object.values(stackSetTemplates(stack.template))[0];
+
+      // WHEN the home stack is created, then the regional part in each region, as the StackSet would
+      const created = await home.createStack('MiningGuardEveryRegion', stack.template);
+      const regionalCreated = await Promise.all(regions.map((r) => r.createStack('MiningGuardRegional', regional, { HomeRegion: HOME, CreateDetector: 'true' })));
+
+      // THEN
+      expect(created.status).toBe('CREATE_COMPLETE');
+      for (const [i, outcome] of regionalCreated.entries()) expect([REGIONS[i], outcome.status, outcome.failures]).toEqual([REGIONS[i], 'CREATE_COMPLETE', []]);
+      for (const region of REGIONS) expect([region, (await forwardingRules(region)).length]).toEqual([region, 5]);
+      expect(await forwardingRules(HOME)).toEqual([]);
+
+      // WHEN a region already has a detector
+      const updated = await regions[0].updateStack('MiningGuardRegional', regional, { HomeRegion: HOME, CreateDetector: 'false' });
+      // THEN
+      expect(updated.status).toBe('UPDATE_COMPLETE');
+      expect((await regions[0].listStackResources('MiningGuardRegional')).some((r) => r.type === 'AWS::GuardDuty::Detector' && r.physicalId)).toBe(false);
+
+      // WHEN everything is deleted
+      const deleted = await Promise.all(regions.map((r) => r.deleteStack('MiningGuardRegional')));
+      const homeDeleted = await home.deleteStack('MiningGuardEveryRegion');
+
+      // THEN nothing forwards any more
+      expect(deleted.map((d) => d.status)).toEqual(REGIONS.map(() => 'DELETE_COMPLETE'));
+      expect(homeDeleted.status).toBe('DELETE_COMPLETE');
+      for (const region of REGIONS) expect([region, await forwardingRules(region)]).toEqual([region, []]);
+    });
+  });
+});
+
+describe('examples/every-region-stacks: a stack per region', () => {
+  const stacks = () => loadStacks(exampleAssemblyDir('every-region-stacks'));
+
+  test('the home stack holds every account-wide part once; the regional stacks none, and no function or asset', () => {
+    const all = stacks();
+    expect(all.map((s) => [s.stackName, s.region])).toEqual([['MiningGuardHome', HOME], ...REGIONS.map((r) => [`MiningGuard-${r}`, r])]);
+    const [homeStack, ...regional] = all;
+    for (const type of ACCOUNT_WIDE) expect([type, count(all.map((s) => s.template), type)]).toEqual([type, 1]);
+    expect(count([homeStack.template], 'AWS::CloudFormation::StackSet')).toBe(0);
+    for (const stack of regional) {
+      for (const type of NEVER_REGIONAL) expect([stack.stackName, type, count([stack.template], type)]).toEqual([stack.stackName, type, 0]);
+      expect([stack.stackName, assetsBesideTheTemplate(stack)]).toEqual([stack.stackName, []]);
+    }
+  });
+
+  describe('rehearsed in the emulator, each stack in its region', () => {
+    const rehearsals = new Map([HOME, ...REGIONS].map((region) => [region, new StackRehearsal({ region })]));
+    afterAll(() => [...rehearsals.values()].forEach((r) => r.destroy()));
+
+    test('creates the home stack first, then every regional stack; deletes them in the reverse order', async () => {
+      const dir = exampleAssemblyDir('every-region-stacks');
+      const all = stacks();
+      for (const stack of all) {
+        const rehearsal = rehearsals.get(stack.region!)!;
+        await rehearsal.publishAssets(dir, stack);
+        const created = await rehearsal.createStack(stack.stackName, stack.template);
+        expect([stack.stackName, created.status, created.failures]).toEqual([stack.stackName, 'CREATE_COMPLETE', []]);
+      }
+      for (const region of REGIONS) expect([region, (await forwardingRules(region)).length]).toEqual([region, 5]);
+      for (const stack of [...all].reverse()) {
+        const deleted = await rehearsals.get(stack.region!)!.deleteStack(stack.stackName);
+        expect([stack.stackName, deleted.status]).toEqual([stack.stackName, 'DELETE_COMPLETE']);
+      }
+    });
+  });
+});
