@@ -12,6 +12,8 @@ export const REGIONS = ['us-east-1', 'eu-central-1', 'sa-east-1', 'ap-southeast-
 export interface HomeStackProps extends StackProps {
   /** The regions beyond the home one, each with a RegionalStack. */
   readonly regions: string[];
+  /** The regions among them whose GuardDuty detector exists already: their RegionalStack leaves it alone. */
+  readonly existingDetectorRegions?: string[];
 }
 
 /** The home region: trail, budgets, anomaly monitor, alert channel, notifier, evaluators. */
@@ -23,7 +25,7 @@ export class HomeStack extends Stack {
     this.guard = new MiningGuard(this, 'MiningGuard', {
       alertEmails: ['secops@example.com'],
       alertSlack: { workspaceId: 'T0123456789', channelId: 'C0123456789' },
-      everyRegion: { regions: props.regions, deployment: RegionalDeployment.CDK_STACKS },
+      everyRegion: { regions: props.regions, existingDetectorRegions: props.existingDetectorRegions, deployment: RegionalDeployment.CDK_STACKS },
     });
   }
 }
