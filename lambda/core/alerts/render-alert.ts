@@ -1,56 +1,131 @@
-/** Renders an alert for each subscriber: plain text for email and queues, an AWS Chatbot custom notification for HTTPS. */
+/**
+ * Renders an alert for each subscriber: plain text for email and queues, an AWS Chatbot custom notification for HTTPS.
+ * Every part is bounded in UTF-8 bytes, so the whole SNS message fits whatever the alert carries: long lists keep
+ * their first lines and count the rest, and no cut ever splits a character.
+ */
 import type { Alert } from './alert';
 import { formatSubject } from './subject';
 
-/** SNS refuses messages over 256 KiB; the text is cut well before, with a note. */
-const MAX_TEXT_LENGTH = 100_000;
+/**
+ * SNS refuses a message over 262,144 bytes of UTF-8, message attributes (names, types and values) included.
+ * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+ */
+export const MAX_SNS_MESSAGE_BYTES = 262_144;
 
-/** The alert as a person reads it in an email. */
-export function renderText(alert: Alert): string {
+/** Each copy of the text (`default`, `email`) stays under this, so two copies and the chat JSON fit one message. */
+export const MAX_TEXT_BYTES = 100_000;
+
+/**
+ * Slack shows at most 3,000 characters of a section's text, where Chatbot puts the description; longer text is
+ * refused or cut by the chat service, not by us, so we cut first and say so.
+ * @see https://api.slack.com/reference/block-kit/blocks#section
+ */
+export const MAX_CHAT_DESCRIPTION_CHARS = 3_000;
+
+/** One line (a step, a principal, an entry) never takes more than this, whatever an attacker put in it. */
+const MAX_LINE_BYTES = 2_000;
+
+/** The share of the text budget each long section may take, so one section cannot crowd out the others. */
+const SECTION_SHARE = { what: 0.35, who: 0.1, done: 0.35, links: 0.1 } as const;
+
+/** The UTF-8 length of a text. */
+export function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/**
+ * The longest start of `text` that is at most `maxBytes` in UTF-8, cut between characters (never inside one, nor
+ * between the halves of a surrogate pair), followed by `note` when anything was cut; the note counts in the budget.
+ */
+export function cutToBytes(text: string, maxBytes: number, note = ''): string {
+  if (utf8Bytes(text) <= maxBytes) return text;
+  const room = Math.max(maxBytes - utf8Bytes(note), 0);
+  const bytes = Buffer.from(text, 'utf8');
+  let end = Math.min(room, bytes.length);
+  // Step back over continuation bytes (0x80 to 0xBF) to the first byte of the character that did not fit.
+  while (end > 0 && bytes[end] >= 0x80 && bytes[end] < 0xc0) end--;
+  return bytes.subarray(0, end).toString('utf8') + (room > 0 ? note : '');
+}
+
+/**
+ * As many of `lines` as fit in `maxBytes` (each line itself cut to a sane length), then one line counting the rest.
+ * The lines are kept in their order, so a caller lists what matters most (failures) first.
+ */
+export function boundedLines(lines: readonly string[], maxBytes: number, what = 'lines'): string[] {
+  const kept: string[] = [];
+  let used = 0;
+  for (const [i, raw] of lines.entries()) {
+    const line = cutToBytes(raw, MAX_LINE_BYTES, ' [cut]');
+    const rest = lines.length - i - 1;
+    // Room is kept for the counting line whenever another line could follow.
+    const reserve = rest > 0 ? 80 : 0;
+    if (used + utf8Bytes(line) + 1 + reserve > maxBytes) {
+      kept.push(`... and ${lines.length - i} more ${what}, not listed here.`);
+      return kept;
+    }
+    kept.push(line);
+    used += utf8Bytes(line) + 1;
+  }
+  return kept;
+}
+
+/** The alert as a person reads it in an email, at most `maxBytes` of UTF-8. */
+export function renderText(alert: Alert, maxBytes = MAX_TEXT_BYTES): string {
   const section = (heading: string, lines: readonly string[]) => `${heading}\n${lines.join('\n')}`;
+  const share = (part: keyof typeof SECTION_SHARE) => Math.floor(maxBytes * SECTION_SHARE[part]);
   const text = [
     `MiningGuard ${alert.severity}: ${alert.title}`,
-    alert.headline,
-    section('WHAT HAPPENED', [alert.what]),
-    section('WHO', alert.who),
-    section('WHERE', [alert.where]),
+    cutToBytes(alert.headline, MAX_LINE_BYTES, ' [cut]'),
+    section('WHAT HAPPENED', boundedLines(alert.what.split('\n'), share('what'))),
+    section('WHO', boundedLines(alert.who, share('who'))),
+    section('WHERE', [cutToBytes(alert.where, MAX_LINE_BYTES, ' [cut]')]),
     section('WHY IT MATTERS', [alert.why]),
-    section('WHAT MININGGUARD DID', alert.done),
+    section('WHAT MININGGUARD DID', boundedLines(alert.done, share('done'), 'steps')),
     section('WHAT TO DO NEXT', alert.next.map((step, i) => `${i + 1}. ${step}`)),
-    ...(alert.links.length > 0 ? [section('LINKS', alert.links.map((l) => `${l.label}: ${l.url}`))] : []),
-    [`Detection: ${alert.detectionId}`, ...Object.entries(alert.refs).map(([k, v]) => `${k}: ${v}`)].join(' | '),
+    ...(alert.links.length > 0 ? [section('LINKS', boundedLines(alert.links.map((l) => `${l.label}: ${l.url}`), share('links'), 'links'))] : []),
+    cutToBytes([`Detection: ${alert.detectionId}`, ...Object.entries(alert.refs).map(([k, v]) => `${k}: ${v}`)].join(' | '), MAX_LINE_BYTES, ' [cut]'),
   ].join('\n\n');
-  return text.length > MAX_TEXT_LENGTH ? `${text.slice(0, MAX_TEXT_LENGTH)}\n\n(cut at ${MAX_TEXT_LENGTH} characters)` : text;
+  return cutToBytes(text, maxBytes, `\n\n(cut at ${maxBytes} bytes)`);
+}
+
+/** At most `max` characters (code points, as chat services count them) of `text`, with a note when cut. */
+function cutToChars(text: string, max: number, note = ' [cut]'): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : chars.slice(0, Math.max(max - note.length, 0)).join('') + note;
 }
 
 /**
  * The alert as an AWS Chatbot custom notification, which Slack and Teams render; other HTTPS subscribers get the
- * same JSON, with every field in `metadata.additionalContext`.
+ * same JSON, with every field in `metadata.additionalContext`. The description keeps the first steps (failures first,
+ * as the evaluators order them) and counts the rest.
  * @see https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html
  */
 export function renderChatbot(alert: Alert): Record<string, unknown> {
   const links = alert.links.map((l) => `<${l.url}|${l.label}>`).join(' · ');
+  const done = boundedLines(alert.done, 1_200, 'steps');
+  const description = [
+    cutToChars(alert.what, 1500, ''),
+    cutToChars(`*Who:* ${alert.who.join('; ')}`, 500),
+    cutToChars(`*Where:* ${alert.where}`, 200),
+    `*Why:* ${alert.why}`,
+    `*MiningGuard did:* ${done.join(' ')}`,
+    links,
+  ].filter(Boolean).join('\n');
+  const refs = Object.fromEntries(Object.entries(alert.refs).slice(0, 20).map(([k, v]) => [cutToChars(k, 100), cutToChars(v, 500)]));
   return {
     version: '1.0',
     source: 'custom',
     content: {
       textType: 'client-markdown',
       title: `${alert.severity === 'CRITICAL' || alert.severity === 'HIGH' ? ':rotating_light:' : ':warning:'} ${formatSubject(alert.severity, alert.headline)}`,
-      description: [
-        alert.what.slice(0, 1500),
-        `*Who:* ${alert.who.join('; ')}`,
-        `*Where:* ${alert.where}`,
-        `*Why:* ${alert.why}`,
-        `*MiningGuard did:* ${alert.done.join(' ')}`,
-        links,
-      ].filter(Boolean).join('\n'),
+      description: cutToChars(description, MAX_CHAT_DESCRIPTION_CHARS),
       nextSteps: alert.next,
       keywords: [alert.severity, alert.detectionId],
     },
     metadata: {
-      summary: alert.headline,
+      summary: cutToChars(alert.headline, 500),
       eventType: alert.detectionId,
-      additionalContext: { severity: alert.severity, detection: alert.detectionId, ...alert.refs },
+      additionalContext: { severity: alert.severity, detection: alert.detectionId, ...refs },
     },
   };
 }
@@ -63,11 +138,20 @@ export interface AlertMessage {
   readonly attributes: Readonly<Record<'severity' | 'detection', string>>;
 }
 
+/** The bytes SNS counts for a message: the body and every attribute's name, type and value. */
+export function snsMessageBytes(message: AlertMessage): number {
+  const attributes = Object.entries(message.attributes).reduce((sum, [name, value]) => sum + utf8Bytes(name) + utf8Bytes('String') + utf8Bytes(value), 0);
+  return utf8Bytes(message.message) + attributes;
+}
+
 export function toAlertMessage(alert: Alert): AlertMessage {
-  const text = renderText(alert);
-  return {
-    subject: formatSubject(alert.severity, alert.headline),
-    message: JSON.stringify({ default: text, email: text, https: JSON.stringify(renderChatbot(alert)) }),
-    attributes: { severity: alert.severity, detection: alert.detectionId },
-  };
+  const subject = formatSubject(alert.severity, alert.headline);
+  const attributes = { severity: alert.severity, detection: alert.detectionId };
+  const https = JSON.stringify(renderChatbot(alert));
+  // JSON escapes control characters up to six-fold: shrink the text until the escaped message fits.
+  for (let budget = MAX_TEXT_BYTES; ; budget = Math.floor(budget / 2)) {
+    const text = renderText(alert, budget);
+    const message = { subject, message: JSON.stringify({ default: text, email: text, https }), attributes };
+    if (snsMessageBytes(message) <= MAX_SNS_MESSAGE_BYTES || budget < 1_000) return message;
+  }
 }

@@ -1,6 +1,9 @@
 import * as fc from 'fast-check';
 import type { Alert } from '../../../../lambda/core/alerts/alert';
-import { renderChatbot, renderText, toAlertMessage } from '../../../../lambda/core/alerts/render-alert';
+import {
+  boundedLines, cutToBytes, MAX_CHAT_DESCRIPTION_CHARS, MAX_SNS_MESSAGE_BYTES, MAX_TEXT_BYTES,
+  renderChatbot, renderText, snsMessageBytes, toAlertMessage, utf8Bytes,
+} from '../../../../lambda/core/alerts/render-alert';
 import { CLOUDTRAIL_READER } from '../../../../lambda/core/notifier/cloudtrail-alert';
 import { SEVERITIES } from '../../../../lib/catalog';
 import { readJsonLines } from '../../../fixtures/real-events';
@@ -46,17 +49,77 @@ describe('renderText', () => {
     expect(text.endsWith('WHAT TO DO NEXT\n1. Disable the key.\n2. Check every region.\n\nDetection: ec2-instance-launch')).toBe(true);
   });
 
-  test('keeps a text of 100,000 characters whole and cuts a longer one there, with a note', () => {
-    // GIVEN the length of everything but `what`
-    const rest = renderText({ ...ALERT, what: '' }).length;
-    // WHEN
-    const whole = renderText({ ...ALERT, what: 'x'.repeat(100_000 - rest) });
-    const cut = renderText({ ...ALERT, what: 'x'.repeat(100_001 - rest) });
+  test('keeps a text within its budget whole, and bounds a longer one section by section, counting what it leaves out', () => {
+    // GIVEN the size of everything but `what`, and `what` as one line (a line is at most 2,000 bytes), so many lines
+    const rest = utf8Bytes(renderText({ ...ALERT, what: '' }));
+    const lines = (count: number) => Array.from({ length: count }, () => 'x'.repeat(999)).join('\n');
+    // WHEN the text is just within, and far beyond
+    const whole = renderText({ ...ALERT, what: lines(30) });
+    const cut = renderText({ ...ALERT, done: Array.from({ length: 10_000 }, (_, i) => `FAILED: stop instance i-${i}`), what: lines(200) }, 50_000);
     // THEN
-    expect(whole.length).toBe(100_000);
+    expect(utf8Bytes(whole)).toBe(rest + 30 * 1000 - 1);
     expect(whole.endsWith('eventName: RunInstances')).toBe(true);
-    expect(cut).toBe(`${cut.slice(0, 100_000)}\n\n(cut at 100000 characters)`);
-    expect(cut.length).toBe(100_000 + '\n\n(cut at 100000 characters)'.length);
+    expect(utf8Bytes(cut)).toBeLessThanOrEqual(50_000);
+    expect(cut).toMatch(/\.\.\. and \d+ more lines, not listed here\./);
+    expect(cut).toMatch(/FAILED: stop instance i-0\n[^]*\.\.\. and \d+ more steps, not listed here\./);
+    expect(cut.endsWith('eventName: RunInstances')).toBe(true);
+  });
+
+  test('lists the first steps and counts the rest, and each section keeps its share', () => {
+    // GIVEN 10,000 failed steps, whose text alone is over 400 KB
+    const done = Array.from({ length: 10_000 }, (_, i) => `FAILED: stop instance i-${String(i).padStart(17, '0')}: UnauthorizedOperation: You are not authorized.`);
+    // WHEN
+    const text = renderText({ ...ALERT, done });
+    // THEN the first are listed in order, then a count that, with them, accounts for all 10,000
+    expect(utf8Bytes(text)).toBeLessThanOrEqual(MAX_TEXT_BYTES);
+    const listed = text.split('\n').filter((l) => l.startsWith('FAILED: stop instance'));
+    expect(listed[0]).toBe(done[0]);
+    const more = Number(/\.\.\. and (\d+) more steps/.exec(text)![1]);
+    expect(listed.length + more).toBe(10_000);
+    expect(text).toContain('WHAT TO DO NEXT\n1. Disable the key.');
+  });
+
+  test('never cuts inside a multi-byte character', () => {
+    // GIVEN a line of four-byte and three-byte characters, longer than a line may be
+    const what = '\u{1F4B0}\u20AC'.repeat(2_000);
+    // WHEN
+    const text = renderText({ ...ALERT, what }, 1_000_000);
+    // THEN the cut line is whole characters, then the mark
+    const line = text.split('\n').find((l) => l.endsWith(' [cut]'))!;
+    expect(utf8Bytes(line)).toBeLessThanOrEqual(2_000);
+    expect(line).not.toContain('\uFFFD');
+    expect(Buffer.from(line, 'utf8').toString('utf8')).toBe(line);
+  });
+});
+
+describe('cutToBytes', () => {
+  test('keeps a text that fits, and cuts one that does not between characters, the note counted in the budget', () => {
+    expect(cutToBytes('abc', 3)).toBe('abc');
+    expect(cutToBytes('abcdef', 5, '~')).toBe('abcd~');
+    // '€' is three bytes: four bytes hold one of them, not one and a third.
+    expect(cutToBytes('\u20AC\u20AC', 4)).toBe('\u20AC');
+    // '💰' is four bytes (two UTF-16 units): three bytes hold none of it.
+    expect(cutToBytes('\u{1F4B0}', 3)).toBe('');
+  });
+
+  test('for any text and budget, the result fits, is a start of the text, and is valid UTF-8', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.nat(800), (text, budget) => {
+      const cut = cutToBytes(text, budget);
+      expect(utf8Bytes(cut)).toBeLessThanOrEqual(budget);
+      expect(text.startsWith(cut)).toBe(true);
+      expect(Buffer.from(cut, 'utf8').toString('utf8')).toBe(cut);
+    }), { numRuns: 300 });
+  });
+});
+
+describe('boundedLines', () => {
+  test('keeps the lines that fit, in order, then counts the rest', () => {
+    expect(boundedLines(['a', 'b'], 100)).toEqual(['a', 'b']);
+    const lines = Array.from({ length: 100 }, (_, i) => `line ${i} ${'x'.repeat(40)}`);
+    const kept = boundedLines(lines, 500, 'steps');
+    expect(kept.slice(0, -1)).toEqual(lines.slice(0, kept.length - 1));
+    expect(kept[kept.length - 1]).toBe(`... and ${100 - kept.length + 1} more steps, not listed here.`);
+    expect(utf8Bytes(kept.join('\n'))).toBeLessThanOrEqual(500);
   });
 });
 
@@ -141,8 +204,26 @@ describe('toAlertMessage', () => {
       expect(message.subject.length).toBeLessThan(100);
       expect(message.subject).toMatch(/^[\x20-\x7e]*$/);
       const body = JSON.parse(message.message) as Record<string, string>;
-      expect(body.default.length).toBeLessThanOrEqual(100_000 + '\n\n(cut at 100000 characters)'.length);
+      expect(utf8Bytes(body.default)).toBeLessThanOrEqual(MAX_TEXT_BYTES);
+      expect(snsMessageBytes(message)).toBeLessThanOrEqual(MAX_SNS_MESSAGE_BYTES);
       expect(message.attributes).toEqual({ severity: alert.severity, detection: 'ec2-instance-launch' });
     }), { numRuns: 100 });
+  });
+
+  test('10,000 failed steps with hostile multi-byte and control characters: every protocol bounded, the whole message under 256 KB', () => {
+    // GIVEN failures whose detail an attacker wrote (instance names full of control and four-byte characters)
+    const done = Array.from({ length: 10_000 }, (_, i) => `FAILED: stop instance i-${i}: ${'\u0001"\u{1F4B0}'.repeat(30)}. Do it by hand.`);
+    const what = '\u0002'.repeat(50_000);
+    // WHEN
+    const message = toAlertMessage({ ...ALERT, what, done, who: done.slice(0, 500) });
+    // THEN
+    expect(snsMessageBytes(message)).toBeLessThanOrEqual(MAX_SNS_MESSAGE_BYTES);
+    const body = JSON.parse(message.message) as Record<string, string>;
+    expect(utf8Bytes(body.email)).toBeLessThanOrEqual(MAX_TEXT_BYTES);
+    const chat = JSON.parse(body.https) as { content: { description: string } };
+    expect(Array.from(chat.content.description).length).toBeLessThanOrEqual(MAX_CHAT_DESCRIPTION_CHARS);
+    expect(chat.content.description).toContain('FAILED: stop instance i-0');
+    expect(body.email).toContain('FAILED: stop instance i-0');
+    expect(body.email).toMatch(/\.\.\. and \d+ more steps, not listed here\./);
   });
 });
