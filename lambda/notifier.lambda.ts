@@ -5,7 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { fromEnvironment, GuardContext, readGuardContext, SERVICE_NAMES } from '../lib/catalog';
-import { onceFor } from './aws/alerts/once-per-event';
+import { onceFor, OnceState } from './aws/alerts/once-per-event';
 import { publishAlert } from './aws/alerts/publish-alert';
 import { toAlertMessage } from './core/alerts/render-alert';
 import { alertForEvent } from './core/notifier/alert-for-event';
@@ -31,8 +31,10 @@ export const handler = async (event: unknown, lambdaContext?: Context): Promise<
 
   const message = toAlertMessage(alert);
   let messageId: string | undefined;
-  const publish = async () => {
-    messageId = await publishAlert(topicArn, message);
+  const publish = async (once?: OnceState) => {
+    // An idempotency table that cannot be reached never silences an alert: it goes out, saying it may come twice.
+    const note = once?.reason ? `Duplicates were not suppressed: the idempotency table could not be reached (${once.reason}); this may be alerted again.` : undefined;
+    messageId = await publishAlert(topicArn, note ? toAlertMessage({ ...alert, done: [...alert.done, note] }) : message);
     logger.info('Alert published', { messageId, detection: alert.detectionId, severity: alert.severity, subject: message.subject });
   };
   if (read.onceKey === undefined) {

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -122,6 +122,13 @@ describe('one alert per CloudTrail call, whichever path brings it', () => {
     await handler(finding, CONTEXT);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
     expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  test('an idempotency table that cannot be reached never silences the alert: it goes out, saying duplicates were not suppressed', async () => {
+    dynamo.on(PutItemCommand).rejects(Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }));
+    await expect(handler(forwarded, CONTEXT)).resolves.toEqual({ messageId: 'm-1', detection: 'cloudtrail-tampering' });
+    const text = JSON.parse(sns.commandCalls(PublishCommand)[0].args[0].input.Message!).default as string;
+    expect(text).toContain('Duplicates were not suppressed: the idempotency table could not be reached (ResourceNotFoundException: Requested resource not found)');
   });
 
   test('without a table, every delivery alerts', async () => {

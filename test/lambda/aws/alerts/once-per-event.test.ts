@@ -1,4 +1,4 @@
-import { AttributeValue, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { AttributeValue, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handlerEnvironment } from '../../../harness/handler-environment';
@@ -132,18 +132,60 @@ describe('onceFor', () => {
     expect(work).toHaveBeenCalledTimes(2);
   });
 
-  test('a table DynamoDB refuses fails the call before the work runs', async () => {
+  test.each([
+    ['refuses', awsError('AccessDeniedException', 'User is not authorized to perform: dynamodb:PutItem')],
+    ['is missing', awsError('ResourceNotFoundException', 'Requested resource not found')],
+  ])('a table DynamoDB %s never blocks the work: it runs, told that duplicates were not suppressed and why', async (_, error) => {
     // GIVEN
-    dynamo.on(PutItemCommand).rejects(awsError('AccessDeniedException', 'User is not authorized to perform: dynamodb:PutItem'));
+    dynamo.on(PutItemCommand).rejects(error);
     const onceFor = await load();
     const work = jest.fn().mockResolvedValue(undefined);
 
+    // WHEN
+    const ran = await onceFor(TABLE, EVALUATOR, 'event-1', work, CONTEXT);
+
+    // THEN
+    expect(ran).toBe(true);
+    expect(work).toHaveBeenCalledTimes(1);
+    expect(work).toHaveBeenCalledWith({ suppressed: false, reason: `${error.name}: ${error.message}` });
+  });
+
+  test('with an unreachable table, the work\'s own failure is still thrown, so the invocation is retried', async () => {
+    // GIVEN
+    dynamo.on(PutItemCommand).rejects(awsError('ResourceNotFoundException', 'Requested resource not found'));
+    const onceFor = await load();
+    const failure = awsError('ThrottlingException', 'Rate exceeded');
+
     // WHEN / THEN
-    await expect(onceFor(TABLE, EVALUATOR, 'event-1', work, CONTEXT)).rejects.toMatchObject({
-      name: 'IdempotencyPersistenceLayerError',
-      cause: expect.objectContaining({ name: 'AccessDeniedException' }),
-    });
-    expect(work).not.toHaveBeenCalled();
+    await expect(onceFor(TABLE, EVALUATOR, 'event-1', jest.fn().mockRejectedValue(failure), CONTEXT)).rejects.toBe(failure);
+  });
+
+  test('work that was done, whose record could not be saved afterwards, counts as run and is not run again', async () => {
+    // GIVEN a table that takes the in-progress record, then refuses to complete it
+    dynamo.on(UpdateItemCommand).rejects(awsError('ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded.'));
+    const onceFor = await load();
+    const work = jest.fn().mockResolvedValue(undefined);
+
+    // WHEN
+    const ran = await onceFor(TABLE, EVALUATOR, 'event-1', work, CONTEXT);
+
+    // THEN
+    expect(ran).toBe(true);
+    expect(work).toHaveBeenCalledTimes(1);
+    expect(work).toHaveBeenCalledWith({ suppressed: true });
+  });
+
+  test('the work is told when duplicates are suppressed, and when there is no table to suppress them', async () => {
+    // GIVEN
+    const onceFor = await load();
+    const work = jest.fn().mockResolvedValue(undefined);
+
+    // WHEN
+    await onceFor(TABLE, EVALUATOR, 'event-1', work, CONTEXT);
+    await onceFor(undefined, EVALUATOR, 'event-1', work);
+
+    // THEN
+    expect(work.mock.calls).toEqual([[{ suppressed: true }], [{ suppressed: false }]]);
   });
 
   test('with the invocation\'s context, the in-progress record expires with the invocation\'s deadline', async () => {
