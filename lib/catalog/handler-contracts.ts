@@ -13,6 +13,7 @@ export const HANDLER_ENVIRONMENT = {
     idempotencyTable: 'IDEMPOTENCY_TABLE',
     launchSettings: 'LAUNCH_SETTINGS',
     notifierFunction: 'NOTIFIER_FUNCTION',
+    guardRoleArn: 'GUARD_ROLE_ARN',
   },
   spendEvaluator: {
     alertTopicArn: 'ALERT_TOPIC_ARN',
@@ -65,6 +66,19 @@ export interface ResolvedLaunchSettings {
   readonly policy: ResolvedComputePolicy;
   readonly responses: LaunchResponses;
   readonly dryRun: boolean;
+  /**
+   * The guard's own roles (the launch evaluator's): their calls are its containment, never a launch to judge. Read
+   * from the handler's environment, never from the user's settings.
+   */
+  readonly guardRoleArns?: readonly string[];
+}
+
+/** An IAM role's ARN, path included: `arn:aws:iam::111122223333:role/path/Name`. */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/** The guard's own role from its environment variable, when it is a role's ARN; anything else names no role. */
+export function readGuardRoleArns(value: string | undefined): readonly string[] {
+  return value !== undefined && ROLE_ARN.test(value) ? [value] : [];
 }
 
 /** Reads and checks launch settings: the same checks, with the same messages, as the construct's. */

@@ -1,6 +1,6 @@
 import {
   COMPUTE_POLICY_FIELDS, ComputePolicyError, CONFIG_CHECK_FIELDS, CONFIG_CHECKS, DEFAULT_COMPUTE_POLICY, EMPTY_GUARD_CONTEXT, fromEnvironment,
-  HANDLER_ENVIRONMENT, HandlerName, readGuardContext, resolveLaunchSettings, ResponseError, SERVICE_NAMES, toEnvironment,
+  HANDLER_ENVIRONMENT, HandlerName, readGuardContext, readGuardRoleArns, resolveLaunchSettings, ResponseError, SERVICE_NAMES, toEnvironment,
 } from '../../lib/catalog';
 
 const HANDLERS = Object.keys(HANDLER_ENVIRONMENT) as HandlerName[];
@@ -72,6 +72,18 @@ describe('resolveLaunchSettings', () => {
       'responses: \'ec2-launch-template-change\' allows NOTIFY, not STOP.',
     ));
   });
+});
+
+describe('readGuardRoleArns', () => {
+  test('reads the evaluator\'s role ARN, path included, in any partition', () => {
+    expect(readGuardRoleArns('arn:aws:iam::111122223333:role/Guard-LaunchWatchEvaluatorServiceRole-1A2B')).toEqual(['arn:aws:iam::111122223333:role/Guard-LaunchWatchEvaluatorServiceRole-1A2B']);
+    expect(readGuardRoleArns('arn:aws-us-gov:iam::111122223333:role/guard/Evaluator')).toEqual(['arn:aws-us-gov:iam::111122223333:role/guard/Evaluator']);
+  });
+
+  test.each([[undefined], [''], ['*'], ['arn:aws:iam::111122223333:role/*'], ['arn:aws:iam::111122223333:user/ci-bot'], ['arn:aws:sts::111122223333:assumed-role/R/s']])(
+    'names no role for %j, so nothing passes for the guard\'s own call', (value) => {
+      expect(readGuardRoleArns(value)).toEqual([]);
+    });
 });
 
 describe('readGuardContext', () => {

@@ -2,8 +2,9 @@
 import type { InstanceSpec } from './instance-types';
 import type { LaunchRequest } from './launch-request';
 import type { LaunchDetection, ResolvedLaunchSettings, Response, Severity } from '../../../lib/catalog';
-import { exemptBy, judgeFamily, maxSeverity, regionAllowed } from '../../../lib/catalog';
+import { exemptBy, judgeFamily, maxSeverity, principalMatches, regionAllowed } from '../../../lib/catalog';
 import type { CloudTrailRecord } from '../events/cloudtrail-record';
+import { fieldAt, stringAt } from '../events/event-fields';
 
 /** Error codes of failed launches that are probes: the attacker learning what the account allows. */
 export const PROBE_ERROR_CODES: readonly string[] = [
@@ -42,6 +43,35 @@ export interface LaunchVerdict {
   readonly response: Response;
   /** Whether the call failed, and so started nothing. */
   readonly failed: boolean;
+  /** Why the call is no grounds for containment whatever the response (it only undoes): the response is then NOTIFY. */
+  readonly withheld?: string;
+}
+
+/** The calls that set a size: what they size, and the fields that hold it. */
+const SIZED: Readonly<Record<string, { readonly what: string; readonly fields: readonly string[] }>> = {
+  UpdateAutoScalingGroup: { what: 'an Auto Scaling group', fields: ['minSize', 'maxSize', 'desiredCapacity'] },
+  SetDesiredCapacity: { what: 'an Auto Scaling group', fields: ['desiredCapacity'] },
+  UpdateService: { what: 'an ECS service', fields: ['desiredCount'] },
+  UpdateComputeEnvironment: { what: 'a Batch compute environment', fields: ['computeResources.minvCpus', 'computeResources.maxvCpus', 'computeResources.desiredvCpus'] },
+};
+
+/**
+ * Why a call only undoes, and so is never grounds for containment, or undefined: stop or termination protection
+ * turned off (and nothing turned on); an Auto Scaling group, ECS service or Batch compute environment set to zero, or
+ * the compute environment disabled, with no size above zero and no instance type. A record states only the new size,
+ * never the old one, so a smaller size other than zero cannot be told from a larger one: it is judged like any other.
+ */
+export function onlyUndoes(record: CloudTrailRecord, request: LaunchRequest): string | undefined {
+  if (record.eventName === 'ModifyInstanceAttribute') {
+    if (request.protection.length > 0 || request.unprotection.length === 0) return undefined;
+    return `it only turns ${request.unprotection.join(' and ')} protection off`;
+  }
+  const sized = SIZED[record.eventName];
+  if (!sized) return undefined;
+  const sizes = sized.fields.map((f) => fieldAt(record.request, f)).filter((v) => v !== undefined && v !== null);
+  if (sizes.some((v) => v !== 0 && v !== '0') || request.instanceTypes.length > 0) return undefined;
+  if (record.eventName === 'UpdateComputeEnvironment' && stringAt(record.request, 'state') === 'DISABLED') return `it only disables ${sized.what}`;
+  return sizes.length > 0 ? `it only sets ${sized.what} to zero` : undefined;
 }
 
 /** Cost per hour above which a flagged launch is CRITICAL. */
@@ -71,7 +101,14 @@ export function evaluateLaunch(
   const failed = record.errorCode !== undefined;
   const base = { detection, vcpus, gpus, units, usdPerHour, estimated, failed };
 
-  const exemptPattern = exemptBy(policy, { arn: record.principalArn, sessionIssuerArn: record.sessionIssuerArn });
+  const principal = { arn: record.principalArn, sessionIssuerArn: record.sessionIssuerArn };
+  // The guard's own containment calls (lifting protection, scaling, disabling) are CloudTrail events too: judged, they
+  // would be contained again, each step begetting more. A forged record naming the role only keeps itself from acting.
+  const guardRole = settings.guardRoleArns?.find((arn) => principalMatches(arn, principal));
+  if (guardRole) {
+    return { ...base, flagged: false, severity: 'LOW', reasons: [`the guard's own call, by its role ${guardRole}`], response: 'NOTIFY' };
+  }
+  const exemptPattern = exemptBy(policy, principal);
   if (exemptPattern) {
     return { ...base, flagged: false, severity: 'LOW', reasons: [`${record.principalArn} is exempt by ${exemptPattern}`], response: 'NOTIFY' };
   }
@@ -105,12 +142,14 @@ export function evaluateLaunch(
   if (gpus > 0 || (record.errorCode !== undefined && LIMIT_ERROR_CODES.includes(record.errorCode))) severity = maxSeverity(severity, 'HIGH');
   if (!failed && usdPerHour !== undefined && usdPerHour >= CRITICAL_USD_PER_HOUR) severity = 'CRITICAL';
   const wanted = settings.responses[detection.id] ?? 'NOTIFY';
+  const withheld = onlyUndoes(record, request);
   return {
     ...base,
     flagged: true,
     severity,
     reasons,
-    // A failed call started nothing to contain.
-    response: failed || !detection.responses.includes(wanted) ? 'NOTIFY' : wanted,
+    // A failed call started nothing to contain; a call that only undoes is alerted, never contained.
+    response: failed || withheld !== undefined || !detection.responses.includes(wanted) ? 'NOTIFY' : wanted,
+    ...(withheld !== undefined && wanted !== 'NOTIFY' ? { withheld } : {}),
   };
 }

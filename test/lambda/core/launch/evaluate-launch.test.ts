@@ -1,10 +1,13 @@
 import { toAlertMessage } from '../../../../lambda/core/alerts/render-alert';
 import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
+import { onlyUndoes } from '../../../../lambda/core/launch/evaluate-launch';
 import { judgeLaunch, Judgement } from '../../../../lambda/core/launch/judge-launch';
 import { launchAlert } from '../../../../lambda/core/launch/launch-alert';
 import { findDetection, resolveLaunchSettings } from '../../../../lib/catalog';
 import { FAMILY_CASES, PRINCIPAL_CASES, userIdentityOf } from '../../../fixtures/compute-policy-cases';
 import { cloudTrailRecord, createTrainingJob, eventBridgeEvent, runInstances } from '../../../fixtures/documented-cloudtrail';
+import { GUARD_ROLE_ARN, guardContainmentCalls, roleSessionRecord } from '../../../fixtures/guard-calls';
+import { readJsonLines } from '../../../fixtures/real-events';
 
 const NOW = new Date('2026-11-20T03:12:10Z');
 
@@ -151,5 +154,83 @@ describe('the compute policy case table, on the launch evaluator', () => {
     const { verdict } = judged(record, resolveLaunchSettings({ computePolicy: { exemptPrincipals: c.exemptPrincipals } }));
     // THEN
     expect(verdict.flagged).toBe(!c.exempt);
+  });
+});
+
+describe('calls that are never grounds for containment', () => {
+  /** Containment on for every detection that allows it, and only eu-west-1 allowed: everywhere else is flagged. */
+  const CONTAIN_EVERYTHING = resolveLaunchSettings({
+    computePolicy: { allowedRegions: ['eu-west-1'] },
+    responses: {
+      'ec2-instance-launch': 'STOP',
+      'ec2-fleet-request': 'STOP',
+      'ec2-instance-protection': 'STOP',
+      'autoscaling-capacity-change': 'STOP',
+      'ecs-task-launch': 'STOP',
+      'batch-compute-environment-change': 'STOP',
+      'sagemaker-compute-launch': 'STOP',
+    },
+  });
+  const WITH_GUARD_ROLE = { ...CONTAIN_EVERYTHING, guardRoleArns: [GUARD_ROLE_ARN] };
+
+  test.each(guardContainmentCalls({ region: 'ap-south-1' }).map((r) => [`${r.eventName} ${JSON.stringify(r.requestParameters)}`, r] as const))(
+    'the guard\'s own %s in a disallowed region flags nothing, from either path', (_name, record) => {
+      for (const value of [eventBridgeEvent(record), record]) {
+        const j = judgeLaunch(value, WITH_GUARD_ROLE, bundledSpec, NOW);
+        if (j.outcome !== 'judged') {
+          expect(j.outcome).toBe('not-selected');
+          continue;
+        }
+        expect(j.verdict).toMatchObject({ flagged: false, response: 'NOTIFY', reasons: [`the guard's own call, by its role ${GUARD_ROLE_ARN}`] });
+        expect(j.plan.actions).toEqual([]);
+      }
+    });
+
+  test('a launch by another role, even one whose name starts like the guard\'s, is judged', () => {
+    const other = roleSessionRecord('ec2.amazonaws.com', 'RunInstances', { instanceType: 'p4d.24xlarge', instancesSet: { items: [{ maxCount: 1 }] } },
+      { instancesSet: { items: [{ instanceId: 'i-0ccc', instanceType: 'p4d.24xlarge' }] } }, { roleArn: `${GUARD_ROLE_ARN}-copy` });
+    const j = judged(other, WITH_GUARD_ROLE);
+    expect(j.verdict.flagged).toBe(true);
+    expect(j.verdict.response).toBe('STOP');
+    expect(JSON.stringify(j.plan.actions)).toContain('i-0ccc');
+  });
+
+  test.each([
+    ['turns termination protection off', cloudTrailRecord('ec2.amazonaws.com', 'ModifyInstanceAttribute', { instanceId: 'i-0aaa', disableApiTermination: { value: false } }),
+      'it only turns termination protection off'],
+    ['turns stop protection off', cloudTrailRecord('ec2.amazonaws.com', 'ModifyInstanceAttribute', { instanceId: 'i-0aaa', disableApiStop: { value: 'false' } }),
+      'it only turns stop protection off'],
+    ['scales an Auto Scaling group to zero', cloudTrailRecord('autoscaling.amazonaws.com', 'UpdateAutoScalingGroup', { autoScalingGroupName: 'asg-1', minSize: 0, maxSize: 0, desiredCapacity: 0 }),
+      'it only sets an Auto Scaling group to zero'],
+    ['sets a desired capacity of zero', cloudTrailRecord('autoscaling.amazonaws.com', 'SetDesiredCapacity', { autoScalingGroupName: 'asg-1', desiredCapacity: 0 }),
+      'it only sets an Auto Scaling group to zero'],
+    ['sets an ECS service to zero', cloudTrailRecord('ecs.amazonaws.com', 'UpdateService', { service: 'miner', cluster: 'c1', desiredCount: 0 }), 'it only sets an ECS service to zero'],
+    ['disables a Batch compute environment', cloudTrailRecord('batch.amazonaws.com', 'UpdateComputeEnvironment', { computeEnvironment: 'ce', state: 'DISABLED' }),
+      'it only disables a Batch compute environment'],
+    ['sets a Batch compute environment to zero vCPUs', cloudTrailRecord('batch.amazonaws.com', 'UpdateComputeEnvironment', { computeEnvironment: 'ce', computeResources: { maxvCpus: 0 } }),
+      'it only sets a Batch compute environment to zero'],
+  ])('a stranger\'s call that %s is still alerted outside the allowed regions, and contained never', (_name, record, withheld) => {
+    const j = judged(record, CONTAIN_EVERYTHING);
+    expect(j.verdict).toMatchObject({ flagged: true, response: 'NOTIFY', withheld });
+    expect(j.plan.actions).toEqual([]);
+  });
+
+  test.each([
+    ['turns one protection off and the other on', cloudTrailRecord('ec2.amazonaws.com', 'ModifyInstanceAttribute', { instanceId: 'i-0aaa', disableApiTermination: { value: true }, disableApiStop: { value: false } })],
+    ['lowers the minimum and raises the maximum', cloudTrailRecord('autoscaling.amazonaws.com', 'UpdateAutoScalingGroup', { autoScalingGroupName: 'asg-1', minSize: 0, maxSize: 999 })],
+    ['disables a compute environment while raising its vCPUs', cloudTrailRecord('batch.amazonaws.com', 'UpdateComputeEnvironment', { computeEnvironment: 'ce', state: 'DISABLED', computeResources: { maxvCpus: 4096 } })],
+    ['changes a service without a count', cloudTrailRecord('ecs.amazonaws.com', 'UpdateService', { service: 'miner', cluster: 'c1', forceNewDeployment: true })],
+  ])('a call that %s is not an undo, and is contained', (_name, record) => {
+    const j = judged(record, CONTAIN_EVERYTHING);
+    expect(j.verdict.withheld).toBeUndefined();
+    expect(j.verdict.response).toBe('STOP');
+    expect(j.plan.actions.length).toBeGreaterThan(0);
+  });
+
+  test('the real clean-up call that turns termination protection off is never contained', () => {
+    // Terraform's tear-down in the Invictus log, us-east-1: outside the allowed regions.
+    const record = readJsonLines('cloudtrail/attack/invictus_stratus_2023-07-10.jsonl').find((r) => r.eventID === '1bb6c2f9-b96b-485d-92ad-380e4be8b1b1')!;
+    expect(onlyUndoes(judged(record, CONTAIN_EVERYTHING).record, judged(record, CONTAIN_EVERYTHING).request)).toBe('it only turns termination protection off');
+    expect(judged(record, CONTAIN_EVERYTHING).plan.actions).toEqual([]);
   });
 });
