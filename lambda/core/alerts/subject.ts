@@ -40,7 +40,8 @@ export function formatSubject(severity: Severity, headline: string): string {
   if (length() > room && /^[A-Za-z]+:[^/\s]+\//.test(words[0])) {
     words[0] = words[0].slice(words[0].indexOf(':') + 1);
   }
-  if (length() > room) {
+  // A short first word (a count) is never "shortened": cutting it in its middle would only make it longer.
+  if (length() > room && words[0].length > MIN_WORD_LENGTH) {
     words[0] = cutMiddle(words[0], Math.max(words[0].length - (length() - room), MIN_WORD_LENGTH));
   }
   const text = words.join(' ');

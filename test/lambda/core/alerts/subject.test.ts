@@ -27,4 +27,10 @@ describe('formatSubject', () => {
       expect(subject.startsWith(`[MiningGuard][${severity}] `)).toBe(true);
     }), { numRuns: 2000 });
   });
+
+  test('a short first word (a count) stays as it is when the rest is too long, never repeated around an ellipsis', () => {
+    const subject = formatSubject('CRITICAL', '3 of 500 steps FAILED: 500 x p3.2xlarge launched in sa-east-1 by user/ci-bot (~$1,530/h)');
+    expect(subject.startsWith('[MiningGuard][CRITICAL] 3 of 500 steps FAILED: ')).toBe(true);
+    expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
+  });
 });
