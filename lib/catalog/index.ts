@@ -2,11 +2,12 @@
 import { CATCH_ALL_DETECTIONS as CATCH_ALLS } from './catch-all';
 import { CIS_DETECTIONS as CIS } from './cis';
 import { CONFIG_DETECTIONS as CONFIG } from './config';
+import type { ContainmentSteps } from './containment';
 import { COST_DETECTIONS as COST } from './cost';
 import { CREDENTIAL_DETECTIONS as CREDENTIALS } from './credentials';
 import { GUARD_HEALTH_DETECTIONS as GUARD_HEALTH } from './guard-health';
 import { GUARDDUTY_DETECTIONS as GUARDDUTY } from './guardduty';
-import { LAUNCH_BURST as BURST, LAUNCH_DETECTIONS as LAUNCHES } from './launches';
+import { LAUNCH_BURST as BURST, LAUNCH_CONTAINMENT as CONTAINMENT_STEPS, LAUNCH_DETECTIONS as LAUNCHES } from './launches';
 import { matchesPattern } from './patterns';
 import { TAMPER_DETECTIONS as TAMPER } from './tamper';
 import { AlarmSignal, CloudTrailSignal, ConfigRuleSignal, Detection, GuardDutySignal, MetricFilterSignal, Signal } from './types';
@@ -16,6 +17,7 @@ export * from './patterns';
 export * from './severity';
 export * from './compute-policy';
 export * from './responses';
+export * from './containment';
 export * from './handler-contracts';
 
 /** The catalog as written, every id and event name a literal type. */
@@ -41,6 +43,8 @@ export type LaunchDetection = DetectionOf<CloudTrailSignal & { readonly eventNam
 export const DETECTIONS: ReadonlyArray<Detection<DetectionId>> = CATALOG;
 export const GUARDDUTY_DETECTIONS: ReadonlyArray<DetectionOf<GuardDutySignal>> = GUARDDUTY;
 export const LAUNCH_DETECTIONS: readonly LaunchDetection[] = LAUNCHES;
+/** The kinds of containment step each containing response of a launch detection plans; the grants follow from them. */
+export const LAUNCH_CONTAINMENT: Readonly<Partial<Record<LaunchDetectionId, ContainmentSteps>>> = CONTAINMENT_STEPS;
 export const LAUNCH_BURST: Detection<DetectionId> = BURST;
 export const TAMPER_DETECTIONS: ReadonlyArray<DetectionOf<CloudTrailSignal, JudgedCallId>> = TAMPER;
 export const CREDENTIAL_DETECTIONS: ReadonlyArray<DetectionOf<CloudTrailSignal, JudgedCallId>> = CREDENTIALS;

@@ -1,14 +1,24 @@
 /** Detections for compute launches: the calls that spend money fast, judged by the launch evaluator against a policy. */
+import { ContainmentSteps, permissionsOf } from './containment';
 import { CLOUDTRAIL_LATENCY } from './latency';
 import { Detection } from './types';
 
-/** Lifting the attacker's protection, then stopping: what STOP needs on an instance. */
-const STOP_INSTANCE = ['ec2:ModifyInstanceAttribute', 'ec2:StopInstances', 'ec2:CreateTags'];
-/** Moving an instance into an isolation group and taking its role away. */
-const QUARANTINE_INSTANCE = [
-  ...STOP_INSTANCE, 'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:CreateSecurityGroup',
-  'ec2:RevokeSecurityGroupEgress', 'ec2:DescribeIamInstanceProfileAssociations', 'ec2:DisassociateIamInstanceProfile',
-];
+const INSTANCE_STEPS = { STOP: ['stop-instances'], QUARANTINE: ['quarantine-instances'] } as const satisfies ContainmentSteps;
+
+/**
+ * The kinds of containment step each containing response plans, per launch detection. Its IAM actions, the
+ * detection's `containmentPermissions`, are derived from the containment table: nothing is listed twice.
+ */
+export const LAUNCH_CONTAINMENT = {
+  'ec2-instance-launch': INSTANCE_STEPS,
+  'ec2-fleet-request': { STOP: ['stop-fleet', 'cancel-spot-fleet-request', 'cancel-spot-instance-requests'] },
+  'ec2-instance-protection': INSTANCE_STEPS,
+  'autoscaling-capacity-change': { STOP: ['stop-autoscaling-group'] },
+  'ecs-task-launch': { STOP: ['scale-ecs-service-to-zero', 'stop-ecs-task'] },
+  'batch-compute-environment-change': { STOP: ['disable-batch-compute-environment'] },
+  'sagemaker-compute-launch': { STOP: ['stop-sagemaker-notebook', 'stop-sagemaker-training-job', 'stop-sagemaker-processing-job'] },
+} as const satisfies Readonly<Record<string, ContainmentSteps>>;
+
 const RUN_INSTANCES_DOCS = 'https://aws.amazon.com/blogs/security/cryptomining-campaign-targeting-amazon-ec2-and-amazon-ecs/';
 
 export const LAUNCH_DETECTIONS = [
@@ -25,7 +35,7 @@ export const LAUNCH_DETECTIONS = [
     ],
     references: { stratusTechniques: ['aws.execution.ec2-launch-unusual-instances'], mitreAttack: ['T1496', 'T1578.002'], urls: [RUN_INSTANCES_DOCS] },
     responses: ['NOTIFY', 'STOP', 'QUARANTINE'],
-    containmentPermissions: { STOP: STOP_INSTANCE, QUARANTINE: QUARANTINE_INSTANCE },
+    containmentPermissions: permissionsOf(LAUNCH_CONTAINMENT['ec2-instance-launch']),
     latency: CLOUDTRAIL_LATENCY,
   },
   {
@@ -37,7 +47,7 @@ export const LAUNCH_DETECTIONS = [
     nextSteps: ['Cancel the request without terminating its instances, then stop the instances it launched.', 'Find who made the request and revoke its credentials if it was not theirs.'],
     references: { mitreAttack: ['T1496'], urls: [RUN_INSTANCES_DOCS] },
     responses: ['NOTIFY', 'STOP'],
-    containmentPermissions: { STOP: ['ec2:CancelSpotFleetRequests', 'ec2:CancelSpotInstanceRequests', 'ec2:DeleteFleets', 'ec2:CreateTags'] },
+    containmentPermissions: permissionsOf(LAUNCH_CONTAINMENT['ec2-fleet-request']),
     latency: CLOUDTRAIL_LATENCY,
   },
   {
@@ -60,7 +70,7 @@ export const LAUNCH_DETECTIONS = [
     nextSteps: ['Turn the protection off again, stop the instance, and find who set it.', 'Read the new user data before the instance starts again.'],
     references: { stratusTechniques: ['aws.execution.ec2-user-data'], mitreAttack: ['T1496', 'T1059'], urls: [RUN_INSTANCES_DOCS] },
     responses: ['NOTIFY', 'STOP', 'QUARANTINE'],
-    containmentPermissions: { STOP: STOP_INSTANCE, QUARANTINE: QUARANTINE_INSTANCE },
+    containmentPermissions: permissionsOf(LAUNCH_CONTAINMENT['ec2-instance-protection']),
     latency: CLOUDTRAIL_LATENCY,
   },
   {
@@ -69,10 +79,10 @@ export const LAUNCH_DETECTIONS = [
     severity: 'HIGH',
     signal: { kind: 'cloudtrail', eventSource: 'autoscaling.amazonaws.com', eventNames: ['CreateAutoScalingGroup', 'UpdateAutoScalingGroup', 'SetDesiredCapacity'] },
     rationale: 'An Auto Scaling group of minimum 20 and maximum 999 GPU instances is the campaign\'s signature: it relaunches whatever is stopped.',
-    nextSteps: ['Scale the group to 0 and suspend its Launch process, then stop what it launched.', 'Find who created or resized it.'],
+    nextSteps: ['Suspend the group\'s Launch, Terminate and replacement processes, then stop (do not terminate) its instances.', 'Find who created or resized it.'],
     references: { mitreAttack: ['T1496'], urls: [RUN_INSTANCES_DOCS] },
     responses: ['NOTIFY', 'STOP'],
-    containmentPermissions: { STOP: ['autoscaling:SuspendProcesses', 'autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags'] },
+    containmentPermissions: permissionsOf(LAUNCH_CONTAINMENT['autoscaling-capacity-change']),
     latency: CLOUDTRAIL_LATENCY,
   },
   {
@@ -84,7 +94,7 @@ export const LAUNCH_DETECTIONS = [
     nextSteps: ['Set the services to 0 tasks and stop their running tasks.', 'Deregister task definitions that are not yours and find who registered them.'],
     references: { mitreAttack: ['T1496'], urls: [RUN_INSTANCES_DOCS] },
     responses: ['NOTIFY', 'STOP'],
-    containmentPermissions: { STOP: ['ecs:UpdateService', 'ecs:StopTask', 'ecs:TagResource'] },
+    containmentPermissions: permissionsOf(LAUNCH_CONTAINMENT['ecs-task-launch']),
     latency: CLOUDTRAIL_LATENCY,
   },
   {
@@ -96,7 +106,7 @@ export const LAUNCH_DETECTIONS = [
     nextSteps: ['Disable the compute environment and find who created or changed it.'],
     references: { mitreAttack: ['T1496'] },
     responses: ['NOTIFY', 'STOP'],
-    containmentPermissions: { STOP: ['batch:UpdateComputeEnvironment', 'batch:TagResource'] },
+    containmentPermissions: permissionsOf(LAUNCH_CONTAINMENT['batch-compute-environment-change']),
     latency: CLOUDTRAIL_LATENCY,
   },
   {
@@ -108,7 +118,7 @@ export const LAUNCH_DETECTIONS = [
     nextSteps: ['Stop the notebook or job and find who started it.'],
     references: { mitreAttack: ['T1496'] },
     responses: ['NOTIFY', 'STOP'],
-    containmentPermissions: { STOP: ['sagemaker:StopNotebookInstance', 'sagemaker:StopTrainingJob', 'sagemaker:StopProcessingJob'] },
+    containmentPermissions: permissionsOf(LAUNCH_CONTAINMENT['sagemaker-compute-launch']),
     latency: CLOUDTRAIL_LATENCY,
   },
   {

@@ -10,7 +10,8 @@ import { Construct } from 'constructs';
 import { catalogSubscriptionPattern } from './subscription-pattern';
 import type { IAlertChannel } from '../alerts/alert-channel';
 import {
-  ComputePolicy, LAUNCH_DETECTIONS, LaunchResponses, LaunchSettings, resolveComputePolicy, resolveResponses, toEnvironment,
+  ComputePolicy, grantsOf, LAUNCH_CONTAINMENT, LAUNCH_DETECTIONS, LaunchResponses, LaunchSettings, resolveComputePolicy,
+  resolveResponses, toEnvironment,
 } from '../catalog';
 import { cloudTrailRules } from '../common/cloudtrail-rules';
 import { GuardFunction } from '../common/guard-function';
@@ -128,7 +129,7 @@ export class LaunchWatch extends Construct {
     const fn = evaluator.function;
     this.evaluator = fn;
     table.grantReadWriteData(fn);
-    this.grantPermissions(evaluator.role, settings.responses);
+    this.grantPermissions(evaluator.role, settings.responses, settings.dryRun);
 
     this.rules = cloudTrailRules(this, LAUNCH_DETECTIONS, evaluator.ruleTarget(), 'launch calls to the launch evaluator');
 
@@ -159,7 +160,7 @@ export class LaunchWatch extends Construct {
     }
   }
 
-  private grantPermissions(role: iam.Role, responses: LaunchResponses): void {
+  private grantPermissions(role: iam.Role, responses: LaunchResponses, dryRun: boolean): void {
     // Sizing and pricing what a call launches: the types it names through launch templates, existing instances or
     // existing Auto Scaling groups, the specs of types the bundled table lacks, and the region's prices. Describe calls
     // and the Price List take no resource.
@@ -170,17 +171,23 @@ export class LaunchWatch extends Construct {
       ],
       resources: ['*'],
     }));
-    const actions = new Set<string>();
-    for (const d of LAUNCH_DETECTIONS) {
+    // A dry run changes nothing, so it may change nothing.
+    const kinds = dryRun ? [] : LAUNCH_DETECTIONS.flatMap((d) => {
       const response = responses[d.id];
-      for (const action of (response && d.containmentPermissions?.[response]) || []) actions.add(action);
-    }
-    if (actions.size > 0) {
-      // Containment acts in the region of each event, which may be any region of this account.
+      return (response && LAUNCH_CONTAINMENT[d.id]?.[response]) || [];
+    });
+    const account = Stack.of(this).account;
+    for (const grant of grantsOf(kinds)) {
+      // Describe calls take no resource, so they are granted as the reads above are; every other call is limited to
+      // this account. Containment acts in the region of each event, which may be any region.
+      const reads = grant.conditions ? [] : grant.actions.filter((a) => /:Describe/.test(a));
+      const changes = grant.actions.filter((a) => !reads.includes(a));
+      if (reads.length > 0) role.addToPolicy(new iam.PolicyStatement({ actions: reads, resources: ['*'] }));
+      if (changes.length === 0) continue;
       role.addToPolicy(new iam.PolicyStatement({
-        actions: [...actions].sort(),
+        actions: changes,
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:ResourceAccount': Stack.of(this).account } },
+        conditions: { ...grant.conditions, StringEquals: { ...grant.conditions?.StringEquals, 'aws:ResourceAccount': account } },
       }));
     }
     Validations.of(role).acknowledge(

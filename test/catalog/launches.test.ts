@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { classifyCloudTrailEvent, eventBridgeSource, LAUNCH_BURST, LAUNCH_DETECTIONS, Response } from '../../lib/catalog';
+import { classifyCloudTrailEvent, eventBridgeSource, LAUNCH_BURST, LAUNCH_CONTAINMENT, LAUNCH_DETECTIONS, Response } from '../../lib/catalog';
 import { REPO_ROOT } from '../harness/paths';
 
 const PERMISSIONS = LAUNCH_DETECTIONS.flatMap((d) =>
@@ -31,13 +31,19 @@ describe('the launch detections', () => {
     for (const call of calls) expect(call).toContain('TerminateInstances: false');
   });
 
-  test('every permission is an action of the service the detection watches', () => {
+  test('every permission is an action of the service the detection watches, or of EC2 for the instances it launched', () => {
     for (const d of LAUNCH_DETECTIONS) {
       const service = eventBridgeSource(d.signal.eventSource).replace(/^aws\./, '');
       for (const action of Object.values(d.containmentPermissions ?? {}).flat()) {
-        expect(`${d.id}: ${action}`).toMatch(new RegExp(`^${d.id}: ${service}:[A-Z][A-Za-z]+$`));
+        expect(`${d.id}: ${action}`).toMatch(new RegExp(`^${d.id}: (${service}|ec2):[A-Z][A-Za-z]+$`));
       }
     }
+  });
+
+  test('every detection that contains names the kinds of step of each containing response, and no other detection does', () => {
+    const containing = LAUNCH_DETECTIONS.filter((d) => d.responses.some((r) => r !== 'NOTIFY'));
+    expect(Object.keys(LAUNCH_CONTAINMENT).sort()).toEqual(containing.map((d) => d.id).sort());
+    for (const d of containing) expect(Object.keys(LAUNCH_CONTAINMENT[d.id]!).sort()).toEqual(d.responses.filter((r) => r !== 'NOTIFY').sort());
   });
 
   test('quarantining an instance includes everything stopping it needs', () => {
@@ -46,7 +52,7 @@ describe('the launch detections', () => {
     for (const d of quarantining) {
       const permissions = d.containmentPermissions as Readonly<Record<Response, readonly string[]>>;
       expect(permissions.QUARANTINE).toEqual(expect.arrayContaining([...permissions.STOP]));
-      expect(permissions.QUARANTINE).toEqual(expect.arrayContaining(['ec2:CreateSecurityGroup', 'ec2:DisassociateIamInstanceProfile']));
+      expect(permissions.QUARANTINE).toEqual(expect.arrayContaining(['ec2:CreateSecurityGroup', 'ec2:ModifyNetworkInterfaceAttribute', 'ec2:DisassociateIamInstanceProfile']));
     }
   });
 

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ComputePolicy, LaunchWatch, LaunchWatchOptions, ResponseMode } from '../../lib';
-import { cloudTrailSelections, HANDLER_ENVIRONMENT, LAUNCH_DETECTIONS } from '../../lib/catalog';
+import { actionsOf, cloudTrailSelections, HANDLER_ENVIRONMENT, LAUNCH_CONTAINMENT, LAUNCH_DETECTIONS } from '../../lib/catalog';
 import { catalogSubscriptionPattern } from '../../lib/launches/subscription-pattern';
 import { testAlerts } from '../harness/alert-channel';
 import { ruleBranches } from '../harness/rule-branches';
@@ -118,20 +118,63 @@ describe('LaunchWatch', () => {
     }
   });
 
-  test('each response grants only its own actions, limited to this account', () => {
-    const t = deploy({ responses: { 'autoscaling-capacity-change': ResponseMode.STOP } });
-    const actions = evaluatorPolicyActions(t);
-    expect(actions).toEqual(expect.arrayContaining(['autoscaling:SuspendProcesses', 'autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags']));
-    expect(actions).not.toContain('ec2:StopInstances');
-    t.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Condition: { StringEquals: { 'aws:ResourceAccount': '111122223333' } } })]) },
+  /** Every containing response the catalog allows, for every launch detection: the last it lists (QUARANTINE over STOP). */
+  const EVERY_RESPONSE = Object.fromEntries(LAUNCH_DETECTIONS.filter((d) => d.responses.length > 1)
+    .map((d) => [d.id, d.responses[d.responses.length - 1] as ResponseMode]));
+
+  /** The evaluator's statements that hold containment actions: every statement but the reads every mode has. */
+  type Statement = { Action: string | string[]; Condition?: Record<string, Record<string, unknown>> };
+  function containmentStatements(t: Template): Statement[] {
+    const notifyOnly = new Set(evaluatorPolicyActions(deploy()));
+    return Object.values(t.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+      .filter((st) => [st.Action].flat().some((a) => !notifyOnly.has(a)));
+  }
+
+  test.each(LAUNCH_DETECTIONS.flatMap((d) => d.responses.filter((r) => r !== 'NOTIFY').map((r) => [d.id, r] as const)))(
+    '%s with %s grants exactly the actions its kinds of step need, derived from the containment table', (id, response) => {
+      // GIVEN
+      const t = deploy({ responses: { [id]: response as ResponseMode } });
+      const notifyOnly = new Set(evaluatorPolicyActions(deploy()));
+
+      // WHEN
+      const granted = new Set(evaluatorPolicyActions(t));
+
+      // THEN every action of the kinds is granted, and nothing beyond the notify-only reads and these
+      const expected = actionsOf(LAUNCH_CONTAINMENT[id]![response]!);
+      expect([...granted].filter((a) => !notifyOnly.has(a)).sort()).toEqual(expected.filter((a) => !notifyOnly.has(a)));
+      for (const action of expected) expect(granted.has(action)).toBe(true);
     });
+
+  test('every change containment may make is limited to this account, and tagging to the guard\'s own tag keys', () => {
+    // GIVEN
+    const statements = containmentStatements(deploy({ responses: EVERY_RESPONSE }));
+
+    // THEN
+    for (const st of statements.filter((s) => [s.Action].flat().some((a) => !/:Describe/.test(a)))) {
+      expect(st.Condition?.StringEquals?.['aws:ResourceAccount']).toBe('111122223333');
+    }
+    const tagging = statements.filter((s) => [s.Action].flat().some((a) => /:(CreateTags|CreateOrUpdateTags|TagResource)$/.test(a)));
+    expect(tagging.length).toBeGreaterThan(0);
+    for (const st of tagging) expect(st.Condition?.['ForAllValues:StringLike']).toEqual({ 'aws:TagKeys': ['mining-guard:*'] });
+    const creating = statements.find((s) => [s.Action].flat().includes('ec2:CreateSecurityGroup'));
+    expect(creating?.Condition?.StringEquals).toEqual({ 'aws:RequestTag/mining-guard:isolation': 'true', 'aws:ResourceAccount': '111122223333' });
+    const revoking = statements.find((s) => [s.Action].flat().includes('ec2:RevokeSecurityGroupEgress'));
+    expect(revoking?.Condition?.StringEquals).toEqual({ 'ec2:ResourceTag/mining-guard:isolation': 'true', 'aws:ResourceAccount': '111122223333' });
   });
 
-  test('QUARANTINE adds isolation and profile detachment to stopping', () => {
-    const actions = evaluatorPolicyActions(deploy({ responses: { 'ec2-instance-launch': ResponseMode.QUARANTINE } }));
-    expect(actions).toEqual(expect.arrayContaining(['ec2:StopInstances', 'ec2:ModifyInstanceAttribute', 'ec2:CreateSecurityGroup', 'ec2:DisassociateIamInstanceProfile']));
-    expect(actions).not.toContain('ec2:TerminateInstances');
+  test('nothing can terminate, and Auto Scaling\'s capacity cannot be changed', () => {
+    const actions = evaluatorPolicyActions(deploy({ responses: EVERY_RESPONSE }));
+    expect(actions.filter((a) => /Terminate|UpdateAutoScalingGroup|SetDesiredCapacity/.test(a))).toEqual([]);
+  });
+
+  test('a dry run grants no containment action at all, whatever the responses', () => {
+    // GIVEN every containing response, in a dry run
+    const t = deploy({ responses: EVERY_RESPONSE, dryRun: true });
+
+    // THEN it has exactly the notify-only policy
+    expect(new Set(evaluatorPolicyActions(t))).toEqual(new Set(evaluatorPolicyActions(deploy())));
+    expect(containmentStatements(t)).toEqual([]);
   });
 
   describe('refuses', () => {
