@@ -83,7 +83,19 @@ export async function permitContainment(
   const gate = containmentGate(options.unforgeable, judged.verdict, judged.plan, options.dryRun);
   if (gate.kind === 'contain') return { contain: true };
   if (gate.kind === 'hold') return { contain: false, done: gate.done, unconfirmed: false };
+  // In a long batch, the records left when time runs short are not asked about: containment and alerts need it.
+  if (options.remainingMs !== undefined && options.remainingMs < RESERVED_MS) {
+    return { contain: false, done: [unconfirmedLine('the invocation had no time left to ask CloudTrail about this event')], unconfirmed: true };
+  }
   const deadline = clock.now() + Math.max(0, (options.remainingMs ?? 0) - RESERVED_MS);
   const confirmation = await confirmWithCloudTrail(judged.record, deadline, clock);
   return confirmation.confirmed ? { contain: true } : { contain: false, done: [unconfirmedLine(confirmation.reason)], unconfirmed: true };
+}
+
+/**
+ * Thrown by the work that alerted an unconfirmed record, after alerting it, so that the event's once-only mark is
+ * given back: the real event, if it comes later through EventBridge, is then still contained.
+ */
+export class Unconfirmed extends Error {
+  public readonly name = 'Unconfirmed';
 }

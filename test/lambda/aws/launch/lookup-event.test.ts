@@ -1,11 +1,18 @@
+import { gzipSync } from 'zlib';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeInstancesCommand, DescribeInstanceTypesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Clock } from '../../../../lambda/aws/launch/lookup-event';
 import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
 import { judgeLaunch, Judgement } from '../../../../lambda/core/launch/judge-launch';
 import { resolveLaunchSettings } from '../../../../lib/catalog';
 import { eventBridgeEvent } from '../../../fixtures/documented-cloudtrail';
+import { GUARD_ROLE_ARN, guardContainmentCalls } from '../../../fixtures/guard-calls';
 import { readJsonLines } from '../../../fixtures/real-events';
+import { mockedHandlerEnvironment } from '../../../harness/handler-environment';
+import { launchHandlerWith } from '../../../harness/launch-handler';
 import { awsError, freshModule, regionOf } from '../../../harness/mocked-aws';
 
 // The emulator has no LookupEvents (moto 5.2.1 implements trails, not event history): CloudTrail's answers are mocked.
@@ -139,6 +146,110 @@ describe('permitContainment', () => {
   test('a dry run is never confirmed: it acts on nothing', async () => {
     const { permitContainment } = await load();
     expect(await permitContainment(judged(LAUNCH), { unforgeable: false, dryRun: true }, testClock())).toEqual({ contain: true });
+    expect(cloudTrail.calls()).toHaveLength(0);
+  });
+});
+
+test('a record left when the invocation has too little time is not asked about, and is held unconfirmed', async () => {
+  const { permitContainment } = await load();
+  const held = await permitContainment(judged(LAUNCH), { unforgeable: false, dryRun: false, remainingMs: 30_000 }, testClock());
+  expect(held).toEqual({
+    contain: false,
+    unconfirmed: true,
+    done: ['Not contained, unconfirmed: the invocation had no time left to ask CloudTrail about this event. Check the event in the CloudTrail console and contain by hand if it is real.'],
+  });
+  expect(cloudTrail.calls()).toHaveLength(0);
+});
+
+describe('through the launch evaluator', () => {
+  const sns = mockClient(SNSClient);
+  const ec2 = mockClient(EC2Client);
+  const pricing = mockClient(PricingClient);
+  const STOP = { computePolicy: { allowedRegions: ['eu-west-1'] }, responses: { 'ec2-instance-launch': 'STOP' as const } };
+
+  /** A CloudWatch Logs subscription delivery of these lines, as Lambda receives it. */
+  function logsDelivery(records: unknown[]): { awslogs: { data: string } } {
+    const logEvents = records.map((r, i) => ({ id: String(i), timestamp: 0, message: JSON.stringify(r) }));
+    return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify({ messageType: 'DATA_MESSAGE', logEvents }))).toString('base64') } };
+  }
+  const messages = () => sns.commandCalls(PublishCommand).map((c) => JSON.parse(c.args[0].input.Message!).default as string);
+  const containmentCalls = () => ec2.calls().filter((c) => !/^Describe/.test((c.args[0] as { constructor: { name: string } }).constructor.name));
+
+  beforeAll(() => {
+    mockedHandlerEnvironment();
+    process.env.GUARD_ROLE_ARN = GUARD_ROLE_ARN;
+  });
+  afterAll(() => delete process.env.GUARD_ROLE_ARN);
+  beforeEach(() => {
+    for (const mock of [sns, ec2, pricing]) mock.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'm' });
+    ec2.on(DescribeInstanceTypesCommand).rejects(new Error('not in this test'));
+    // The real launch's instance, running, as EC2 describes it and answers its stop.
+    const instance = { InstanceId: 'i-0dbc91f429e48eeed', State: { Name: 'running' as const }, VpcId: 'vpc-06fe1a64761a0f720' };
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance] }] });
+    ec2.on(StopInstancesCommand).resolves({ StoppingInstances: [{ InstanceId: instance.InstanceId, CurrentState: { Name: 'stopping' } }] });
+    pricing.on(GetProductsCommand).rejects(new Error('not in this test'));
+  });
+
+  test('a forged log line that CloudTrail does not confirm contains nothing, and its alert says unconfirmed and why', async () => {
+    // GIVEN CloudTrail's real record of the launch, and a line in the log group naming a production instance instead
+    cloudTrail.on(LookupEventsCommand).resolves(listed(LAUNCH));
+    const forged = structuredClone(LAUNCH) as { responseElements: { instancesSet: { items: Array<{ instanceId: string }> } } };
+    forged.responseElements.instancesSet.items[0].instanceId = 'i-0123456789abcdef0';
+    // WHEN
+    const { outcomes } = await (await launchHandlerWith(STOP))(logsDelivery([forged]));
+    // THEN
+    expect(outcomes.map((o) => o.result)).toEqual(['unconfirmed']);
+    expect(containmentCalls()).toEqual([]);
+    expect(messages()).toHaveLength(1);
+    expect(messages()[0]).toContain('Not contained, unconfirmed: CloudTrail\'s event with this ID in us-east-1 differs from the log line in requestParameters: the log line is forged.');
+  });
+
+  test('a log line CloudTrail has no event for contains nothing, and says the line may be forged', async () => {
+    cloudTrail.on(LookupEventsCommand).resolves({ Events: [] });
+    const { outcomes } = await (await launchHandlerWith(STOP))(logsDelivery([LAUNCH]));
+    expect(outcomes.map((o) => o.result)).toEqual(['unconfirmed']);
+    expect(containmentCalls()).toEqual([]);
+    expect(messages()[0]).toContain('Not contained, unconfirmed: CloudTrail has no event with this ID in us-east-1: the log line may be forged');
+  });
+
+  test('the same line, confirmed by CloudTrail, is contained', async () => {
+    cloudTrail.on(LookupEventsCommand).resolves(listed(LAUNCH));
+    const { outcomes } = await (await launchHandlerWith(STOP))(logsDelivery([LAUNCH]));
+    expect(outcomes.map((o) => o.result)).toEqual(['alerted']);
+    expect(cloudTrail.commandCalls(LookupEventsCommand)).toHaveLength(1);
+    expect(ec2.commandCalls(StopInstancesCommand).flatMap((c) => c.args[0].input.InstanceIds)).toContain('i-0dbc91f429e48eeed');
+    expect(messages().join('\n')).not.toContain('unconfirmed');
+  });
+
+  test('the real event from EventBridge is contained without asking CloudTrail', async () => {
+    await (await launchHandlerWith(STOP))(eventBridgeEvent(LAUNCH));
+    expect(cloudTrail.calls()).toHaveLength(0);
+    expect(ec2.commandCalls(StopInstancesCommand).flatMap((c) => c.args[0].input.InstanceIds)).toContain('i-0dbc91f429e48eeed');
+  });
+
+  test('the guard\'s own containment calls, replayed in a disallowed region from either path, flag nothing', async () => {
+    const calls = guardContainmentCalls({ region: 'ap-south-1' });
+    const handler = await launchHandlerWith({
+      computePolicy: { allowedRegions: ['eu-west-1'] },
+      responses: {
+        'ec2-instance-launch': 'QUARANTINE',
+        'ec2-fleet-request': 'STOP',
+        'ec2-instance-protection': 'QUARANTINE',
+        'autoscaling-capacity-change': 'STOP',
+        'ecs-task-launch': 'STOP',
+        'batch-compute-environment-change': 'STOP',
+        'sagemaker-compute-launch': 'STOP',
+      },
+    });
+    const results = [
+      ...(await Promise.all(calls.map((c) => handler(eventBridgeEvent(c))))).flatMap((r) => r.outcomes),
+      ...(await handler(logsDelivery(calls))).outcomes,
+    ].map((o) => o.result);
+    expect(new Set(results)).toEqual(new Set(['within-policy', 'not-selected']));
+    expect(results.filter((r) => r === 'within-policy')).toHaveLength(2 * 6);
+    expect(messages()).toEqual([]);
+    expect(containmentCalls()).toEqual([]);
     expect(cloudTrail.calls()).toHaveLength(0);
   });
 });
