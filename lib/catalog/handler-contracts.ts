@@ -73,6 +73,12 @@ export interface ResolvedLaunchSettings {
   readonly guardRoleArns?: readonly string[];
 }
 
+/**
+ * What the launch evaluator needs to confirm a record that did not come from EventBridge (a line of the trail's log
+ * group) with CloudTrail's own copy before containing: granted only when containment is on.
+ */
+export const CONFIRMATION_ACTIONS: readonly string[] = ['cloudtrail:LookupEvents'];
+
 /** An IAM role's ARN, path included: `arn:aws:iam::111122223333:role/path/Name`. */
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 

@@ -10,8 +10,8 @@ import { Construct } from 'constructs';
 import { catalogSubscriptionPattern } from './subscription-pattern';
 import type { IAlertChannel } from '../alerts/alert-channel';
 import {
-  ComputePolicy, grantsOf, LAUNCH_CONTAINMENT, LAUNCH_DETECTIONS, LaunchResponses, LaunchSettings, resolveComputePolicy,
-  resolveResponses, toEnvironment,
+  ComputePolicy, CONFIRMATION_ACTIONS, grantsOf, HANDLER_ENVIRONMENT, LAUNCH_CONTAINMENT, LAUNCH_DETECTIONS, LaunchResponses, LaunchSettings,
+  resolveComputePolicy, resolveResponses, toEnvironment,
 } from '../catalog';
 import { cloudTrailRules } from '../common/cloudtrail-rules';
 import { GuardFunction } from '../common/guard-function';
@@ -128,6 +128,8 @@ export class LaunchWatch extends Construct {
     });
     const fn = evaluator.function;
     this.evaluator = fn;
+    // The evaluator's own containment calls are CloudTrail events too: it knows them by its role, and never judges them.
+    fn.addEnvironment(HANDLER_ENVIRONMENT.launchEvaluator.guardRoleArn, evaluator.role.roleArn);
     table.grantReadWriteData(fn);
     this.grantPermissions(evaluator.role, settings.responses, settings.dryRun);
 
@@ -189,6 +191,17 @@ export class LaunchWatch extends Construct {
         resources: ['*'],
         conditions: { ...grant.conditions, StringEquals: { ...grant.conditions?.StringEquals, 'aws:ResourceAccount': account } },
       }));
+    }
+    if (kinds.length > 0) {
+      // A record only the trail's log group brings could be forged: containment acts on it once CloudTrail confirms it.
+      const confirm = new iam.Policy(this, 'ConfirmEvents', {
+        statements: [new iam.PolicyStatement({ actions: [...CONFIRMATION_ACTIONS], resources: ['*'] })],
+      });
+      role.attachInlinePolicy(confirm);
+      Validations.of(confirm).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason: 'CloudTrail LookupEvents supports no resource-level permissions; it reads this account\'s event history, to confirm a log-group record before containment acts on it.',
+      });
     }
     Validations.of(role).acknowledge(
       {

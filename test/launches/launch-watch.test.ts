@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ComputePolicy, LaunchWatch, LaunchWatchOptions, ResponseMode } from '../../lib';
-import { actionsOf, cloudTrailSelections, HANDLER_ENVIRONMENT, LAUNCH_CONTAINMENT, LAUNCH_DETECTIONS } from '../../lib/catalog';
+import { actionsOf, cloudTrailSelections, CONFIRMATION_ACTIONS, HANDLER_ENVIRONMENT, LAUNCH_CONTAINMENT, LAUNCH_DETECTIONS } from '../../lib/catalog';
 import { catalogSubscriptionPattern } from '../../lib/launches/subscription-pattern';
 import { testAlerts } from '../harness/alert-channel';
 import { ruleBranches } from '../harness/rule-branches';
@@ -140,8 +140,9 @@ describe('LaunchWatch', () => {
       // WHEN
       const granted = new Set(evaluatorPolicyActions(t));
 
-      // THEN every action of the kinds is granted, and nothing beyond the notify-only reads and these
-      const expected = actionsOf(LAUNCH_CONTAINMENT[id]![response]!);
+      // THEN every action of the kinds is granted, and nothing beyond the notify-only reads, these, and what confirms a
+      // log-group record before containment acts on it
+      const expected = [...actionsOf(LAUNCH_CONTAINMENT[id]![response]!), ...CONFIRMATION_ACTIONS].sort();
       expect([...granted].filter((a) => !notifyOnly.has(a)).sort()).toEqual(expected.filter((a) => !notifyOnly.has(a)));
       for (const action of expected) expect(granted.has(action)).toBe(true);
     });
@@ -151,7 +152,7 @@ describe('LaunchWatch', () => {
     const statements = containmentStatements(deploy({ responses: EVERY_RESPONSE }));
 
     // THEN
-    for (const st of statements.filter((s) => [s.Action].flat().some((a) => !/:Describe/.test(a)))) {
+    for (const st of statements.filter((s) => [s.Action].flat().some((a) => !/:Describe/.test(a) && !CONFIRMATION_ACTIONS.includes(a)))) {
       expect(st.Condition?.StringEquals?.['aws:ResourceAccount']).toBe('111122223333');
     }
     const tagging = statements.filter((s) => [s.Action].flat().some((a) => /:(CreateTags|CreateOrUpdateTags|TagResource)$/.test(a)));
@@ -166,6 +167,19 @@ describe('LaunchWatch', () => {
   test('nothing can terminate, and Auto Scaling\'s capacity cannot be changed', () => {
     const actions = evaluatorPolicyActions(deploy({ responses: EVERY_RESPONSE }));
     expect(actions.filter((a) => /Terminate|UpdateAutoScalingGroup|SetDesiredCapacity/.test(a))).toEqual([]);
+  });
+
+  test('containment may read CloudTrail\'s event history, to confirm a log-group record; notify-only and a dry run may not', () => {
+    expect(evaluatorPolicyActions(deploy({ responses: { 'ec2-instance-launch': ResponseMode.STOP } }))).toEqual(expect.arrayContaining([...CONFIRMATION_ACTIONS]));
+    for (const t of [deploy(), deploy({ responses: EVERY_RESPONSE, dryRun: true })]) {
+      for (const action of CONFIRMATION_ACTIONS) expect(evaluatorPolicyActions(t)).not.toContain(action);
+    }
+  });
+
+  test('the evaluator is told its own role, so that it never judges its own containment calls', () => {
+    const t = deploy();
+    const role = Object.entries(t.findResources('AWS::IAM::Role')).find(([, r]) => /launch evaluator/.test(r.Properties.Description ?? ''))![0];
+    expect(evaluatorOf(t)!.Properties.Environment.Variables[HANDLER_ENVIRONMENT.launchEvaluator.guardRoleArn]).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
   });
 
   test('a dry run grants no containment action at all, whatever the responses', () => {
