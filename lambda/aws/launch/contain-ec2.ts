@@ -1,76 +1,145 @@
-/** EC2 containment: lift the attacker's protection, optionally isolate, then stop (never terminate); cancel Spot and fleets. */
-import type { Tag } from '@aws-sdk/client-ec2';
-import { reportUntagged, tagOrNote } from './tagging';
-import { regionalClient } from '../clients/regional-client';
+/**
+ * EC2 fleets and Spot: cancel or delete without terminating where EC2 allows it, then stop the instances they
+ * launched. Every per-item answer EC2 gives in a successful response is read: a refusal is a failure, not "done".
+ */
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { containInstances, ec2In, IDS_PER_CALL } from './contain-instances';
+import { batches, inParallel } from './in-parallel';
+import { joinReports, oneFailed, StepReport } from './step-report';
+import { ec2Tags, tagOrNote } from './tagging';
+import { errorText } from '../clients/error-text';
 
-async function ec2(region: string) {
-  const sdk = await import('@aws-sdk/client-ec2');
-  return { sdk, client: regionalClient('ec2', region, (c) => new sdk.EC2Client(c)) };
+/** How the instances a fleet or request launched are stopped. */
+export interface FleetContainment {
+  readonly retryDelayMs?: number;
 }
 
-const toTags = (tags: Readonly<Record<string, string>>): Tag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+const NOTHING: StepReport = { count: 0, failed: [], gone: [], unknown: [], notes: [] };
+const unknownOne = (id: string, reason: string): StepReport => ({ ...NOTHING, count: 1, unknown: [{ id, reason }] });
 
-/** The security group, in the instance's VPC, that allows no traffic at all; created the first time it is needed. */
-async function isolationGroup(region: string, vpcId: string, tags: Readonly<Record<string, string>>): Promise<string> {
-  const { sdk, client } = await ec2(region);
-  const name = 'mining-guard-isolation';
-  const found = await client.send(new sdk.DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: [name] }] }));
-  const existing = found.SecurityGroups?.[0]?.GroupId;
-  if (existing) return existing;
-  const created = await client.send(new sdk.CreateSecurityGroupCommand({
-    GroupName: name,
-    Description: 'MiningGuard quarantine: no inbound, no outbound',
-    VpcId: vpcId,
-    TagSpecifications: [{ ResourceType: 'security-group', Tags: toTags(tags) }],
-  }));
-  // A new group allows all outbound traffic by default; a quarantine allows none.
-  await client.send(new sdk.RevokeSecurityGroupEgressCommand({ GroupId: created.GroupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
-  return created.GroupId!;
-}
-
-/** Turns off stop and termination protection, quarantines if asked, stops, and tags the instance. */
-export async function stopInstance(region: string, instanceId: string, quarantine: boolean, tags: Readonly<Record<string, string>>): Promise<void> {
-  const { sdk, client } = await ec2(region);
-  // Stop fails while disableApiStop is set, and the attacker sets it precisely so that it does.
-  await client.send(new sdk.ModifyInstanceAttributeCommand({ InstanceId: instanceId, DisableApiStop: { Value: false } }));
-  await client.send(new sdk.ModifyInstanceAttributeCommand({ InstanceId: instanceId, DisableApiTermination: { Value: false } }));
-  if (quarantine) {
-    const described = await client.send(new sdk.DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-    const instance = described.Reservations?.[0]?.Instances?.[0];
-    if (instance?.VpcId) {
-      const group = await isolationGroup(region, instance.VpcId, tags);
-      await client.send(new sdk.ModifyInstanceAttributeCommand({ InstanceId: instanceId, Groups: [group] }));
-    }
-    const associations = await client.send(new sdk.DescribeIamInstanceProfileAssociationsCommand({ Filters: [{ Name: 'instance-id', Values: [instanceId] }] }));
-    for (const a of associations.IamInstanceProfileAssociations ?? []) {
-      if (a.State === 'associated' && a.AssociationId) {
-        await client.send(new sdk.DisassociateIamInstanceProfileCommand({ AssociationId: a.AssociationId }));
-      }
-    }
+/** Runs a lookup of instance ids; a failure becomes a failed item of the step, not a thrown step. */
+async function idsOrFailure(id: string, what: string, lookup: () => Promise<string[]>): Promise<string[] | StepReport> {
+  try {
+    return await lookup();
+  } catch (error) {
+    return oneFailed(id, `${what}: ${errorText(error)}`);
   }
-  await client.send(new sdk.StopInstancesCommand({ InstanceIds: [instanceId] }));
-  reportUntagged(await tagOrNote(() => client.send(new sdk.CreateTagsCommand({ Resources: [instanceId], Tags: toTags(tags) }))));
 }
 
-/** Cancels a Spot fleet request; its instances keep running until stopped, so nothing is lost. */
-export async function cancelSpotFleetRequest(region: string, requestId: string, tags: Readonly<Record<string, string>>): Promise<void> {
-  const { sdk, client } = await ec2(region);
-  await client.send(new sdk.CancelSpotFleetRequestsCommand({ SpotFleetRequestIds: [requestId], TerminateInstances: false }));
-  reportUntagged(await tagOrNote(() => client.send(new sdk.CreateTagsCommand({ Resources: [requestId], Tags: toTags(tags) }))));
+async function stopLaunched(region: string, ids: Array<string[] | StepReport>, tags: Readonly<Record<string, string>>, how: FleetContainment) {
+  const found = ids.filter((x): x is string[] => Array.isArray(x));
+  const lookups = found.length > 0 ? NOTHING : (ids.find((x): x is StepReport => !Array.isArray(x)) ?? NOTHING);
+  const instances = [...new Set(found.flat())];
+  const stopped = instances.length > 0
+    ? await containInstances(region, instances, tags, { quarantine: false, retryDelayMs: how.retryDelayMs })
+    : NOTHING;
+  return joinReports(lookups, stopped);
 }
 
-/** Cancels a Spot instance request (cancelling never terminates the instance it launched). */
-export async function cancelSpotInstanceRequest(region: string, requestId: string, tags: Readonly<Record<string, string>>): Promise<void> {
-  const { sdk, client } = await ec2(region);
-  await client.send(new sdk.CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [requestId] }));
-  reportUntagged(await tagOrNote(() => client.send(new sdk.CreateTagsCommand({ Resources: [requestId], Tags: toTags(tags) }))));
+async function tagged(client: EC2Client, sdk: typeof import('@aws-sdk/client-ec2'), id: string, what: string, tags: Readonly<Record<string, string>>) {
+  return tagOrNote(`${what} ${id}`, () => client.send(new sdk.CreateTagsCommand({ Resources: [id], Tags: ec2Tags(tags) })));
 }
 
-/** Deletes an EC2 fleet without terminating its instances, so it stops replacing them. */
-export async function deleteFleetKeepInstances(region: string, fleetId: string, tags: Readonly<Record<string, string>>): Promise<void> {
-  const { sdk, client } = await ec2(region);
-  // Tagged first: a deleted fleet can no longer be tagged.
-  const untagged = await tagOrNote(() => client.send(new sdk.CreateTagsCommand({ Resources: [fleetId], Tags: toTags(tags) })));
-  await client.send(new sdk.DeleteFleetsCommand({ FleetIds: [fleetId], TerminateInstances: false }));
-  reportUntagged(untagged);
+/** Cancels a Spot fleet request without terminating its instances, then stops them. */
+export async function cancelSpotFleetRequest(
+  region: string, requestId: string, tags: Readonly<Record<string, string>>, how: FleetContainment = {},
+): Promise<StepReport> {
+  const { sdk, client } = await ec2In(region);
+  const instances = () => idsOrFailure(requestId, 'its instances not found', async () => {
+    const ids: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await client.send(new sdk.DescribeSpotFleetInstancesCommand({ SpotFleetRequestId: requestId, NextToken }));
+      ids.push(...(page.ActiveInstances ?? []).flatMap((i) => i.InstanceId ?? []));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return ids;
+  });
+  const notes = await tagged(client, sdk, requestId, 'Spot fleet request', tags);
+  // Read before cancelling, as a cancelled request may no longer be described, and again after, for what it launched meanwhile.
+  const before = await instances();
+  const out = await client.send(new sdk.CancelSpotFleetRequestsCommand({ SpotFleetRequestIds: [requestId], TerminateInstances: false }));
+  const refused = out.UnsuccessfulFleetRequests?.find((u) => u.SpotFleetRequestId === requestId)?.Error;
+  if (refused?.Code === 'fleetRequestIdDoesNotExist') return unknownOne(requestId, `EC2 does not know this Spot fleet request in ${region}`);
+  let own: StepReport = { ...NOTHING, notes };
+  if (refused && refused.Code !== 'fleetRequestNotInCancellableState') own = { ...oneFailed(requestId, `not cancelled: ${refused.Code}: ${refused.Message}`), notes };
+  else if (!refused && !out.SuccessfulFleetRequests?.some((s) => s.SpotFleetRequestId === requestId)) own = { ...oneFailed(requestId, 'not cancelled: missing from EC2\'s answer'), notes };
+  return joinReports(own, await stopLaunched(region, [before, await instances()], tags, how));
+}
+
+/** Cancels Spot instance requests (which never terminates their instances), then stops the instances they launched. */
+export async function cancelSpotInstanceRequests(
+  region: string, requestIds: readonly string[], tags: Readonly<Record<string, string>>, how: FleetContainment = {},
+): Promise<StepReport> {
+  const { sdk, client } = await ec2In(region);
+  const unique = [...new Set(requestIds)];
+  // Filtering by id, unlike naming ids, does not fail on one unknown id.
+  const describe = async () => (await inParallel(batches(unique, IDS_PER_CALL), async (batch) => {
+    const out = await client.send(new sdk.DescribeSpotInstanceRequestsCommand({ Filters: [{ Name: 'spot-instance-request-id', Values: batch }] }));
+    return out.SpotInstanceRequests ?? [];
+  })).flat();
+  const known = await describe();
+  const knownIds = known.flatMap((r) => r.SpotInstanceRequestId ?? []);
+  const unknown = unique.filter((id) => !knownIds.includes(id)).map((id) => ({ id, reason: `EC2 does not know this Spot request in ${region}` }));
+  const failed: Array<{ id: string; reason: string }> = [];
+  await inParallel(batches(knownIds, IDS_PER_CALL), async (batch) => {
+    try {
+      const out = await client.send(new sdk.CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: batch }));
+      const states = new Map((out.CancelledSpotInstanceRequests ?? []).map((c) => [c.SpotInstanceRequestId, c.State]));
+      for (const id of batch) {
+        const state = states.get(id);
+        if (state !== 'cancelled' && state !== 'closed' && state !== 'completed') failed.push({ id, reason: `not cancelled: ${state ? `EC2 says it is ${state}` : 'missing from EC2\'s answer'}` });
+      }
+    } catch (error) {
+      for (const id of batch) failed.push({ id, reason: `not cancelled: ${errorText(error)}` });
+    }
+  });
+  const notes = (await inParallel(batches(knownIds, IDS_PER_CALL), (batch) => tagOrNote(`${batch.length} Spot request(s) from ${batch[0]}`,
+    () => client.send(new sdk.CreateTagsCommand({ Resources: batch, Tags: ec2Tags(tags) }))))).flat();
+  const after = await idsOrFailure(unique[0], 'instances not found', async () => (await describe()).flatMap((r) => r.InstanceId ?? []));
+  const own: StepReport = { count: unique.length, failed, gone: [], unknown, notes, retryStep: failed.length > 0 };
+  return joinReports(own, await stopLaunched(region, [known.flatMap((r) => r.InstanceId ?? []), after], tags, how));
+}
+
+/**
+ * Stops an EC2 fleet: a maintain or request fleet is deleted without terminating its instances (so it stops
+ * replacing them); an instant fleet is left as it is, since EC2 deletes one only with its instances. Then its
+ * instances are stopped.
+ */
+export async function stopFleet(
+  region: string, fleetId: string, tags: Readonly<Record<string, string>>, how: FleetContainment = {},
+): Promise<StepReport> {
+  const { sdk, client } = await ec2In(region);
+  let fleet;
+  try {
+    fleet = (await client.send(new sdk.DescribeFleetsCommand({ FleetIds: [fleetId] }))).Fleets?.find((f) => f.FleetId === fleetId);
+  } catch (error) {
+    if (/NotFound|InvalidFleetId/i.test(errorText(error))) fleet = undefined;
+    else throw error;
+  }
+  if (!fleet) return unknownOne(fleetId, `EC2 does not know this fleet in ${region}`);
+  const notes = await tagged(client, sdk, fleetId, 'EC2 fleet', tags);
+  if (fleet.Type === 'instant') {
+    const ids = (fleet.Instances ?? []).flatMap((i) => i.InstanceIds ?? []);
+    return joinReports({ ...NOTHING, notes }, await stopLaunched(region, [ids], tags, how));
+  }
+  const instances = () => idsOrFailure(fleetId, 'its instances not found', async () => {
+    const ids: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await client.send(new sdk.DescribeFleetInstancesCommand({ FleetId: fleetId, NextToken }));
+      ids.push(...(page.ActiveInstances ?? []).flatMap((i) => i.InstanceId ?? []));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return ids;
+  });
+  const before = await instances();
+  let own: StepReport = { ...NOTHING, notes };
+  if (!fleet.FleetState?.startsWith('deleted')) {
+    const out = await client.send(new sdk.DeleteFleetsCommand({ FleetIds: [fleetId], TerminateInstances: false }));
+    const refused = out.UnsuccessfulFleetDeletions?.find((u) => u.FleetId === fleetId)?.Error;
+    if (refused) own = { ...oneFailed(fleetId, `not deleted: ${refused.Code}: ${refused.Message}`), notes };
+    else if (!out.SuccessfulFleetDeletions?.some((s) => s.FleetId === fleetId)) own = { ...oneFailed(fleetId, 'not deleted: missing from EC2\'s answer'), notes };
+  }
+  return joinReports(own, await stopLaunched(region, [before, await instances()], tags, how));
 }

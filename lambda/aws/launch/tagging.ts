@@ -1,22 +1,18 @@
 /** Tagging what containment touched: a failed tag never blocks or undoes the containment, and the alert says it failed. */
+import type { Tag } from '@aws-sdk/client-ec2';
 import { errorText } from '../clients/error-text';
 
-/** Thrown by a containment step that did its work but could not tag the resource. */
-export class NotTagged extends Error {
-  public readonly name = 'NotTagged';
-}
-
-/** Runs the tagging call; returns why it failed, or undefined. */
-export async function tagOrNote(tag: () => Promise<unknown>): Promise<string | undefined> {
+/** Runs the tagging call; returns a note saying why it failed, or nothing. */
+export async function tagOrNote(what: string, tag: () => Promise<unknown>): Promise<string[]> {
   try {
     await tag();
-    return undefined;
+    return [];
   } catch (error) {
-    return errorText(error);
+    return [`not tagged: ${what}: ${errorText(error)}`];
   }
 }
 
-/** Ends a step whose tagging failed, once its work is done. */
-export function reportUntagged(note: string | undefined): void {
-  if (note !== undefined) throw new NotTagged(note);
+/** The tags as EC2 takes them. */
+export function ec2Tags(tags: Readonly<Record<string, string>>): Tag[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }

@@ -47,8 +47,7 @@ describe('mining-guard replay', () => {
   test('reads the responses and dry run from the launchWatch props, and says what containment would do', () => {
     const policy = policyFile({}, { responses: { 'ec2-instance-launch': 'STOP' }, dryRun: true });
     const { lines } = cli(['replay', '--policy', policy, file(runInstances('p3.2xlarge', 2, ['i-0aaa', 'i-0bbb']))]);
-    expect(lines[0].wouldDo).toBe('notify; stop instance i-0aaa (turning off stop/termination protection first); '
-      + 'stop instance i-0bbb (turning off stop/termination protection first) (dry run)');
+    expect(lines[0].wouldDo).toBe('notify; stop 2 instances: i-0aaa, i-0bbb (turning off stop/termination protection first) (dry run)');
   });
 
   test.each<[string, unknown, RegExp]>([

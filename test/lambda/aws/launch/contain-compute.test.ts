@@ -1,190 +1,153 @@
-import { BatchClient, TagResourceCommand, UpdateComputeEnvironmentCommand } from '@aws-sdk/client-batch';
-import { DescribeInstanceTypesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
+import {
+  AutoScalingClient, CreateOrUpdateTagsCommand, DescribeAutoScalingGroupsCommand, SuspendProcessesCommand, UpdateAutoScalingGroupCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { BatchClient, TagResourceCommand as BatchTagResourceCommand, UpdateComputeEnvironmentCommand } from '@aws-sdk/client-batch';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient, StopTaskCommand, TagResourceCommand as EcsTagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { SageMakerClient, StopNotebookInstanceCommand, StopProcessingJobCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
-  batchComputeEnvironmentArn, createComputeEnvironment, createNotebookInstance, createProcessingJob, createTrainingJob, eventBridgeEvent,
-  updateComputeEnvironment,
-} from '../../../fixtures/documented-cloudtrail';
-import { mockedHandlerEnvironment } from '../../../harness/handler-environment';
-import { launchHandlerWith } from '../../../harness/launch-handler';
+  disableBatchComputeEnvironment, scaleEcsServiceToZero, stopAutoScalingGroup, stopEcsTask, stopSageMaker, SUSPENDED_PROCESSES,
+} from '../../../../lambda/aws/launch/contain-compute';
+import { handlerEnvironment } from '../../../harness/handler-environment';
+import { awsError, regionOf } from '../../../harness/mocked-aws';
+import { StubbedEc2 } from '../../../harness/stubbed-ec2';
 
-// The emulator has neither Batch UpdateComputeEnvironment nor SageMaker's Stop* calls.
+// The emulator has neither Batch UpdateComputeEnvironment nor SageMaker's Stop* calls: these are their only tests.
+const autoScaling = mockClient(AutoScalingClient);
+const ec2 = mockClient(EC2Client);
+const ecs = mockClient(ECSClient);
 const batch = mockClient(BatchClient);
 const sageMaker = mockClient(SageMakerClient);
-const sns = mockClient(SNSClient);
-const ec2 = mockClient(EC2Client);
-const pricing = mockClient(PricingClient);
-
-const STOP = { responses: { 'batch-compute-environment-change': 'STOP', 'sagemaker-compute-launch': 'STOP' } } as const;
 const REGION = 'eu-west-1';
+const TAGS = { 'mining-guard:detection': 'autoscaling-capacity-change', 'mining-guard:event-id': 'e-1' };
+let account: StubbedEc2;
 
-beforeAll(mockedHandlerEnvironment);
+beforeAll(() => handlerEnvironment({ AWS_REGION: 'us-east-1' }));
 beforeEach(() => {
-  for (const mock of [batch, sageMaker, sns, ec2, pricing]) mock.reset();
-  sns.on(PublishCommand).resolves({ MessageId: 'm' });
-  ec2.on(DescribeInstanceTypesCommand).rejects(new Error('not in this test'));
-  pricing.on(GetProductsCommand).rejects(new Error('not in this test'));
+  ec2.reset();
+  for (const mock of [autoScaling, ecs, batch, sageMaker] as unknown as Array<{ reset(): void; onAnyCommand(): { resolves(o: object): void } }>) {
+    mock.reset();
+    mock.onAnyCommand().resolves({});
+  }
+  account = new StubbedEc2(ec2);
 });
 
-function published(): Array<{ subject: string; message: string }> {
-  return sns.commandCalls(PublishCommand).map((c) => ({ subject: c.args[0].input.Subject!, message: JSON.parse(c.args[0].input.Message!).default }));
-}
+describe('stopAutoScalingGroup', () => {
+  test('suspends every process that launches, terminates or replaces, keeps the capacity, and stops every instance', async () => {
+    // GIVEN a group of three protected instances
+    const ids = account.launch(3);
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({
+      AutoScalingGroups: [{ AutoScalingGroupName: 'miners', MinSize: 3, MaxSize: 999, DesiredCapacity: 3, Instances: ids.map((InstanceId) => ({ InstanceId })) } as never],
+    });
 
-/** The region of the client a mocked call was sent through. */
-function regionOf(call: { thisValue: unknown }): Promise<string> {
-  return (call.thisValue as BatchClient | SageMakerClient).config.region();
-}
+    // WHEN
+    const report = await stopAutoScalingGroup(REGION, 'miners', TAGS, 0);
 
-/** An error as the SDK throws it for the service's error response. */
-function awsError(name: string, message: string): Error {
-  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
-}
+    // THEN
+    expect(autoScaling.commandCalls(SuspendProcessesCommand)[0].args[0].input).toEqual({
+      AutoScalingGroupName: 'miners',
+      ScalingProcesses: ['Launch', 'Terminate', 'HealthCheck', 'ReplaceUnhealthy', 'AZRebalance', 'AlarmNotification', 'ScheduledActions'],
+    });
+    expect(autoScaling.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
+    expect(ids.map((id) => account.instances.get(id)).map((i) => [i?.state, i?.disableApiStop])).toEqual([['stopped', false], ['stopped', false], ['stopped', false]]);
+    expect(report).toMatchObject({ count: 3, failed: [], notes: [] });
+    expect(autoScaling.commandCalls(CreateOrUpdateTagsCommand)[0].args[0].input.Tags).toEqual(Object.entries(TAGS).map(([Key, Value]) => ({
+      Key, Value, ResourceId: 'miners', ResourceType: 'auto-scaling-group', PropagateAtLaunch: false,
+    })));
+    expect(new Set(await Promise.all([...autoScaling.calls(), ...ec2.calls()].map(regionOf)))).toEqual(new Set([REGION]));
+  });
+
+  test('suspends before it reads the instances to stop, so that none is replaced meanwhile', async () => {
+    // GIVEN
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [{ AutoScalingGroupName: 'miners' } as never] });
+
+    // WHEN
+    const report = await stopAutoScalingGroup(REGION, 'miners', TAGS, 0);
+
+    // THEN
+    expect(autoScaling.calls().map((c) => c.args[0].constructor.name)).toEqual([
+      'DescribeAutoScalingGroupsCommand', 'SuspendProcessesCommand', 'CreateOrUpdateTagsCommand', 'DescribeAutoScalingGroupsCommand',
+    ]);
+    expect(report.notes).toEqual(['the group has no instances']);
+  });
+
+  test('a group Auto Scaling does not know is unknown, and nothing is suspended', async () => {
+    // WHEN
+    const report = await stopAutoScalingGroup(REGION, 'gone', TAGS, 0);
+
+    // THEN
+    expect(report.unknown).toEqual([{ id: 'gone', reason: 'Auto Scaling does not know this group in eu-west-1' }]);
+    expect(autoScaling.commandCalls(SuspendProcessesCommand)).toHaveLength(0);
+  });
+
+  test('the processes it suspends are exactly those that would launch, terminate or replace', () => {
+    expect(SUSPENDED_PROCESSES).not.toContain('AddToLoadBalancer');
+    expect(SUSPENDED_PROCESSES).not.toContain('InstanceRefresh');
+    expect(SUSPENDED_PROCESSES).toHaveLength(7);
+  });
+});
+
+describe('ECS', () => {
+  test('a service is set to zero tasks, then tagged by the ARN ECS answers with', async () => {
+    // GIVEN
+    ecs.on(UpdateServiceCommand).resolves({ service: { serviceArn: 'arn:aws:ecs:eu-west-1:123456789012:service/prod/xmr' } });
+
+    // WHEN
+    const report = await scaleEcsServiceToZero(REGION, 'xmr', 'prod', TAGS);
+
+    // THEN
+    expect(ecs.commandCalls(UpdateServiceCommand)[0].args[0].input).toEqual({ service: 'xmr', cluster: 'prod', desiredCount: 0 });
+    expect(ecs.commandCalls(EcsTagResourceCommand)[0].args[0].input.resourceArn).toBe('arn:aws:ecs:eu-west-1:123456789012:service/prod/xmr');
+    expect(report).toEqual({ count: 1, failed: [], gone: [], unknown: [], notes: [] });
+  });
+
+  test('a refused tag is a note', async () => {
+    ecs.on(UpdateServiceCommand).resolves({ service: { serviceArn: 'arn:s' } });
+    ecs.on(EcsTagResourceCommand).rejects(awsError('AccessDeniedException', 'denied'));
+    expect((await scaleEcsServiceToZero(REGION, 'xmr', undefined, TAGS)).notes).toEqual(['not tagged: ECS service xmr: AccessDeniedException: denied']);
+  });
+
+  test('a task is stopped with the detection as the reason', async () => {
+    await stopEcsTask(REGION, 'task-1', 'prod', TAGS);
+    expect(ecs.commandCalls(StopTaskCommand)[0].args[0].input).toEqual({ task: 'task-1', cluster: 'prod', reason: 'MiningGuard autoscaling-capacity-change' });
+  });
+});
 
 describe('Batch', () => {
-  test('STOP disables a GPU compute environment in the event\'s region, then tags it', async () => {
-    const arn = batchComputeEnvironmentArn('gpu-miners', { region: REGION });
-    batch.on(UpdateComputeEnvironmentCommand).resolves({ computeEnvironmentName: 'gpu-miners', computeEnvironmentArn: arn });
-    batch.on(TagResourceCommand).resolves({});
-    const record = createComputeEnvironment('gpu-miners', ['p3.16xlarge'], 2048, { region: REGION, eventId: 'batch-create-1' });
+  test('a compute environment is disabled, then tagged', async () => {
+    // GIVEN
+    batch.on(UpdateComputeEnvironmentCommand).resolves({ computeEnvironmentArn: 'arn:ce' });
 
-    await (await launchHandlerWith(STOP))(eventBridgeEvent(record));
+    // WHEN
+    await disableBatchComputeEnvironment(REGION, 'gpu-ce', TAGS);
 
+    // THEN
     expect(batch.calls().map((c) => c.args[0].constructor.name)).toEqual(['UpdateComputeEnvironmentCommand', 'TagResourceCommand']);
-    const [update] = batch.commandCalls(UpdateComputeEnvironmentCommand);
-    expect(update.args[0].input).toEqual({ computeEnvironment: arn, state: 'DISABLED' });
-    expect(await regionOf(update)).toBe(REGION);
-    expect(batch.commandCalls(TagResourceCommand)[0].args[0].input).toEqual({
-      resourceArn: arn,
-      tags: {
-        'mining-guard:detection': 'batch-compute-environment-change',
-        'mining-guard:event-id': 'batch-create-1',
-        'mining-guard:contained-at': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-      },
-    });
-    const [alert] = published();
-    expect(alert.message).toContain(`Done: disable Batch compute environment ${arn}.`);
+    expect(batch.commandCalls(UpdateComputeEnvironmentCommand)[0].args[0].input).toEqual({ computeEnvironment: 'gpu-ce', state: 'DISABLED' });
+    expect(batch.commandCalls(BatchTagResourceCommand)[0].args[0].input).toEqual({ resourceArn: 'arn:ce', tags: TAGS });
   });
 
-  test('STOP disables an existing compute environment changed to GPU types', async () => {
-    const arn = batchComputeEnvironmentArn('nightly', { region: REGION });
-    batch.on(UpdateComputeEnvironmentCommand).resolves({ computeEnvironmentName: 'nightly', computeEnvironmentArn: arn });
-    batch.on(TagResourceCommand).resolves({});
-
-    await (await launchHandlerWith(STOP))(eventBridgeEvent(updateComputeEnvironment('nightly', ['g5.48xlarge'], 4096, { region: REGION })));
-
-    expect(batch.commandCalls(UpdateComputeEnvironmentCommand).map((c) => c.args[0].input)).toEqual([{ computeEnvironment: arn, state: 'DISABLED' }]);
-    expect(published()[0].message).toContain(`Done: disable Batch compute environment ${arn}.`);
-  });
-
-  test('AccessDenied on disabling is reported as failed, for a person to do by hand', async () => {
-    batch.on(UpdateComputeEnvironmentCommand).rejects(awsError('AccessDeniedException',
-      'User: arn:aws:sts::123456789012:assumed-role/launch-evaluator/fn is not authorized to perform: batch:UpdateComputeEnvironment'));
-    const arn = batchComputeEnvironmentArn('gpu-miners', { region: REGION });
-
-    await (await launchHandlerWith(STOP))(eventBridgeEvent(createComputeEnvironment('gpu-miners', ['p3.16xlarge'], 2048, { region: REGION })));
-
-    expect(batch.commandCalls(TagResourceCommand)).toHaveLength(0);
-    expect(published()[0].message).toContain(
-      `FAILED: disable Batch compute environment ${arn}: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/launch-evaluator/fn`
-      + ' is not authorized to perform: batch:UpdateComputeEnvironment. Do it by hand.');
-  });
-
-  test('a tag refused after the environment is disabled leaves it disabled, and the alert says it is untagged', async () => {
-    const arn = batchComputeEnvironmentArn('gpu-miners', { region: REGION });
-    batch.on(UpdateComputeEnvironmentCommand).resolves({ computeEnvironmentName: 'gpu-miners', computeEnvironmentArn: arn });
-    batch.on(TagResourceCommand).rejects(awsError('AccessDeniedException', 'User is not authorized to perform: batch:TagResource'));
-
-    await (await launchHandlerWith(STOP))(eventBridgeEvent(createComputeEnvironment('gpu-miners', ['p3.16xlarge'], 2048, { region: REGION })));
-
-    expect(published()[0].message).toContain(
-      `Done: disable Batch compute environment ${arn}; not tagged: AccessDeniedException: User is not authorized to perform: batch:TagResource.`);
+  test('a refused disable is thrown, for the step to retry and report', async () => {
+    batch.on(UpdateComputeEnvironmentCommand).rejects(awsError('AccessDeniedException', 'denied'));
+    await expect(disableBatchComputeEnvironment(REGION, 'gpu-ce', TAGS)).rejects.toThrow('denied');
+    expect(batch.commandCalls(BatchTagResourceCommand)).toHaveLength(0);
   });
 });
 
 describe('SageMaker', () => {
   test.each([
-    ['training job', 'train-xmr', createTrainingJob('train-xmr', 'ml.p3.16xlarge', 4, { region: REGION }), StopTrainingJobCommand, { TrainingJobName: 'train-xmr' }],
-    ['notebook', 'scratch', createNotebookInstance('scratch', 'ml.p3.16xlarge', { region: REGION }), StopNotebookInstanceCommand, { NotebookInstanceName: 'scratch' }],
-    ['processing job', 'etl-gpu', createProcessingJob('etl-gpu', 'ml.g5.48xlarge', 8, { region: REGION }), StopProcessingJobCommand, { ProcessingJobName: 'etl-gpu' }],
-  ] as const)('STOP stops a %s in the event\'s region', async (what, name, record, command, input) => {
-    sageMaker.onAnyCommand().resolves({});
+    ['notebook', StopNotebookInstanceCommand, { NotebookInstanceName: 'nb' }],
+    ['training-job', StopTrainingJobCommand, { TrainingJobName: 'nb' }],
+    ['processing-job', StopProcessingJobCommand, { ProcessingJobName: 'nb' }],
+  ] as const)('a %s is stopped in the event\'s region', async (kind, command, input) => {
+    // WHEN
+    await stopSageMaker(REGION, kind, 'nb');
 
-    await (await launchHandlerWith(STOP))(eventBridgeEvent(record));
-
-    expect(sageMaker.calls()).toHaveLength(1);
+    // THEN
     const [call] = sageMaker.calls();
     expect(call.args[0]).toBeInstanceOf(command);
     expect(call.args[0].input).toEqual(input);
     expect(await regionOf(call)).toBe(REGION);
-    expect(published()[0].message).toContain(`Done: stop SageMaker ${what} ${name}.`);
-  });
-
-  test.each([
-    ['ValidationException', 'Requested resource not found'],
-    ['ResourceNotFound', 'Resource being accessed is not found'],
-  ])('a job already gone (%s) is reported as nothing to do', async (name, message) => {
-    sageMaker.on(StopTrainingJobCommand).rejects(awsError(name, `${message}.`));
-
-    await (await launchHandlerWith(STOP))(eventBridgeEvent(createTrainingJob('train-xmr', 'ml.p3.16xlarge', 4, { region: REGION })));
-
-    expect(published()[0].message).toContain(`Nothing to do: stop SageMaker training job train-xmr (${name}: ${message}).`);
-  });
-
-  test('AccessDenied is reported as failed, and the alert still goes out', async () => {
-    const message = 'User: arn:aws:sts::123456789012:assumed-role/launch-evaluator/fn is not authorized to perform: sagemaker:StopNotebookInstance'
-      + ' on resource: arn:aws:sagemaker:eu-west-1:123456789012:notebook-instance/scratch because no identity-based policy allows the'
-      + ' sagemaker:StopNotebookInstance action';
-    sageMaker.on(StopNotebookInstanceCommand).rejects(awsError('AccessDeniedException', message));
-
-    await (await launchHandlerWith(STOP))(eventBridgeEvent(createNotebookInstance('scratch', 'ml.p3.16xlarge', { region: REGION })));
-
-    expect(published()[0].message).toContain(`FAILED: stop SageMaker notebook scratch: AccessDeniedException: ${message}. Do it by hand.`);
-  });
-
-  test('throttling that outlasts the SDK\'s retries is reported as failed, not thrown', async () => {
-    sageMaker.on(StopProcessingJobCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
-    const handler = await launchHandlerWith(STOP);
-
-    const { outcomes } = await handler(eventBridgeEvent(createProcessingJob('etl-gpu', 'ml.g5.48xlarge', 8, { region: REGION })));
-
-    expect(outcomes.map((o) => o.result)).toEqual(['alerted']);
-    expect(published()[0].message).toContain('FAILED: stop SageMaker processing job etl-gpu: ThrottlingException: Rate exceeded. Do it by hand.');
-  });
-});
-
-describe('without STOP', () => {
-  const records = () => [
-    createComputeEnvironment('gpu-miners', ['p3.16xlarge'], 2048, { region: REGION }),
-    createTrainingJob('train-xmr', 'ml.p3.16xlarge', 4, { region: REGION }),
-    createNotebookInstance('scratch', 'ml.p3.16xlarge', { region: REGION }),
-    createProcessingJob('etl-gpu', 'ml.g5.48xlarge', 8, { region: REGION }),
-  ];
-
-  test('the default policy only notifies: no Batch or SageMaker call at all', async () => {
-    const handler = await launchHandlerWith({});
-    for (const record of records()) await handler(eventBridgeEvent(record));
-
-    expect(batch.calls()).toHaveLength(0);
-    expect(sageMaker.calls()).toHaveLength(0);
-    const alerts = published();
-    expect(alerts).toHaveLength(4);
-    for (const alert of alerts) expect(alert.message).toContain('Notified this channel. No containment is configured for this detection.');
-  });
-
-  test('a dry run says what it would do and makes no Batch or SageMaker call', async () => {
-    const handler = await launchHandlerWith({ ...STOP, dryRun: true });
-    for (const record of records()) await handler(eventBridgeEvent(record));
-
-    expect(batch.calls()).toHaveLength(0);
-    expect(sageMaker.calls()).toHaveLength(0);
-    expect(published().map((a) => a.message.match(/Dry run, not done: .*/)?.[0])).toEqual([
-      `Dry run, not done: disable Batch compute environment ${batchComputeEnvironmentArn('gpu-miners', { region: REGION })}.`,
-      'Dry run, not done: stop SageMaker training job train-xmr.',
-      'Dry run, not done: stop SageMaker notebook scratch.',
-      'Dry run, not done: stop SageMaker processing job etl-gpu.',
-    ]);
   });
 });

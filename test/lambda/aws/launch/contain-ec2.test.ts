@@ -1,272 +1,180 @@
 import {
-  CancelSpotFleetRequestsCommand, CancelSpotInstanceRequestsCommand, CreateSecurityGroupCommand, CreateTagsCommand, DeleteFleetsCommand,
-  DescribeIamInstanceProfileAssociationsCommand, DescribeInstancesCommand, DescribeSecurityGroupsCommand, DisassociateIamInstanceProfileCommand,
-  EC2Client, ModifyInstanceAttributeCommand, RevokeSecurityGroupEgressCommand, StopInstancesCommand,
+  CancelSpotFleetRequestsCommand, CancelSpotInstanceRequestsCommand, DeleteFleetsCommand, DescribeFleetInstancesCommand, DescribeFleetsCommand,
+  DescribeSpotFleetInstancesCommand, DescribeSpotInstanceRequestsCommand, EC2Client, StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  cancelSpotFleetRequest, cancelSpotInstanceRequest, deleteFleetKeepInstances, stopInstance,
-} from '../../../../lambda/aws/launch/contain-ec2';
-import { NotTagged } from '../../../../lambda/aws/launch/tagging';
+import { cancelSpotFleetRequest, cancelSpotInstanceRequests, stopFleet } from '../../../../lambda/aws/launch/contain-ec2';
 import { handlerEnvironment } from '../../../harness/handler-environment';
-import { awsError, regionOf } from '../../../harness/mocked-aws';
+import { awsError } from '../../../harness/mocked-aws';
+import { StubbedEc2 } from '../../../harness/stubbed-ec2';
 
 const ec2 = mockClient(EC2Client);
 const REGION = 'eu-west-1';
-const TAGS = {
-  'mining-guard:detection': 'ec2-instance-launch',
-  'mining-guard:contained-at': '2026-11-20T03:12:10.000Z',
-  'mining-guard:event-id': 'c2d3e4f5-0000-4a5b-8c9d-0123456789ab',
-};
-const EC2_TAGS = Object.entries(TAGS).map(([Key, Value]) => ({ Key, Value }));
-const DENIED = awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403);
-
-/** The commands sent, by name, in order. */
-function sent(): string[] {
-  return ec2.calls().map((c) => c.args[0].constructor.name.replace(/Command$/, ''));
-}
+const TAGS = { 'mining-guard:detection': 'ec2-fleet-request' };
+const NOW = { retryDelayMs: 0 };
+let account: StubbedEc2;
 
 beforeAll(() => handlerEnvironment({ AWS_REGION: 'us-east-1' }));
 beforeEach(() => {
   ec2.reset();
-  ec2.onAnyCommand().resolves({});
+  account = new StubbedEc2(ec2);
 });
 
-describe('stopInstance', () => {
-  test('turns off stop and termination protection, stops, then tags, in the launch\'s region', async () => {
+const stopped = (ids: string[]) => ids.map((id) => account.instances.get(id)?.state);
+
+describe('cancelSpotFleetRequest', () => {
+  test('cancels without terminating, then stops every instance the fleet launched, before and after the cancel', async () => {
+    // GIVEN
+    const [early, late] = account.launch(2);
+    ec2.on(DescribeSpotFleetInstancesCommand).resolvesOnce({ ActiveInstances: [{ InstanceId: early }], NextToken: 'n' })
+      .resolvesOnce({ ActiveInstances: [] }).resolves({ ActiveInstances: [{ InstanceId: early }, { InstanceId: late }] });
+    ec2.on(CancelSpotFleetRequestsCommand).resolves({ SuccessfulFleetRequests: [{ SpotFleetRequestId: 'sfr-1', CurrentSpotFleetRequestState: 'cancelled_running' }] });
+
     // WHEN
-    await stopInstance(REGION, 'i-0aaa', false, TAGS);
+    const report = await cancelSpotFleetRequest(REGION, 'sfr-1', TAGS, NOW);
 
     // THEN
-    expect(sent()).toEqual(['ModifyInstanceAttribute', 'ModifyInstanceAttribute', 'StopInstances', 'CreateTags']);
-    expect(ec2.commandCalls(ModifyInstanceAttributeCommand).map((c) => c.args[0].input)).toEqual([
-      { InstanceId: 'i-0aaa', DisableApiStop: { Value: false } },
-      { InstanceId: 'i-0aaa', DisableApiTermination: { Value: false } },
-    ]);
-    expect(ec2.commandCalls(StopInstancesCommand)[0].args[0].input).toEqual({ InstanceIds: ['i-0aaa'] });
-    expect(ec2.commandCalls(CreateTagsCommand)[0].args[0].input).toEqual({ Resources: ['i-0aaa'], Tags: EC2_TAGS });
-    for (const call of ec2.calls()) expect(await regionOf(call)).toBe(REGION);
+    expect(ec2.commandCalls(CancelSpotFleetRequestsCommand)[0].args[0].input).toEqual({ SpotFleetRequestIds: ['sfr-1'], TerminateInstances: false });
+    expect(report).toEqual({ count: 2, failed: [], gone: [], unknown: [], notes: [], retryStep: false });
+    expect(stopped([early, late])).toEqual(['stopped', 'stopped']);
   });
 
-  test('never terminates', async () => {
+  test('a cancellation EC2 refuses in its answer is a failure of the step, and its instances are stopped all the same', async () => {
+    // GIVEN
+    const [id] = account.launch(1);
+    ec2.on(DescribeSpotFleetInstancesCommand).resolves({ ActiveInstances: [{ InstanceId: id }] });
+    ec2.on(CancelSpotFleetRequestsCommand).resolves({
+      UnsuccessfulFleetRequests: [{ SpotFleetRequestId: 'sfr-1', Error: { Code: 'unexpectedError', Message: 'Something went wrong' } }],
+    });
+
     // WHEN
-    await stopInstance(REGION, 'i-0aaa', true, TAGS);
+    const report = await cancelSpotFleetRequest(REGION, 'sfr-1', TAGS, NOW);
 
     // THEN
-    expect(sent()).not.toContain('TerminateInstances');
+    expect(report).toMatchObject({ failed: [{ id: 'sfr-1', reason: 'not cancelled: unexpectedError: Something went wrong' }], retryStep: true });
+    expect(stopped([id])).toEqual(['stopped']);
   });
 
-  test('a refused stop fails the step, and the instance is not tagged as contained', async () => {
+  test('a request EC2 does not know is unknown, not done', async () => {
     // GIVEN
-    ec2.on(StopInstancesCommand).rejects(DENIED);
+    ec2.on(DescribeSpotFleetInstancesCommand).rejects(awsError('InvalidSpotFleetRequestId.NotFound', 'does not exist'));
+    ec2.on(CancelSpotFleetRequestsCommand).resolves({ UnsuccessfulFleetRequests: [{ SpotFleetRequestId: 'sfr-1', Error: { Code: 'fleetRequestIdDoesNotExist', Message: 'x' } }] });
 
-    // WHEN / THEN
-    await expect(stopInstance(REGION, 'i-0aaa', false, TAGS)).rejects.toBe(DENIED);
-    expect(sent()).not.toContain('CreateTags');
+    // THEN
+    expect(await cancelSpotFleetRequest(REGION, 'sfr-1', TAGS, NOW)).toEqual({
+      count: 1, failed: [], gone: [], unknown: [{ id: 'sfr-1', reason: 'EC2 does not know this Spot fleet request in eu-west-1' }], notes: [],
+    });
   });
 
-  test('protection that cannot be lifted fails the step before any stop is tried', async () => {
+  test('an answer that names neither success nor failure is a failure', async () => {
     // GIVEN
-    ec2.on(ModifyInstanceAttributeCommand).rejects(DENIED);
+    ec2.on(DescribeSpotFleetInstancesCommand).resolves({ ActiveInstances: [] });
+    ec2.on(CancelSpotFleetRequestsCommand).resolves({});
 
-    // WHEN / THEN
-    await expect(stopInstance(REGION, 'i-0aaa', false, TAGS)).rejects.toBe(DENIED);
-    expect(sent()).toEqual(['ModifyInstanceAttribute']);
+    // THEN
+    expect((await cancelSpotFleetRequest(REGION, 'sfr-1', TAGS, NOW)).failed).toEqual([{ id: 'sfr-1', reason: 'not cancelled: missing from EC2\'s answer' }]);
+  });
+});
+
+describe('cancelSpotInstanceRequests', () => {
+  test('cancels the requests EC2 knows, reports the others, reads every state, and stops the instances they launched', async () => {
+    // GIVEN
+    const [a, b] = account.launch(2);
+    ec2.on(DescribeSpotInstanceRequestsCommand).resolves({
+      SpotInstanceRequests: [
+        { SpotInstanceRequestId: 'sir-1', InstanceId: a }, { SpotInstanceRequestId: 'sir-2', InstanceId: b }, { SpotInstanceRequestId: 'sir-3' },
+      ],
+    });
+    ec2.on(CancelSpotInstanceRequestsCommand).resolves({
+      CancelledSpotInstanceRequests: [
+        { SpotInstanceRequestId: 'sir-1', State: 'cancelled' }, { SpotInstanceRequestId: 'sir-2', State: 'closed' }, { SpotInstanceRequestId: 'sir-3', State: 'active' },
+      ],
+    });
+
+    // WHEN
+    const report = await cancelSpotInstanceRequests(REGION, ['sir-1', 'sir-2', 'sir-3', 'sir-gone'], TAGS, NOW);
+
+    // THEN
+    expect(ec2.commandCalls(CancelSpotInstanceRequestsCommand)[0].args[0].input).toEqual({ SpotInstanceRequestIds: ['sir-1', 'sir-2', 'sir-3'] });
+    expect(report).toMatchObject({
+      count: 6,
+      failed: [{ id: 'sir-3', reason: 'not cancelled: EC2 says it is active' }],
+      unknown: [{ id: 'sir-gone', reason: 'EC2 does not know this Spot request in eu-west-1' }],
+    });
+    expect(stopped([a, b])).toEqual(['stopped', 'stopped']);
+  });
+});
+
+describe('stopFleet', () => {
+  test('an instant fleet is never deleted: its instances are stopped directly', async () => {
+    // GIVEN
+    const ids = account.launch(3);
+    ec2.on(DescribeFleetsCommand).resolves({ Fleets: [{ FleetId: 'fleet-1', Type: 'instant', FleetState: 'active', Instances: [{ InstanceIds: ids }] }] });
+
+    // WHEN
+    const report = await stopFleet(REGION, 'fleet-1', TAGS, NOW);
+
+    // THEN
+    expect(ec2.commandCalls(DeleteFleetsCommand)).toHaveLength(0);
+    expect(report).toMatchObject({ count: 3, failed: [] });
+    expect(stopped(ids)).toEqual(['stopped', 'stopped', 'stopped']);
   });
 
-  test('throttling that outlasts the SDK\'s retries fails the step', async () => {
+  test('a maintain fleet is deleted without terminating, then its instances are stopped', async () => {
     // GIVEN
-    ec2.on(StopInstancesCommand).rejects(awsError('RequestLimitExceeded', 'Request limit exceeded.', 503));
+    const ids = account.launch(2);
+    ec2.on(DescribeFleetsCommand).resolves({ Fleets: [{ FleetId: 'fleet-1', Type: 'maintain', FleetState: 'active' }] });
+    ec2.on(DescribeFleetInstancesCommand).resolves({ ActiveInstances: ids.map((InstanceId) => ({ InstanceId })) });
+    ec2.on(DeleteFleetsCommand).resolves({ SuccessfulFleetDeletions: [{ FleetId: 'fleet-1', CurrentFleetState: 'deleted_running' }] });
 
-    // WHEN / THEN
-    await expect(stopInstance(REGION, 'i-0aaa', false, TAGS)).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
+    // WHEN
+    const report = await stopFleet(REGION, 'fleet-1', TAGS, NOW);
+
+    // THEN
+    expect(ec2.commandCalls(DeleteFleetsCommand)[0].args[0].input).toEqual({ FleetIds: ['fleet-1'], TerminateInstances: false });
+    expect(report).toMatchObject({ count: 2, failed: [] });
+    expect(stopped(ids)).toEqual(['stopped', 'stopped']);
   });
 
-  test('a refused tag ends a done stop with NotTagged, quoting the error', async () => {
+  test('a deletion EC2 refuses in its answer is reported, never "done"', async () => {
     // GIVEN
-    ec2.on(CreateTagsCommand).rejects(DENIED);
+    ec2.on(DescribeFleetsCommand).resolves({ Fleets: [{ FleetId: 'fleet-1', Type: 'request', FleetState: 'active' }] });
+    ec2.on(DescribeFleetInstancesCommand).resolves({ ActiveInstances: [] });
+    ec2.on(DeleteFleetsCommand).resolves({ UnsuccessfulFleetDeletions: [{ FleetId: 'fleet-1', Error: { Code: 'unexpectedError', Message: 'nope' } }] });
 
-    // WHEN / THEN
-    await expect(stopInstance(REGION, 'i-0aaa', false, TAGS))
-      .rejects.toEqual(new NotTagged('UnauthorizedOperation: You are not authorized to perform this operation.'));
+    // THEN
+    expect(await stopFleet(REGION, 'fleet-1', TAGS, NOW)).toMatchObject({ failed: [{ id: 'fleet-1', reason: 'not deleted: unexpectedError: nope' }], retryStep: true });
+  });
+
+  test('an already deleted fleet is not deleted again, and what still runs is stopped', async () => {
+    // GIVEN
+    const [id] = account.launch(1);
+    ec2.on(DescribeFleetsCommand).resolves({ Fleets: [{ FleetId: 'fleet-1', Type: 'maintain', FleetState: 'deleted_running' }] });
+    ec2.on(DescribeFleetInstancesCommand).resolves({ ActiveInstances: [{ InstanceId: id }] });
+
+    // WHEN
+    await stopFleet(REGION, 'fleet-1', TAGS, NOW);
+
+    // THEN
+    expect(ec2.commandCalls(DeleteFleetsCommand)).toHaveLength(0);
     expect(ec2.commandCalls(StopInstancesCommand)).toHaveLength(1);
   });
 
-  describe('with quarantine', () => {
-    beforeEach(() => {
-      ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-0aaa', VpcId: 'vpc-0123' }] }] });
-      ec2.on(DescribeIamInstanceProfileAssociationsCommand).resolves({
-        IamInstanceProfileAssociations: [
-          { AssociationId: 'iip-assoc-1', InstanceId: 'i-0aaa', State: 'associated' },
-          { AssociationId: 'iip-assoc-0', InstanceId: 'i-0aaa', State: 'disassociated' },
-        ],
-      });
-    });
-
-    test('moves the instance into the VPC\'s existing isolation group and takes its role away before stopping', async () => {
-      // GIVEN
-      ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-0isolate', GroupName: 'mining-guard-isolation' }] });
-
-      // WHEN
-      await stopInstance(REGION, 'i-0aaa', true, TAGS);
-
-      // THEN
-      expect(sent()).toEqual([
-        'ModifyInstanceAttribute', 'ModifyInstanceAttribute', 'DescribeInstances', 'DescribeSecurityGroups', 'ModifyInstanceAttribute',
-        'DescribeIamInstanceProfileAssociations', 'DisassociateIamInstanceProfile', 'StopInstances', 'CreateTags',
-      ]);
-      expect(ec2.commandCalls(DescribeInstancesCommand)[0].args[0].input).toEqual({ InstanceIds: ['i-0aaa'] });
-      expect(ec2.commandCalls(DescribeSecurityGroupsCommand)[0].args[0].input).toEqual({
-        Filters: [{ Name: 'vpc-id', Values: ['vpc-0123'] }, { Name: 'group-name', Values: ['mining-guard-isolation'] }],
-      });
-      expect(ec2.commandCalls(ModifyInstanceAttributeCommand)[2].args[0].input).toEqual({ InstanceId: 'i-0aaa', Groups: ['sg-0isolate'] });
-      expect(ec2.commandCalls(DescribeIamInstanceProfileAssociationsCommand)[0].args[0].input).toEqual({
-        Filters: [{ Name: 'instance-id', Values: ['i-0aaa'] }],
-      });
-      expect(ec2.commandCalls(DisassociateIamInstanceProfileCommand).map((c) => c.args[0].input)).toEqual([{ AssociationId: 'iip-assoc-1' }]);
-      for (const call of ec2.calls()) expect(await regionOf(call)).toBe(REGION);
-    });
-
-    test('creates the isolation group the first time, tagged, and takes away its default outbound rule', async () => {
-      // GIVEN
-      ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
-      ec2.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-0new' });
-
-      // WHEN
-      await stopInstance(REGION, 'i-0aaa', true, TAGS);
-
-      // THEN
-      expect(ec2.commandCalls(CreateSecurityGroupCommand)[0].args[0].input).toEqual({
-        GroupName: 'mining-guard-isolation',
-        Description: 'MiningGuard quarantine: no inbound, no outbound',
-        VpcId: 'vpc-0123',
-        TagSpecifications: [{ ResourceType: 'security-group', Tags: EC2_TAGS }],
-      });
-      expect(ec2.commandCalls(RevokeSecurityGroupEgressCommand)[0].args[0].input).toEqual({
-        GroupId: 'sg-0new', IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-      });
-      expect(ec2.commandCalls(ModifyInstanceAttributeCommand)[2].args[0].input).toEqual({ InstanceId: 'i-0aaa', Groups: ['sg-0new'] });
-      expect(sent().indexOf('RevokeSecurityGroupEgress')).toBeLessThan(sent().lastIndexOf('ModifyInstanceAttribute'));
-    });
-
-    test('an instance outside a VPC keeps its groups, and still loses its role and is stopped', async () => {
-      // GIVEN
-      ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-0aaa' }] }] });
-
-      // WHEN
-      await stopInstance(REGION, 'i-0aaa', true, TAGS);
-
-      // THEN
-      expect(sent()).not.toContain('DescribeSecurityGroups');
-      expect(ec2.commandCalls(ModifyInstanceAttributeCommand)).toHaveLength(2);
-      expect(sent()).toContain('DisassociateIamInstanceProfile');
-      expect(sent()).toContain('StopInstances');
-    });
-
-    test('a quarantine that cannot be applied fails the step before the stop', async () => {
-      // GIVEN
-      ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
-      ec2.on(CreateSecurityGroupCommand).rejects(awsError('UnauthorizedOperation', 'Not authorized to perform: ec2:CreateSecurityGroup', 403));
-
-      // WHEN / THEN
-      await expect(stopInstance(REGION, 'i-0aaa', true, TAGS)).rejects.toThrow('ec2:CreateSecurityGroup');
-      expect(sent()).not.toContain('StopInstances');
-    });
-  });
-});
-
-describe('cancelSpotFleetRequest', () => {
-  test('cancels without terminating the fleet\'s instances, then tags the request', async () => {
-    // WHEN
-    await cancelSpotFleetRequest(REGION, 'sfr-0a1b2c3d', TAGS);
+  test('a fleet EC2 does not know is unknown', async () => {
+    // GIVEN
+    ec2.on(DescribeFleetsCommand).rejects(awsError('InvalidFleetId.NotFound', 'The fleet ID \'fleet-1\' does not exist'));
 
     // THEN
-    expect(sent()).toEqual(['CancelSpotFleetRequests', 'CreateTags']);
-    const [cancel] = ec2.commandCalls(CancelSpotFleetRequestsCommand);
-    expect(cancel.args[0].input).toEqual({ SpotFleetRequestIds: ['sfr-0a1b2c3d'], TerminateInstances: false });
-    expect(await regionOf(cancel)).toBe(REGION);
-    expect(ec2.commandCalls(CreateTagsCommand)[0].args[0].input).toEqual({ Resources: ['sfr-0a1b2c3d'], Tags: EC2_TAGS });
+    expect((await stopFleet(REGION, 'fleet-1', TAGS, NOW)).unknown).toEqual([{ id: 'fleet-1', reason: 'EC2 does not know this fleet in eu-west-1' }]);
   });
 
-  test('a refused cancel fails the step; a refused tag after it ends with NotTagged', async () => {
+  test('its instances that cannot be listed make a failure of the step', async () => {
     // GIVEN
-    ec2.on(CancelSpotFleetRequestsCommand).rejectsOnce(DENIED);
-    ec2.on(CreateTagsCommand).rejects(DENIED);
-
-    // WHEN / THEN
-    await expect(cancelSpotFleetRequest(REGION, 'sfr-0a1b2c3d', TAGS)).rejects.toBe(DENIED);
-    await expect(cancelSpotFleetRequest(REGION, 'sfr-0a1b2c3d', TAGS)).rejects.toBeInstanceOf(NotTagged);
-  });
-});
-
-describe('cancelSpotInstanceRequest', () => {
-  test('cancels the request, then tags it', async () => {
-    // WHEN
-    await cancelSpotInstanceRequest(REGION, 'sir-0a1b2c3d', TAGS);
+    ec2.on(DescribeFleetsCommand).resolves({ Fleets: [{ FleetId: 'fleet-1', Type: 'maintain', FleetState: 'active' }] });
+    ec2.on(DescribeFleetInstancesCommand).rejects(awsError('UnauthorizedOperation', 'denied', 403));
+    ec2.on(DeleteFleetsCommand).resolves({ SuccessfulFleetDeletions: [{ FleetId: 'fleet-1' }] });
 
     // THEN
-    expect(sent()).toEqual(['CancelSpotInstanceRequests', 'CreateTags']);
-    const [cancel] = ec2.commandCalls(CancelSpotInstanceRequestsCommand);
-    expect(cancel.args[0].input).toEqual({ SpotInstanceRequestIds: ['sir-0a1b2c3d'] });
-    expect(await regionOf(cancel)).toBe(REGION);
-    expect(ec2.commandCalls(CreateTagsCommand)[0].args[0].input).toEqual({ Resources: ['sir-0a1b2c3d'], Tags: EC2_TAGS });
-  });
-
-  test('a request EC2 no longer knows fails the step with EC2\'s error, for the caller to judge', async () => {
-    // GIVEN
-    const gone = awsError('InvalidSpotInstanceRequestID.NotFound', 'The spot instance request ID \'sir-0a1b2c3d\' does not exist');
-    ec2.on(CancelSpotInstanceRequestsCommand).rejects(gone);
-
-    // WHEN / THEN
-    await expect(cancelSpotInstanceRequest(REGION, 'sir-0a1b2c3d', TAGS)).rejects.toBe(gone);
-    expect(sent()).not.toContain('CreateTags');
-  });
-});
-
-describe('deleteFleetKeepInstances', () => {
-  test('tags the fleet first, since a deleted fleet cannot be tagged, then deletes it without terminating its instances', async () => {
-    // WHEN
-    await deleteFleetKeepInstances(REGION, 'fleet-0a1b2c3d', TAGS);
-
-    // THEN
-    expect(sent()).toEqual(['CreateTags', 'DeleteFleets']);
-    expect(ec2.commandCalls(CreateTagsCommand)[0].args[0].input).toEqual({ Resources: ['fleet-0a1b2c3d'], Tags: EC2_TAGS });
-    const [remove] = ec2.commandCalls(DeleteFleetsCommand);
-    expect(remove.args[0].input).toEqual({ FleetIds: ['fleet-0a1b2c3d'], TerminateInstances: false });
-    expect(await regionOf(remove)).toBe(REGION);
-  });
-
-  test('a refused tag does not keep the fleet from being deleted, and the step then ends with NotTagged', async () => {
-    // GIVEN
-    ec2.on(CreateTagsCommand).rejects(DENIED);
-
-    // WHEN / THEN
-    await expect(deleteFleetKeepInstances(REGION, 'fleet-0a1b2c3d', TAGS)).rejects.toBeInstanceOf(NotTagged);
-    expect(ec2.commandCalls(DeleteFleetsCommand)).toHaveLength(1);
-  });
-
-  test('a refused delete fails the step with the delete\'s error, not the tag\'s', async () => {
-    // GIVEN
-    ec2.on(CreateTagsCommand).rejects(DENIED);
-    ec2.on(DeleteFleetsCommand).rejects(awsError('RequestLimitExceeded', 'Request limit exceeded.', 503));
-
-    // WHEN / THEN
-    await expect(deleteFleetKeepInstances(REGION, 'fleet-0a1b2c3d', TAGS)).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
-  });
-});
-
-describe('clients', () => {
-  test('each region gets its own EC2 client, kept for later steps there, with the SDK\'s adaptive retry', async () => {
-    // WHEN
-    await cancelSpotInstanceRequest('eu-west-1', 'sir-1', TAGS);
-    await cancelSpotInstanceRequest('ap-south-1', 'sir-2', TAGS);
-    await cancelSpotInstanceRequest('eu-west-1', 'sir-3', TAGS);
-
-    // THEN
-    const [ireland, mumbai, irelandAgain] = ec2.commandCalls(CancelSpotInstanceRequestsCommand);
-    expect([await regionOf(ireland), await regionOf(mumbai), await regionOf(irelandAgain)]).toEqual(['eu-west-1', 'ap-south-1', 'eu-west-1']);
-    expect(irelandAgain.thisValue).toBe(ireland.thisValue);
-    expect(mumbai.thisValue).not.toBe(ireland.thisValue);
-    expect((ireland.thisValue as EC2Client).config.retryMode).toBe('adaptive');
+    expect((await stopFleet(REGION, 'fleet-1', TAGS, NOW)).failed).toEqual([{ id: 'fleet-1', reason: 'its instances not found: UnauthorizedOperation: denied' }]);
   });
 });

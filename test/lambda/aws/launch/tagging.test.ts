@@ -1,4 +1,4 @@
-import { NotTagged, reportUntagged, tagOrNote } from '../../../../lambda/aws/launch/tagging';
+import { ec2Tags, tagOrNote } from '../../../../lambda/aws/launch/tagging';
 import { awsError } from '../../../harness/mocked-aws';
 
 describe('tagOrNote', () => {
@@ -7,40 +7,29 @@ describe('tagOrNote', () => {
     const tag = jest.fn().mockResolvedValue({});
 
     // WHEN
-    const note = await tagOrNote(tag);
+    const notes = await tagOrNote('instance i-1', tag);
 
     // THEN
-    expect(note).toBeUndefined();
+    expect(notes).toEqual([]);
     expect(tag).toHaveBeenCalledTimes(1);
   });
 
-  test('a refused tag is noted with AWS\'s error, not thrown', async () => {
+  test('a refused tag is noted with what was not tagged and AWS\'s error, not thrown', async () => {
     // GIVEN
     const tag = () => Promise.reject(awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.'));
 
     // WHEN
-    const note = await tagOrNote(tag);
+    const notes = await tagOrNote('instance i-1', tag);
 
     // THEN
-    expect(note).toBe('UnauthorizedOperation: You are not authorized to perform this operation.');
+    expect(notes).toEqual(['not tagged: instance i-1: UnauthorizedOperation: You are not authorized to perform this operation.']);
   });
 });
 
-describe('reportUntagged', () => {
-  test('ends the step with NotTagged, carrying the note, when the tag failed', () => {
-    // WHEN
-    const report = () => reportUntagged('AccessDeniedException: not authorized to perform: batch:TagResource');
-
-    // THEN
-    expect(report).toThrow(NotTagged);
-    expect(report).toThrow('AccessDeniedException: not authorized to perform: batch:TagResource');
-  });
-
-  test('NotTagged is named so the outcome reads as a tagging failure', () => {
-    expect(new NotTagged('x').name).toBe('NotTagged');
-  });
-
-  test('does nothing when the tag succeeded', () => {
-    expect(() => reportUntagged(undefined)).not.toThrow();
+describe('ec2Tags', () => {
+  test('are the tags as EC2 takes them, in order', () => {
+    expect(ec2Tags({ 'mining-guard:detection': 'd', 'mining-guard:event-id': 'e' })).toEqual([
+      { Key: 'mining-guard:detection', Value: 'd' }, { Key: 'mining-guard:event-id', Value: 'e' },
+    ]);
   });
 });

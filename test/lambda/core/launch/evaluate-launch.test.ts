@@ -111,14 +111,14 @@ describe('containment plans', () => {
     const j = judged(runInstances('p4d.24xlarge', 2, ['i-0aaa', 'i-0bbb'], { eventId: 'e-1' }), stop);
     expect(j.plan).toEqual({
       region: 'sa-east-1',
-      actions: [{ kind: 'stop-instance', instanceId: 'i-0aaa', quarantine: false }, { kind: 'stop-instance', instanceId: 'i-0bbb', quarantine: false }],
+      actions: [{ kind: 'stop-instances', instanceIds: ['i-0aaa', 'i-0bbb'] }],
       tags: { 'mining-guard:detection': 'ec2-instance-launch', 'mining-guard:contained-at': NOW.toISOString(), 'mining-guard:event-id': 'e-1' },
     });
   });
 
-  test('scale Auto Scaling groups and ECS services to zero and cancel Spot fleets, never terminating', () => {
+  test('stop Auto Scaling groups, scale ECS services to zero and cancel Spot fleets, never terminating', () => {
     expect(judged(cloudTrailRecord('autoscaling.amazonaws.com', 'CreateAutoScalingGroup', { autoScalingGroupName: 'asg-1', minSize: 20, maxSize: 999 }), stop).plan.actions)
-      .toEqual([{ kind: 'scale-autoscaling-group-to-zero', groupName: 'asg-1' }]);
+      .toEqual([{ kind: 'stop-autoscaling-group', groupName: 'asg-1' }]);
     expect(judged(cloudTrailRecord('ecs.amazonaws.com', 'CreateService', { serviceName: 's', cluster: 'c1', desiredCount: 40 }), stop).plan.actions)
       .toEqual([{ kind: 'scale-ecs-service-to-zero', service: 's', cluster: 'c1' }]);
     expect(judged(cloudTrailRecord('ec2.amazonaws.com', 'RequestSpotFleet', { spotFleetRequestConfig: { targetCapacity: 50, launchSpecifications: { item: [{ instanceType: 'g5.12xlarge' }] } } }, { spotFleetRequestId: 'sfr-1' }), stop).plan.actions)
@@ -132,7 +132,7 @@ describe('containment plans', () => {
   test('quarantine moves instances before stopping them', () => {
     const j = judged(cloudTrailRecord('ec2.amazonaws.com', 'ModifyInstanceAttribute', { instanceId: 'i-0aaa', disableApiStop: { value: true } }),
       resolveLaunchSettings({ responses: { 'ec2-instance-protection': 'QUARANTINE' } }));
-    expect(j.plan.actions).toEqual([{ kind: 'stop-instance', instanceId: 'i-0aaa', quarantine: true }]);
+    expect(j.plan.actions).toEqual([{ kind: 'quarantine-instances', instanceIds: ['i-0aaa'] }]);
     expect(findDetection('ec2-instance-protection')?.containmentPermissions?.QUARANTINE).toContain('ec2:DisassociateIamInstanceProfile');
   });
 });

@@ -55,7 +55,7 @@ describe('judgeLaunch', () => {
   test('a flagged launch that started instances is contained as the settings say', () => {
     const j = judged(judgeLaunch(runInstances('p3.2xlarge', 1, ['i-0ddd']), STOP, bundledSpec, NOW));
     expect(j.verdict).toMatchObject({ flagged: true, response: 'STOP' });
-    expect(j.plan.actions).toEqual([{ kind: 'stop-instance', instanceId: 'i-0ddd', quarantine: false }]);
+    expect(j.plan.actions).toEqual([{ kind: 'stop-instances', instanceIds: ['i-0ddd'] }]);
     expect(judged(judgeLaunch(runInstances('p3.2xlarge', 1, ['i-0ddd']), DEFAULTS, bundledSpec, NOW)).plan.actions).toEqual([]);
   });
 
