@@ -89,7 +89,7 @@ describe('the launch evaluator, against the emulated account', () => {
       expect(state).toBe('stopped');
       expect(tags).toMatchObject({ 'mining-guard:detection': 'ec2-instance-launch', 'mining-guard:event-id': record.eventID });
     }
-    expect(alert.Message).toContain(`Done: stop instance ${ids[0]} (turning off stop/termination protection first).`);
+    expect(alert.Message).toContain(`Done: stop 3 instances: ${ids.join(', ')} (turning off stop/termination protection first).`);
   });
 
   test('the same event twice, and through both paths, acts and alerts once', async () => {
@@ -104,7 +104,7 @@ describe('the launch evaluator, against the emulated account', () => {
     expect(await receiveAll(inbox.queueUrl, { expected: 0, timeoutMs: 1500 })).toHaveLength(0);
   });
 
-  test('STOP scales an Auto Scaling group to zero and suspends Launch', async () => {
+  test('STOP suspends an Auto Scaling group\'s launches and terminations and keeps its capacity', async () => {
     const name = uniqueName('asg');
     const template = await ec2().send(new CreateLaunchTemplateCommand({ LaunchTemplateName: uniqueName('lt'), LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 'g4dn.12xlarge' } }));
     const autoscaling = new AutoScalingClient(motoClientConfig());
@@ -120,8 +120,8 @@ describe('the launch evaluator, against the emulated account', () => {
     await handler(eventBridgeEvent(cloudTrailRecord('autoscaling.amazonaws.com', 'CreateAutoScalingGroup', { autoScalingGroupName: name, minSize: 2, maxSize: 999 }, null, REGION)));
     await receiveAll(inbox.queueUrl, { expected: 1 });
     const { AutoScalingGroups: [group] = [] } = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
-    expect(group).toMatchObject({ MinSize: 0, DesiredCapacity: 0 });
-    expect(group.SuspendedProcesses?.map((p) => p.ProcessName)).toContain('Launch');
+    expect(group).toMatchObject({ MinSize: 2, DesiredCapacity: 2 });
+    expect(group.SuspendedProcesses?.map((p) => p.ProcessName)).toEqual(expect.arrayContaining(['Launch', 'Terminate']));
     expect(group.Tags?.map((t) => t.Key)).toContain('mining-guard:detection');
   });
 
@@ -140,7 +140,7 @@ describe('the launch evaluator, against the emulated account', () => {
     const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
     const { SpotFleetRequestConfigs: [config] = [] } = await ec2().send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [id!] }));
     expect(config.SpotFleetRequestState).toMatch(/^cancelled/);
-    expect(alert.Message).toContain(`Done: cancel Spot fleet request ${id} without terminating its instances.`);
+    expect(alert.Message).toContain(`Done: cancel Spot fleet request ${id} without terminating its instances, then stop them`);
   });
 
   test('STOP sets an ECS service to zero tasks', async () => {
@@ -156,11 +156,11 @@ describe('the launch evaluator, against the emulated account', () => {
     expect(after.desiredCount).toBe(0);
   });
 
-  test('a resource already gone is reported, not retried forever', async () => {
+  test('an instance EC2 does not know is reported as not found, not as done', async () => {
     const handler = await launchHandlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
     await handler(eventBridgeEvent(runInstances('p3.2xlarge', 1, ['i-0000000000000dead'], REGION)));
     const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
-    expect(alert.Message).toMatch(/Nothing to do: stop instance i-0000000000000dead .*InvalidInstanceID/);
+    expect(alert.Message).toMatch(/Not found: stop instance i-0000000000000dead .*EC2 does not know it in us-east-1/);
   });
 
   test('dry run says what it would do and changes nothing', async () => {
