@@ -1,26 +1,30 @@
 /**
- * Launch evaluator handler: judges each launch call, contains it when the policy asks, and alerts once per call. The
- * tamper and credential calls the trail's log group brings it go on to the notifier, which judges those.
+ * Launch evaluator handler: judges each launch call, alerts once per call, then contains it when the policy asks and
+ * alerts what was done and what failed. The tamper and credential calls the trail's log group brings it go on to the
+ * notifier, which judges those.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { fromEnvironment, resolveLaunchSettings, ResolvedLaunchSettings, SERVICE_NAMES } from '../lib/catalog';
+import { fromEnvironment, readGuardRoleArns, resolveLaunchSettings, ResolvedLaunchSettings, SERVICE_NAMES } from '../lib/catalog';
 import { onceFor } from './aws/alerts/once-per-event';
 import { publishAlert } from './aws/alerts/publish-alert';
+import { errorText } from './aws/clients/error-text';
 import { actContainment, describeOutcomes } from './aws/launch/act-containment';
 import { learnLaunchFacts } from './aws/launch/launch-facts';
+import { permitContainment, Unconfirmed } from './aws/launch/lookup-event';
 import { handToNotifier } from './aws/launch/notifier-hand-off';
-import { addToWindow, takeClosedWindows } from './aws/launch/storm-window';
+import { Admission, admitToWindow, closedWindows, flushWindow, markFirstAlerted, recordOutcome } from './aws/launch/storm-window';
 import type { Alert } from './core/alerts/alert';
 import { toAlertMessage } from './core/alerts/render-alert';
 import { unrecognisedAlert } from './core/alerts/unrecognised-alert';
 import { CloudTrailRecord, principalName, readRecord } from './core/events/cloudtrail-record';
 import { stringAt } from './core/events/event-fields';
 import { bundledSpec } from './core/launch/bundled-specs';
+import { isAwsServiceEvent } from './core/launch/confirm-record';
 import { FailedHandOff, handOffFailedAlert } from './core/launch/hand-off-alert';
 import { invocationRecords, isLogsDelivery, UnreadableRecord } from './core/launch/invocation-records';
 import { judgeLaunch } from './core/launch/judge-launch';
-import { launchAlert } from './core/launch/launch-alert';
+import { duplicatesNote, launchAlert, outcomeAlert, plannedLines, stormUnavailableNote } from './core/launch/launch-alert';
 import { OFFLINE_NAMED_TYPES } from './core/launch/named-types';
 import { NotifierCall, notifierCall } from './core/launch/notifier-calls';
 import { describeAction } from './core/launch/plan-containment';
@@ -33,11 +37,11 @@ let containerSettings: ResolvedLaunchSettings | undefined;
 
 interface Outcome {
   readonly eventId?: string;
-  readonly result: 'malformed' | 'not-selected' | 'within-policy' | 'alerted' | 'folded' | 'duplicate' | 'flushed' | 'handed-off' | 'hand-off-failed' | 'skipped';
+  readonly result: 'malformed' | 'not-selected' | 'within-policy' | 'alerted' | 'folded' | 'duplicate' | 'flushed' | 'handed-off' | 'hand-off-failed' | 'skipped' | 'unconfirmed';
 }
 
 async function judgeAndAct(
-  value: unknown, topicArn: string, settings: ResolvedLaunchSettings, table: string | undefined, lambdaContext?: Context,
+  value: unknown, topicArn: string, settings: ResolvedLaunchSettings, table: string | undefined, unforgeable: boolean, lambdaContext?: Context,
 ): Promise<Outcome> {
   const record = readRecord(value);
   const { specs, named } = typeof record === 'string'
@@ -57,51 +61,109 @@ async function judgeAndAct(
   }
   // Both delivery paths (EventBridge and the trail's log group) carry the same eventID: act and alert once.
   let result: Outcome['result'] = 'duplicate';
-  await onceFor(table, SERVICE_NAMES.launchEvaluator, rec.eventId, async () => {
-    const done = settings.dryRun
+  await onceFor(table, SERVICE_NAMES.launchEvaluator, rec.eventId, async (once) => {
+    const notes = once.reason ? [duplicatesNote(once.reason)] : [];
+    // Only real AWS events contain: a record from the log group is first confirmed with CloudTrail.
+    const remainingMs = lambdaContext?.getRemainingTimeInMillis();
+    const permit = await permitContainment(judgement, { unforgeable, dryRun: settings.dryRun, remainingMs });
+    const contain = permit.contain && !settings.dryRun && plan.actions.length > 0;
+    const planned = settings.dryRun
       ? plan.actions.map((a) => `Dry run, not done: ${describeAction(a)}.`)
-      : describeOutcomes(await actContainment(plan));
-    const alert = launchAlert(rec, request, verdict, done);
-    logger.info('Launch flagged', { eventId: rec.eventId, detection: verdict.detection.id, severity: verdict.severity, headline: alert.headline, done });
-    result = await alertOrFold(topicArn, table, rec, alert, verdict.usdPerHour ?? 0);
-  }, lambdaContext);
+      : contain ? plannedLines(plan.actions.map(describeAction)) : permit.contain ? [] : permit.done;
+    const alert = launchAlert(rec, request, verdict, [...planned, ...notes]);
+    logger.info('Launch flagged', { eventId: rec.eventId, detection: verdict.detection.id, severity: verdict.severity, headline: alert.headline, steps: plan.actions.length });
+    // The alert goes out before containment, which may take long: a person knows at once what is being done.
+    const storm = await alertOrFold(topicArn, table, rec, alert, verdict.usdPerHour ?? 0);
+    result = storm.role === 'first' ? 'alerted' : 'folded';
+    // Failing the work gives the event's mark back, so its real EventBridge delivery, if it comes, still contains.
+    if (!permit.contain && permit.unconfirmed) throw new Unconfirmed(permit.done.join(' '));
+    if (!contain) return;
+    const outcomes = await actContainment(plan);
+    const steps = describeOutcomes(outcomes).map((line, i) => ({ line, failed: outcomes[i]?.outcome === 'failed' }));
+    const failures = steps.filter((step) => step.failed).map((step) => step.line);
+    logger.info('Contained', { eventId: rec.eventId, steps: steps.length, failed: failures.length, failures: failures.slice(0, 100) });
+    const folded = storm.role === 'folded' && table !== undefined
+      && await recordOutcome(table, storm.principal, storm.windowStart, steps.length, failures);
+    // The first detection's outcome is its own alert; a folded one's goes into the summary, unless its window was
+    // published meanwhile: then its failures are alerted on their own, never left only in the logs.
+    if (!folded && (storm.role === 'first' || failures.length > 0)) {
+      await publishAlert(topicArn, toAlertMessage(outcomeAlert(alert, steps, [...notes, ...storm.notes])));
+    }
+  }, lambdaContext).catch((error: unknown) => {
+    if (!(error instanceof Unconfirmed)) throw error;
+    result = 'unconfirmed';
+  });
   return { eventId: rec.eventId, result };
 }
 
-/** Publishes the alert if it opens its principal's storm window; otherwise folds it into the window's summary. */
-async function alertOrFold(topicArn: string, table: string | undefined, rec: CloudTrailRecord, alert: Alert, usdPerHour: number): Promise<Outcome['result']> {
+/** Where a detection stands in its principal's storm window, and what the alert must say about it. */
+interface StormPlace {
+  readonly role: 'first' | 'folded';
+  readonly principal: string;
+  readonly windowStart: string;
+  readonly notes: readonly string[];
+}
+
+/**
+ * Publishes the alert if it opens its principal's storm window (once, even when the event is retried); otherwise
+ * folds it into the window's summary. Windows are timed by when detections arrive, so a burst the log group delivers
+ * late still folds. A storm table that cannot be reached never silences an alert: it is published on its own.
+ */
+async function alertOrFold(
+  topicArn: string, table: string | undefined, rec: CloudTrailRecord, alert: Alert, usdPerHour: number,
+): Promise<StormPlace> {
+  const principal = principalName(rec.principalArn);
   if (!table) {
     await publishAlert(topicArn, toAlertMessage(alert));
-    return 'alerted';
+    return { role: 'first', principal, windowStart: '', notes: [] };
   }
-  const eventTime = Number.isNaN(Date.parse(rec.eventTime)) ? new Date() : new Date(rec.eventTime);
+  const arrived = new Date();
   const entry = {
     eventId: rec.eventId,
-    eventTime: eventTime.toISOString(),
+    eventTime: Number.isNaN(Date.parse(rec.eventTime)) ? arrived.toISOString() : new Date(rec.eventTime).toISOString(),
     region: rec.region,
     detection: alert.detectionId,
     severity: alert.severity,
     summary: alert.headline,
   };
-  const { window, closed } = await addToWindow(table, principalName(rec.principalArn), entry, usdPerHour, eventTime);
-  if (closed) await publishSummary(topicArn, closed, rec.account);
-  if (window.count > 1) return 'folded';
+  let admission: Admission;
+  let summaryFailed = false;
+  const publishClosed = (closed: StormWindow) => publishSummary(topicArn, closed, rec.account).catch((error) => {
+    summaryFailed = true;
+    throw error;
+  });
+  try {
+    admission = await admitToWindow(table, principal, entry, usdPerHour, arrived, publishClosed);
+  } catch (error) {
+    // SNS refusing the previous window's summary fails the invocation, to be retried; only the table's failures degrade.
+    if (summaryFailed) throw error;
+    const reason = errorText(error);
+    logger.error('Storm window unavailable: alerting on its own', { eventId: rec.eventId, reason });
+    const notes = [stormUnavailableNote(reason)];
+    await publishAlert(topicArn, toAlertMessage({ ...alert, done: [...alert.done, ...notes] }));
+    return { role: 'first', principal, windowStart: '', notes };
+  }
+  const place = { role: admission.role, principal, windowStart: admission.windowStart, notes: [] };
+  if (admission.role === 'folded' || admission.alerted) return place;
   await publishAlert(topicArn, toAlertMessage(alert));
-  return 'alerted';
+  // Remembered so that a retry of this event (its outcome alert failed, say) does not send the first alert again.
+  await markFirstAlerted(table, rec.eventId).catch((error) => logger.warn('Could not remember that the first alert was sent', { eventId: rec.eventId, reason: errorText(error) }));
+  return place;
 }
 
-async function publishSummary(topicArn: string, window: StormWindow, account: string): Promise<boolean> {
+/** Publishes a closed window's summary; a window of one detection has nothing more to say. Throws when SNS refuses. */
+async function publishSummary(topicArn: string, window: StormWindow, account: string): Promise<void> {
   const summary = stormSummaryAlert(window, account);
   if (summary) await publishAlert(topicArn, toAlertMessage(summary));
-  return summary !== undefined;
 }
 
-/** The scheduled flush: summaries of every storm window that closed. */
+/** The scheduled flush: summaries of every storm window that closed, each published before it is deleted. */
 async function flushStorms(topicArn: string, table: string | undefined, now: Date, account: string): Promise<Outcome[]> {
   if (!table) return [];
   const outcomes: Outcome[] = [];
-  for (const window of await takeClosedWindows(table, now)) {
-    if (await publishSummary(topicArn, window, account)) outcomes.push({ result: 'flushed' });
+  for (const window of await closedWindows(table, now)) {
+    if (window.count > 1 && await flushWindow(table, window, (claimed) => publishSummary(topicArn, claimed, account))) outcomes.push({ result: 'flushed' });
+    else if (window.count <= 1) await flushWindow(table, window, async () => undefined);
   }
   return outcomes;
 }
@@ -130,7 +192,10 @@ export const handler = async (event: unknown, lambdaContext?: Context): Promise<
   const env = fromEnvironment('launchEvaluator', process.env);
   const topicArn = env.alertTopicArn;
   if (!topicArn) throw new Error('ALERT_TOPIC_ARN is not set: the launch evaluator has nowhere to alert');
-  const settings = containerSettings ??= resolveLaunchSettings(JSON.parse(env.launchSettings ?? '{}'));
+  const settings = containerSettings ??= {
+    ...resolveLaunchSettings(JSON.parse(env.launchSettings ?? '{}')),
+    guardRoleArns: readGuardRoleArns(env.guardRoleArn),
+  };
   const table = env.idempotencyTable;
   if (stringAt(event, 'detail-type') === 'Scheduled Event') {
     const time = stringAt(event, 'time');
@@ -153,7 +218,7 @@ export const handler = async (event: unknown, lambdaContext?: Context): Promise<
   // Handed over first: they take a moment, and judging launches may take the rest of the invocation.
   outcomes.push(...await handOff(env.notifierFunction, handed, topicArn));
   for (const [i, value] of records.entries()) {
-    if (calls[i] === undefined) outcomes.push(await judgeAndAct(value, topicArn, settings, table, lambdaContext));
+    if (calls[i] === undefined) outcomes.push(await judgeAndAct(value, topicArn, settings, table, isAwsServiceEvent(event), lambdaContext));
   }
   // Unreadable parts of the batch are alerted after the rest was judged, never instead of it.
   for (const u of unreadable) {

@@ -65,3 +65,51 @@ export function launchAlert(record: CloudTrailRecord, request: LaunchRequest, ve
     refs: call.refs,
   };
 }
+
+/** One containment step as the alert lists it: its line, and whether it failed. */
+export interface StepLine {
+  readonly line: string;
+  readonly failed: boolean;
+}
+
+/** The first alert's "what MiningGuard did" when containment is planned: what is about to be done, and that more follows. */
+export function plannedLines(planned: readonly string[]): string[] {
+  return [
+    `Containing now: ${planned.length} step${planned.length === 1 ? '' : 's'}. A second alert follows with what was done and what failed.`,
+    ...planned.map((p) => `Planned: ${p}.`),
+  ];
+}
+
+/** What containment did, the failures first (each needs a hand), then the steps that were done. */
+export function outcomeLines(steps: readonly StepLine[]): string[] {
+  const failed = steps.filter((s) => s.failed);
+  return [
+    failed.length > 0
+      ? `${failed.length} of ${steps.length} containment steps FAILED; each is listed first and needs a hand.`
+      : `All ${steps.length} containment step${steps.length === 1 ? ' was' : 's were'} done.`,
+    ...failed.map((s) => s.line),
+    ...steps.filter((s) => !s.failed).map((s) => s.line),
+  ];
+}
+
+/** The alert that follows containment: the first alert's facts, with what was done and what failed. */
+export function outcomeAlert(first: Alert, steps: readonly StepLine[], notes: readonly string[] = []): Alert {
+  const failed = steps.filter((s) => s.failed).length;
+  return {
+    ...first,
+    // Short, so the subject keeps it whole: the subject is cut in its middle, never at its start.
+    headline: `${failed > 0 ? `${failed} of ${steps.length} steps FAILED` : 'Contained'}: ${first.headline}`,
+    done: [...outcomeLines(steps), ...notes],
+  };
+}
+
+/** Said in an alert whose event could not be remembered: the same event may alert again. */
+export function duplicatesNote(reason: string): string {
+  return `Duplicates were not suppressed: the idempotency table could not be reached (${reason}). Containment ran anyway, as every step is idempotent; `
+    + 'this event may be alerted again.';
+}
+
+/** Said in an alert that could not be folded into its principal's storm window. */
+export function stormUnavailableNote(reason: string): string {
+  return `Storm control is unavailable (${reason}): this detection is alerted on its own, not folded with the principal's others.`;
+}

@@ -1,6 +1,7 @@
 /**
  * Alert storm control: the detections of one principal within a window fold into one alert. The first detection of a
- * window alerts at once; the rest are counted and summarised when the window closes. Containment is not folded.
+ * window alerts at once; the rest are counted and summarised when the window closes, with every containment step that
+ * failed for them. Containment is not folded, and windows are timed by when detections arrive, not by their records.
  */
 import type { DetectionId, Severity } from '../../../lib/catalog';
 import { LAUNCH_BURST, maxSeverity } from '../../../lib/catalog';
@@ -33,7 +34,15 @@ export interface StormWindow {
   readonly detections: readonly DetectionId[];
   /** The first detections, up to STORM_SAMPLE_SIZE. */
   readonly entries: readonly StormEntry[];
+  /** Containment steps taken for the folded detections, and how many of them failed. */
+  readonly steps?: number;
+  readonly failedSteps?: number;
+  /** The first failed steps, as the evaluator described them, up to STORM_FAILURES_LISTED. */
+  readonly failures?: readonly string[];
 }
+
+/** How many failed steps a window keeps word for word; the rest are counted. */
+export const STORM_FAILURES_LISTED = 50;
 
 /** Whether a window that started at `windowStart` is closed at `now`. */
 export function windowClosed(windowStart: string, now: Date, windowMs = STORM_WINDOW_MS): boolean {
@@ -56,7 +65,7 @@ export function stormSummaryAlert(window: StormWindow, account: string): Alert |
     headline: `${folded} more launch detections by ${window.principal} in ${window.regions.length} region${window.regions.length === 1 ? '' : 's'} within ${minutes} min`,
     what: [
       `After the first alert of this burst (${window.entries[0]?.summary ?? 'see the previous alert'}), ${window.principal} caused ${folded} more detections`
-      + ` between ${window.windowStart} and the end of the ${minutes}-minute window: ${window.detections.join(', ')}.`,
+      + ` that arrived within ${minutes} minutes of ${window.windowStart}: ${window.detections.join(', ')}.`,
       `Estimated on-demand cost of what was launched: ~$${Math.round(window.usdPerHour).toLocaleString('en-US')}/h.`,
       '',
       ...listed.map((e) => `${e.eventTime} ${e.region} ${e.detection} [${e.severity}] ${e.summary} (event ${e.eventId})`),
@@ -65,9 +74,24 @@ export function stormSummaryAlert(window: StormWindow, account: string): Alert |
     who: [`Principal: ${window.principal}`],
     where: `Account ${account}, regions ${window.regions.join(', ')}`,
     why: LAUNCH_BURST.rationale,
-    done: ['Each detection was judged and contained as its own alert would say; see the evaluator\'s logs for every step.'],
+    done: foldedOutcome(window),
     next: LAUNCH_BURST.nextSteps,
     links: [],
     refs: { principal: window.principal, windowStart: window.windowStart, detections: String(window.count) },
   };
+}
+
+/** What was done for the folded detections: the failures first, word for word, then the count of the rest. */
+function foldedOutcome(window: StormWindow): string[] {
+  const steps = window.steps ?? 0;
+  const failed = window.failedSteps ?? 0;
+  if (steps === 0) return ['No containment step was taken for the folded detections (notify only, or a dry run).'];
+  const failures = window.failures ?? [];
+  return [
+    failed > 0
+      ? `${failed} of ${steps} containment steps FAILED for the folded detections; each needs a hand:`
+      : `All ${steps} containment steps for the folded detections were done.`,
+    ...failures,
+    ...(failed > failures.length ? [`... and ${failed - failures.length} more failed steps, in the evaluator's logs.`] : []),
+  ];
 }

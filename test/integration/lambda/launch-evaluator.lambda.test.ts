@@ -84,7 +84,8 @@ describe('the launch evaluator, against the emulated account', () => {
     const handler = await launchHandlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
     const record = runInstances('p3.2xlarge', 3, ids, { ...REGION, eventId: uniqueName('event') });
     await handler(eventBridgeEvent(record));
-    const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
+    // The alert before containment, then its outcome.
+    const [, alert] = await receiveAll(inbox.queueUrl, { expected: 2 });
     for (const [state, tags] of await instanceStates(ids)) {
       expect(state).toBe('stopped');
       expect(tags).toMatchObject({ 'mining-guard:detection': 'ec2-instance-launch', 'mining-guard:event-id': record.eventID });
@@ -100,7 +101,8 @@ describe('the launch evaluator, against the emulated account', () => {
     const again = await handler(eventBridgeEvent(record));
     const otherPath = await handler(logsDelivery([record]));
     expect([first, again, otherPath].map((o) => o.outcomes.map((x) => x.result))).toEqual([['alerted'], ['duplicate'], ['duplicate']]);
-    expect(await receiveAll(inbox.queueUrl, { expected: 1 })).toHaveLength(1);
+    // The alert before containment and its outcome, once.
+    expect(await receiveAll(inbox.queueUrl, { expected: 2 })).toHaveLength(2);
     expect(await receiveAll(inbox.queueUrl, { expected: 0, timeoutMs: 1500 })).toHaveLength(0);
   });
 
@@ -118,7 +120,7 @@ describe('the launch evaluator, against the emulated account', () => {
     }));
     const handler = await launchHandlerWith({ responses: { 'autoscaling-capacity-change': 'STOP' } });
     await handler(eventBridgeEvent(cloudTrailRecord('autoscaling.amazonaws.com', 'CreateAutoScalingGroup', { autoScalingGroupName: name, minSize: 2, maxSize: 999 }, null, REGION)));
-    await receiveAll(inbox.queueUrl, { expected: 1 });
+    await receiveAll(inbox.queueUrl, { expected: 2 });
     const { AutoScalingGroups: [group] = [] } = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
     expect(group).toMatchObject({ MinSize: 2, DesiredCapacity: 2 });
     expect(group.SuspendedProcesses?.map((p) => p.ProcessName)).toEqual(expect.arrayContaining(['Launch', 'Terminate']));
@@ -137,7 +139,7 @@ describe('the launch evaluator, against the emulated account', () => {
     }));
     const handler = await launchHandlerWith({ responses: { 'ec2-fleet-request': 'STOP' } });
     await handler(eventBridgeEvent(cloudTrailRecord('ec2.amazonaws.com', 'RequestSpotFleet', { spotFleetRequestConfig: { targetCapacity: 2, launchSpecifications: { item: [{ instanceType: 'g5.12xlarge' }] } } }, { spotFleetRequestId: id }, REGION)));
-    const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
+    const [, alert] = await receiveAll(inbox.queueUrl, { expected: 2 });
     const { SpotFleetRequestConfigs: [config] = [] } = await ec2().send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [id!] }));
     expect(config.SpotFleetRequestState).toMatch(/^cancelled/);
     expect(alert.Message).toContain(`Done: cancel Spot fleet request ${id} without terminating its instances, then stop them`);
@@ -151,7 +153,7 @@ describe('the launch evaluator, against the emulated account', () => {
     const { service } = await ecs.send(new CreateServiceCommand({ cluster, serviceName: 'miners', taskDefinition: 'miner', desiredCount: 40 }));
     const handler = await launchHandlerWith({ responses: { 'ecs-task-launch': 'STOP' } });
     await handler(eventBridgeEvent(cloudTrailRecord('ecs.amazonaws.com', 'CreateService', { serviceName: 'miners', cluster, desiredCount: 40 }, { service: { serviceArn: service!.serviceArn, clusterArn: service!.clusterArn } }, REGION)));
-    await receiveAll(inbox.queueUrl, { expected: 1 });
+    await receiveAll(inbox.queueUrl, { expected: 2 });
     const { services: [after] = [] } = await ecs.send(new DescribeServicesCommand({ cluster, services: ['miners'] }));
     expect(after.desiredCount).toBe(0);
   });
@@ -159,7 +161,7 @@ describe('the launch evaluator, against the emulated account', () => {
   test('an instance EC2 does not know is reported as not found, not as done', async () => {
     const handler = await launchHandlerWith({ responses: { 'ec2-instance-launch': 'STOP' } });
     await handler(eventBridgeEvent(runInstances('p3.2xlarge', 1, ['i-0000000000000dead'], REGION)));
-    const [alert] = await receiveAll(inbox.queueUrl, { expected: 1 });
+    const [, alert] = await receiveAll(inbox.queueUrl, { expected: 2 });
     expect(alert.Message).toMatch(/Not found: stop instance i-0000000000000dead .*EC2 does not know it in us-east-1/);
   });
 
@@ -233,13 +235,15 @@ describe('the launch evaluator, against the emulated account', () => {
     // DynamoDB does), and the scheduled flush runs after the window closed
     const results: string[] = [];
     for (const e of events) results.push(...(await handler(e)).outcomes.map((o) => o.result));
-    const flush = await handler({ 'source': 'aws.events', 'detail-type': 'Scheduled Event', 'account': '123456789012', 'time': new Date(start + 7 * 60_000).toISOString(), 'detail': {} });
+    // Windows are timed by when detections arrive: the flush runs six minutes after they did.
+    const flush = await handler({ 'source': 'aws.events', 'detail-type': 'Scheduled Event', 'account': '123456789012', 'time': new Date(Date.now() + 6 * 60_000).toISOString(), 'detail': {} });
 
     // THEN
     expect(results.filter((r) => r === 'alerted')).toHaveLength(1);
     expect(results.filter((r) => r === 'folded')).toHaveLength(999);
     expect(flush.outcomes).toEqual([{ result: 'flushed' }]);
-    const alerts = await receiveAll(inbox.queueUrl, { expected: 2 });
+    // The first alert, before containment; its outcome; the summary of the 999 others.
+    const alerts = await receiveAll(inbox.queueUrl, { expected: 3 });
     expect(alerts.length).toBeLessThanOrEqual(3);
     const summary = alerts.find((a) => a.MessageAttributes?.detection.Value === 'launch-burst')!;
     expect(summary.Subject).toMatch(/^\[MiningGuard\]\[HIGH\] 999 more launch detections by user\/attacker-\w+ in 1 region within 5 min$/);

@@ -3,7 +3,9 @@ import { toAlertMessage } from '../../../../lambda/core/alerts/render-alert';
 import { CloudTrailRecord, readRecord } from '../../../../lambda/core/events/cloudtrail-record';
 import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
 import { judgeLaunch, Judgement } from '../../../../lambda/core/launch/judge-launch';
-import { formatCost, launchAlert, summarizeRequest } from '../../../../lambda/core/launch/launch-alert';
+import {
+  duplicatesNote, formatCost, launchAlert, outcomeAlert, plannedLines, stormUnavailableNote, summarizeRequest,
+} from '../../../../lambda/core/launch/launch-alert';
 import { LaunchRequest } from '../../../../lambda/core/launch/launch-request';
 import { detection, resolveLaunchSettings } from '../../../../lib/catalog';
 import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../../../fixtures/documented-cloudtrail';
@@ -176,5 +178,52 @@ describe('launchAlert', () => {
   test('a launch that also turns on termination protection is still "launched"', () => {
     const { record, request, verdict } = judged(runInstances('p4d.24xlarge', 40, [], { protect: true }));
     expect(launchAlert(record, request, verdict, []).headline).toMatch(/^40 x p4d\.24xlarge launched in sa-east-1 by user\/ci-bot \(~\$/);
+  });
+});
+
+describe('the alert before containment and the one after', () => {
+  const first = launchAlert(read(runInstances('p3.2xlarge', 500)), { ...EMPTY, instanceTypes: [{ type: 'p3.2xlarge', count: 500 }] }, judged(runInstances('p3.2xlarge', 500)).verdict, []);
+
+  test('the first alert says containment is under way, what it will do, and that the outcome follows', () => {
+    expect(plannedLines(['stop 500 instances', 'cancel Spot request sir-1'])).toEqual([
+      'Containing now: 2 steps. A second alert follows with what was done and what failed.',
+      'Planned: stop 500 instances.',
+      'Planned: cancel Spot request sir-1.',
+    ]);
+    expect(plannedLines(['stop instance i-1'])[0]).toBe('Containing now: 1 step. A second alert follows with what was done and what failed.');
+  });
+
+  test('the outcome lists the failures first, says how many of how many, and keeps the first alert\'s facts', () => {
+    // GIVEN 500 steps, three of them failed, among the rest
+    const steps = Array.from({ length: 500 }, (_, i) => ({ line: `${[7, 250, 499].includes(i) ? 'FAILED' : 'Done'}: stop instance i-${i}.`, failed: [7, 250, 499].includes(i) }));
+    // WHEN
+    const alert = outcomeAlert(first, steps, ['a note']);
+    // THEN
+    expect(alert.headline).toBe(`3 of 500 steps FAILED: ${first.headline}`);
+    expect(alert.done.slice(0, 4)).toEqual([
+      '3 of 500 containment steps FAILED; each is listed first and needs a hand.',
+      'FAILED: stop instance i-7.', 'FAILED: stop instance i-250.', 'FAILED: stop instance i-499.',
+    ]);
+    expect(alert.done).toHaveLength(1 + 500 + 1);
+    expect(alert.done[alert.done.length - 1]).toBe('a note');
+    expect({ ...alert, headline: first.headline, done: first.done }).toEqual(first);
+    // Rendered, the failures survive whatever is cut, and the subject still fits.
+    const message = toAlertMessage(alert);
+    expect(message.subject.length).toBeLessThan(100);
+    expect(message.subject).toMatch(/^\[MiningGuard\]\[\w+\] 3 of 500 steps FAILED: /);
+  });
+
+  test('an outcome without failures says so', () => {
+    const alert = outcomeAlert(first, [{ line: 'Done: stop instance i-1.', failed: false }]);
+    expect(alert.headline).toBe(`Contained: ${first.headline}`);
+    expect(alert.done).toEqual(['All 1 containment step was done.', 'Done: stop instance i-1.']);
+  });
+
+  test('the degraded notes name the reason and what it means for the reader', () => {
+    expect(duplicatesNote('ResourceNotFoundException: Requested resource not found')).toBe(
+      'Duplicates were not suppressed: the idempotency table could not be reached (ResourceNotFoundException: Requested resource not found). '
+      + 'Containment ran anyway, as every step is idempotent; this event may be alerted again.');
+    expect(stormUnavailableNote('AccessDeniedException: no')).toBe(
+      'Storm control is unavailable (AccessDeniedException: no): this detection is alerted on its own, not folded with the principal\'s others.');
   });
 });

@@ -87,8 +87,8 @@ describe('stormSummaryAlert', () => {
       title: LAUNCH_BURST.title,
       headline: `2 more launch detections by ${PRINCIPAL} in 2 regions within 5 min`,
       what: [
-        `After the first alert of this burst (1 x p4d.24xlarge), ${PRINCIPAL} caused 2 more detections between ${START}`
-          + ' and the end of the 5-minute window: ec2-instance-launch, ec2-fleet-request.',
+        `After the first alert of this burst (1 x p4d.24xlarge), ${PRINCIPAL} caused 2 more detections that arrived within`
+          + ` 5 minutes of ${START}: ec2-instance-launch, ec2-fleet-request.`,
         'Estimated on-demand cost of what was launched: ~$1,310/h.',
         '',
         '2026-11-20T03:12:01Z sa-east-1 ec2-instance-launch [HIGH] 2 x p4d.24xlarge (event e-1)',
@@ -97,7 +97,7 @@ describe('stormSummaryAlert', () => {
       who: [`Principal: ${PRINCIPAL}`],
       where: 'Account 123456789012, regions sa-east-1, us-east-1',
       why: LAUNCH_BURST.rationale,
-      done: ['Each detection was judged and contained as its own alert would say; see the evaluator\'s logs for every step.'],
+      done: ['No containment step was taken for the folded detections (notify only, or a dry run).'],
       next: LAUNCH_BURST.nextSteps,
       links: [],
       refs: { principal: PRINCIPAL, windowStart: START, detections: '3' },
@@ -138,13 +138,34 @@ describe('stormSummaryAlert', () => {
   test('a window whose entries were not kept still says how many, and points to the previous alert', () => {
     const alert = stormSummaryAlert(stormWindow(4, []), '123456789012')!;
     expect(alert.what).toBe([
-      `After the first alert of this burst (see the previous alert), ${PRINCIPAL} caused 3 more detections between ${START}`
-        + ' and the end of the 5-minute window: ec2-instance-launch.',
+      `After the first alert of this burst (see the previous alert), ${PRINCIPAL} caused 3 more detections that arrived within`
+        + ` 5 minutes of ${START}: ec2-instance-launch.`,
       'Estimated on-demand cost of what was launched: ~$1,310/h.',
       '',
       '... and 3 more, in CloudTrail.',
     ].join('\n'));
     expect(alert.severity).toBe('MEDIUM');
+  });
+
+  test('carries the folded detections\' failed containment steps to the person who reads it, failures first, the rest counted', () => {
+    // GIVEN 499 folded detections whose 998 steps failed three times, two of the failures kept word for word
+    const failures = ['FAILED: stop instance i-0aaa: UnauthorizedOperation: You are not authorized. Do it by hand.', 'FAILED: stop instance i-0bbb: Throttling.'];
+    const window = stormWindow(500, [entry(0), entry(1)], { steps: 998, failedSteps: 3, failures });
+    // WHEN
+    const alert = stormSummaryAlert(window, '123456789012')!;
+    // THEN
+    expect(alert.done).toEqual([
+      '3 of 998 containment steps FAILED for the folded detections; each needs a hand:',
+      ...failures,
+      '... and 1 more failed steps, in the evaluator\'s logs.',
+    ]);
+    const text = JSON.parse(toAlertMessage(alert).message).default as string;
+    expect(text).toContain('FAILED: stop instance i-0aaa: UnauthorizedOperation');
+  });
+
+  test('says when every step for the folded detections was done', () => {
+    expect(stormSummaryAlert(stormWindow(3, [], { steps: 6, failedSteps: 0 }), '123456789012')!.done)
+      .toEqual(['All 6 containment steps for the folded detections were done.']);
   });
 
   test('for any window, the severity is the highest of the floor and the listed ones, and every folded detection is accounted for', () => {
