@@ -199,6 +199,11 @@ project.addTask('bench:launch', {
   exec: 'tsx bench/launch.bench.ts',
 });
 
+project.addTask('bench:alert-size', {
+  description: 'Bytes SNS counts and render time of the alerts containment sends, for 200 and 10,000 instances',
+  exec: 'tsx bench/alert-size.bench.ts',
+});
+
 project.addTask('bench:synth', {
   description: 'Wall-time ratio of synthesizing examples/basic against an app with one empty stack',
   exec: 'tsx bench/synth.bench.ts',
