@@ -23,7 +23,7 @@ export enum ResponseMode {
   NOTIFY = 'NOTIFY',
   /** Alert, lift the attacker's stop/termination protection, and stop (never terminate) what was launched. */
   STOP = 'STOP',
-  /** As STOP, and also move instances into an isolation security group and detach their instance profile. */
+  /** As STOP, and also move every network interface of an instance into the guard's isolation security group and detach its instance profile. */
   QUARANTINE = 'QUARANTINE',
 }
 
@@ -37,8 +37,9 @@ export interface LaunchWatchOptions {
   readonly responses?: { [detectionId: string]: ResponseMode };
 
   /**
-   * Plan containment and say in the alert what would have been done, but change nothing. Use it, with the
-   * `mining-guard replay` command on last month's CloudTrail, before turning containment on.
+   * Plan containment and say in the alert what would have been done, but change nothing: the evaluator is granted no
+   * containment permission at all. Use it, with the `mining-guard replay` command on last month's CloudTrail, before
+   * turning containment on.
    * @default false
    */
   readonly dryRun?: boolean;
