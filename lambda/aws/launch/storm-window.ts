@@ -55,6 +55,12 @@ function failedConditions(error: unknown): boolean[] | undefined {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The open window this container last joined, per table and principal, and how many entries it listed: a burst's
+ * detections then join it without reading it first. The join's condition still checks it, and a stale one is read again.
+ */
+const knownWindows = new Map<string, { readonly windowStart: string; listed: number }>();
+
 /** Where a detection stands in its principal's window. */
 export interface Admission {
   /** `first` opened the window and alerts on its own; `folded` goes into the window's summary. */
@@ -92,13 +98,40 @@ export async function admitToWindow(
     },
   });
 
+  const known = `${table}\n${principal}`;
+  const join = (windowStart: string): TransactWriteItem[] => [{
+    Update: {
+      TableName: table,
+      Key: key,
+      // The same window, still open and not being published: a window restarted meanwhile is read again.
+      ConditionExpression: 'windowStart = :start AND attribute_not_exists(claimedUntil)',
+      UpdateExpression: 'SET expiration = :ttl ADD detectionCount :one, usdPerHour :usd, regions :region, detections :detection',
+      ExpressionAttributeValues: {
+        ':start': { S: windowStart },
+        ':ttl': ttl,
+        ':one': { N: '1' },
+        ':usd': { N: String(usdPerHour) },
+        ':region': { SS: [entry.region] },
+        ':detection': { SS: [entry.detection] },
+      },
+    },
+  }, putMarker('folded', windowStart)];
+
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const current = (await client.send(new sdk.GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
+    const cached = knownWindows.get(known);
+    const current = cached && !windowClosed(cached.windowStart, arrived)
+      ? undefined
+      : (await client.send(new sdk.GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
     let items: TransactWriteItem[];
     let role: Admission['role'];
     let windowStart: string;
     let listed = 0;
-    if (!current) {
+    if (cached && !current && !windowClosed(cached.windowStart, arrived)) {
+      role = 'folded';
+      windowStart = cached.windowStart;
+      listed = cached.listed;
+      items = join(windowStart);
+    } else if (!current) {
       role = 'first';
       windowStart = arrived.toISOString();
       items = [{
@@ -134,23 +167,7 @@ export async function admitToWindow(
       role = 'folded';
       windowStart = window.windowStart;
       listed = window.entries.length;
-      items = [{
-        Update: {
-          TableName: table,
-          Key: key,
-          // The same window, still open and not being published: a window restarted meanwhile is read again.
-          ConditionExpression: 'windowStart = :start AND attribute_not_exists(claimedUntil)',
-          UpdateExpression: 'SET expiration = :ttl ADD detectionCount :one, usdPerHour :usd, regions :region, detections :detection',
-          ExpressionAttributeValues: {
-            ':start': { S: windowStart },
-            ':ttl': ttl,
-            ':one': { N: '1' },
-            ':usd': { N: String(usdPerHour) },
-            ':region': { SS: [entry.region] },
-            ':detection': { SS: [entry.detection] },
-          },
-        },
-      }, putMarker(role, windowStart)];
+      items = join(windowStart);
     }
     try {
       await client.send(new sdk.TransactWriteItemsCommand({ TransactItems: items }));
@@ -160,11 +177,13 @@ export async function admitToWindow(
       // Counted before (a retry, or the other delivery path): the role it was given then stands.
       const before = failed[1] ? await seenBefore() : undefined;
       if (before) return before;
+      knownWindows.delete(known);
       continue;
     }
     if (role === 'folded' && listed < STORM_SAMPLE_SIZE) {
       await listEntry(client, sdk, table, key, windowStart, entry);
     }
+    knownWindows.set(known, { windowStart, listed: role === 'first' ? 1 : listed + 1 });
     return { role, windowStart, alerted: false };
   }
   throw new Error(`storm window of ${principal} kept changing under concurrent updates`);

@@ -3,10 +3,9 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { admitToWindow, closedWindows, flushWindow, markFirstAlerted, recordOutcome } from '../../../../lambda/aws/launch/storm-window';
 import type { StormEntry, StormWindow } from '../../../../lambda/core/launch/storm';
 import { handlerEnvironment } from '../../../harness/handler-environment';
-import { awsError, regionOf } from '../../../harness/mocked-aws';
+import { awsError, freshModule, regionOf } from '../../../harness/mocked-aws';
 
 const dynamo = mockClient(DynamoDBClient);
 const TABLE = 'mining-guard-idempotency';
@@ -55,10 +54,14 @@ function cancelled(...codes: Array<'ConditionalCheckFailed' | 'None'>): Transact
 
 const nothingToPublish = jest.fn(async () => undefined);
 
+/** A fresh container's module: the windows it knows start empty. */
+let storm: typeof import('../../../../lambda/aws/launch/storm-window');
+
 beforeAll(() => handlerEnvironment({ AWS_REGION: 'eu-north-1' }));
-beforeEach(() => {
+beforeEach(async () => {
   dynamo.reset();
   nothingToPublish.mockClear();
+  storm = await freshModule(() => import('../../../../lambda/aws/launch/storm-window'));
 });
 
 describe('admitToWindow', () => {
@@ -68,7 +71,7 @@ describe('admitToWindow', () => {
     dynamo.on(TransactWriteItemsCommand).resolves({});
 
     // WHEN a detection whose record is five minutes old arrives now
-    const admission = await admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, nothingToPublish);
+    const admission = await storm.admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, nothingToPublish);
 
     // THEN
     expect(admission).toEqual({ role: 'first', windowStart: NOW.toISOString(), alerted: false });
@@ -119,7 +122,7 @@ describe('admitToWindow', () => {
     dynamo.on(UpdateItemCommand).resolves({});
 
     // WHEN
-    const admission = await admitToWindow(TABLE, PRINCIPAL, entry(3), 6.12, NOW, nothingToPublish);
+    const admission = await storm.admitToWindow(TABLE, PRINCIPAL, entry(3), 6.12, NOW, nothingToPublish);
 
     // THEN
     expect(admission).toEqual({ role: 'folded', windowStart: start, alerted: false });
@@ -145,7 +148,7 @@ describe('admitToWindow', () => {
     dynamo.on(TransactWriteItemsCommand).resolves({});
 
     // WHEN
-    await admitToWindow(TABLE, PRINCIPAL, entry(80), 6.12, NOW, nothingToPublish);
+    await storm.admitToWindow(TABLE, PRINCIPAL, entry(80), 6.12, NOW, nothingToPublish);
 
     // THEN
     expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
@@ -160,7 +163,7 @@ describe('admitToWindow', () => {
     dynamo.on(TransactWriteItemsCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
 
     // WHEN
-    const admission = await admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, nothingToPublish);
+    const admission = await storm.admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, nothingToPublish);
 
     // THEN
     expect(admission).toEqual({ role: 'first', windowStart: '2026-11-20T03:10:00.000Z', alerted: false });
@@ -176,7 +179,7 @@ describe('admitToWindow', () => {
     dynamo.on(UpdateItemCommand).resolves({});
 
     // WHEN
-    const admission = await admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, nothingToPublish);
+    const admission = await storm.admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, nothingToPublish);
 
     // THEN
     expect(admission.role).toBe('folded');
@@ -202,7 +205,7 @@ describe('admitToWindow', () => {
     });
 
     // WHEN
-    const admission = await admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, publish);
+    const admission = await storm.admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, publish);
 
     // THEN
     expect(order).toEqual(['claim', 'publish 7', 'delete']);
@@ -216,12 +219,31 @@ describe('admitToWindow', () => {
     dynamo.on(TransactWriteItemsCommand).resolves({});
 
     // WHEN
-    const admission = await admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, nothingToPublish);
+    const admission = await storm.admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, nothingToPublish);
 
     // THEN
     expect(admission.role).toBe('first');
     expect(nothingToPublish).not.toHaveBeenCalled();
     expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
+  });
+
+  test('a container that joined a window joins it again without reading it, and reads again when the window changed', async () => {
+    // GIVEN a window this container opened
+    dynamo.on(GetItemCommand).resolves({});
+    dynamo.on(TransactWriteItemsCommand).resolvesOnce({}).resolvesOnce({}).rejectsOnce(cancelled('ConditionalCheckFailed', 'None')).resolves({});
+    dynamo.on(UpdateItemCommand).resolves({});
+    await storm.admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, nothingToPublish);
+
+    // WHEN the next detection arrives, then one after the window was published and restarted elsewhere
+    const second = await storm.admitToWindow(TABLE, PRINCIPAL, entry(1), 6.12, NOW, nothingToPublish);
+    const later = new Date(NOW.getTime() + 1000).toISOString();
+    dynamo.on(GetItemCommand).resolves({ Item: stored(later, 1) });
+    const third = await storm.admitToWindow(TABLE, PRINCIPAL, entry(2), 6.12, NOW, nothingToPublish);
+
+    // THEN one read for the first, none for the second, one after the stale join failed
+    expect(second).toEqual({ role: 'folded', windowStart: NOW.toISOString(), alerted: false });
+    expect(third).toEqual({ role: 'folded', windowStart: later, alerted: false });
+    expect(dynamo.commandCalls(GetItemCommand)).toHaveLength(2);
   });
 
   test('gives up with a clear error when the window keeps changing under concurrent updates', async () => {
@@ -230,7 +252,7 @@ describe('admitToWindow', () => {
     dynamo.on(TransactWriteItemsCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
 
     // WHEN / THEN
-    await expect(admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, nothingToPublish))
+    await expect(storm.admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, nothingToPublish))
       .rejects.toThrow('storm window of user/ci-bot kept changing under concurrent updates');
     expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(8);
   });
@@ -244,14 +266,14 @@ describe('admitToWindow', () => {
     dynamo.on(GetItemCommand).rejects(error);
 
     // WHEN / THEN
-    await expect(admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, nothingToPublish)).rejects.toBe(error);
+    await expect(storm.admitToWindow(TABLE, PRINCIPAL, entry(0), 6.12, NOW, nothingToPublish)).rejects.toBe(error);
   });
 });
 
 describe('markFirstAlerted', () => {
   test('marks the event\'s record, so a retry does not send the first alert again', async () => {
     dynamo.on(UpdateItemCommand).resolves({});
-    await markFirstAlerted(TABLE, 'event-0');
+    await storm.markFirstAlerted(TABLE, 'event-0');
     expect(dynamo.commandCalls(UpdateItemCommand)[0].args[0].input).toEqual({
       TableName: TABLE, Key: { id: { S: 'storm-event#event-0' } }, UpdateExpression: 'SET alerted = :yes', ExpressionAttributeValues: { ':yes': { BOOL: true } },
     });
@@ -266,7 +288,7 @@ describe('recordOutcome', () => {
     dynamo.on(UpdateItemCommand).resolves({});
 
     // WHEN
-    const recorded = await recordOutcome(TABLE, PRINCIPAL, START, 4, ['FAILED: stop instance i-1: UnauthorizedOperation.']);
+    const recorded = await storm.recordOutcome(TABLE, PRINCIPAL, START, 4, ['FAILED: stop instance i-1: UnauthorizedOperation.']);
 
     // THEN
     expect(recorded).toBe(true);
@@ -286,18 +308,18 @@ describe('recordOutcome', () => {
 
   test('a full failure list only counts', async () => {
     dynamo.on(UpdateItemCommand).resolvesOnce({}).rejects(CONDITION_FAILED);
-    await expect(recordOutcome(TABLE, PRINCIPAL, START, 1, ['FAILED: x.'])).resolves.toBe(true);
+    await expect(storm.recordOutcome(TABLE, PRINCIPAL, START, 1, ['FAILED: x.'])).resolves.toBe(true);
   });
 
   test('a window published meanwhile refuses the outcome, so the caller alerts it on its own', async () => {
     dynamo.on(UpdateItemCommand).rejects(CONDITION_FAILED);
-    await expect(recordOutcome(TABLE, PRINCIPAL, START, 1, ['FAILED: x.'])).resolves.toBe(false);
+    await expect(storm.recordOutcome(TABLE, PRINCIPAL, START, 1, ['FAILED: x.'])).resolves.toBe(false);
     expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(1);
   });
 
   test('no failures, one write', async () => {
     dynamo.on(UpdateItemCommand).resolves({});
-    await recordOutcome(TABLE, PRINCIPAL, START, 3, []);
+    await storm.recordOutcome(TABLE, PRINCIPAL, START, 3, []);
     expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(1);
   });
 });
@@ -313,7 +335,7 @@ describe('closedWindows', () => {
       .resolvesOnce({ Items: [closedC] });
 
     // WHEN
-    const windows = await closedWindows(TABLE, NOW);
+    const windows = await storm.closedWindows(TABLE, NOW);
 
     // THEN
     expect(windows.map((w) => [w.principal, w.count])).toEqual([['user/a', 4], ['role/c', 9]]);
@@ -325,7 +347,7 @@ describe('closedWindows', () => {
 
   test('a window exactly five minutes old is closed', async () => {
     dynamo.on(ScanCommand).resolves({ Items: [stored('2026-11-20T03:07:08.000Z', 2)] });
-    expect(await closedWindows(TABLE, NOW)).toHaveLength(1);
+    expect(await storm.closedWindows(TABLE, NOW)).toHaveLength(1);
   });
 });
 
@@ -351,7 +373,7 @@ describe('flushWindow', () => {
     });
 
     // WHEN
-    const published = await flushWindow(TABLE, window, publish);
+    const published = await storm.flushWindow(TABLE, window, publish);
 
     // THEN
     expect(published).toBe(true);
@@ -373,7 +395,7 @@ describe('flushWindow', () => {
     dynamo.on(UpdateItemCommand).resolves({ Attributes: closed });
 
     // WHEN / THEN
-    await expect(flushWindow(TABLE, window, async () => {
+    await expect(storm.flushWindow(TABLE, window, async () => {
       throw refused;
     })).rejects.toBe(refused);
     expect(dynamo.commandCalls(DeleteItemCommand)).toHaveLength(0);
@@ -384,7 +406,7 @@ describe('flushWindow', () => {
 
   test('a window claimed by a concurrent flush, or restarted meanwhile, is left to it', async () => {
     dynamo.on(UpdateItemCommand).rejects(CONDITION_FAILED);
-    await expect(flushWindow(TABLE, window, nothingToPublish)).resolves.toBe(false);
+    await expect(storm.flushWindow(TABLE, window, nothingToPublish)).resolves.toBe(false);
     expect(nothingToPublish).not.toHaveBeenCalled();
     expect(dynamo.commandCalls(DeleteItemCommand)).toHaveLength(0);
   });
@@ -392,7 +414,7 @@ describe('flushWindow', () => {
   test('a delete that finds the claim taken over does not fail the flush: the summary went out', async () => {
     dynamo.on(UpdateItemCommand).resolves({ Attributes: closed });
     dynamo.on(DeleteItemCommand).rejects(CONDITION_FAILED);
-    await expect(flushWindow(TABLE, window, nothingToPublish)).resolves.toBe(true);
+    await expect(storm.flushWindow(TABLE, window, nothingToPublish)).resolves.toBe(true);
   });
 
   test.each([
@@ -402,6 +424,6 @@ describe('flushWindow', () => {
     const denied = awsError('AccessDeniedException', 'User is not authorized');
     dynamo.on(UpdateItemCommand).resolves({ Attributes: closed });
     dynamo.on(command as typeof UpdateItemCommand).rejects(denied);
-    await expect(flushWindow(TABLE, window, nothingToPublish)).rejects.toBe(denied);
+    await expect(storm.flushWindow(TABLE, window, nothingToPublish)).rejects.toBe(denied);
   });
 });
