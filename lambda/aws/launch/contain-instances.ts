@@ -142,10 +142,15 @@ export async function containInstances(
     .map((i) => ({ id: i.InstanceId!, reason: `already ${i.State!.Name}` }));
   const live = [...known.values()].filter((i) => !gone.some((g) => g.id === i.InstanceId));
 
-  // One isolation group per VPC, looked up once for all its instances.
+  // One isolation group per VPC, looked up once for all its instances; a failed lookup is tried afresh by the retry.
   const isolation = new Map<string, Promise<IsolationGroup>>();
   const groups = (vpcId: string) => {
-    if (!isolation.has(vpcId)) isolation.set(vpcId, isolationGroup(sdk, client, vpcId, tags));
+    if (!isolation.has(vpcId)) {
+      isolation.set(vpcId, isolationGroup(sdk, client, vpcId, tags).catch((error: unknown) => {
+        isolation.delete(vpcId);
+        throw error;
+      }));
+    }
     return isolation.get(vpcId)!;
   };
 

@@ -41,10 +41,13 @@ async function createIsolationGroup(sdk: Ec2, client: EC2Client, vpcId: string, 
   }));
   // A random suffix, so that no group created in advance under a guessed name can take its place.
   const name = () => `mining-guard-quarantine-${randomBytes(6).toString('hex')}`;
-  const created = await create(name()).catch((error: { name?: string }) => {
-    if (error?.name === 'InvalidGroup.Duplicate') return create(name());
-    throw error;
-  });
+  let created;
+  try {
+    created = await create(name());
+  } catch (error) {
+    if ((error as { name?: string } | undefined)?.name !== 'InvalidGroup.Duplicate') throw error;
+    created = await create(name());
+  }
   const groupId = created.GroupId;
   if (!groupId) throw new Error(`EC2 created no isolation group in ${vpcId}`);
   // A new group allows all outbound traffic (IPv4, and IPv6 in a dual-stack VPC); a quarantine allows none.

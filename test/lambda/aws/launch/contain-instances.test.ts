@@ -1,6 +1,6 @@
 import {
-  CreateTagsCommand, DescribeInstancesCommand, EC2Client, ModifyInstanceAttributeCommand, ModifyNetworkInterfaceAttributeCommand,
-  StopInstancesCommand,
+  CreateSecurityGroupCommand, CreateTagsCommand, DescribeInstancesCommand, EC2Client, ModifyInstanceAttributeCommand,
+  ModifyNetworkInterfaceAttributeCommand, StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { containInstances, IDS_PER_CALL } from '../../../../lambda/aws/launch/contain-instances';
@@ -152,6 +152,23 @@ describe('containInstances', () => {
     expect([...instance.interfaces.values()]).toEqual([[group.GroupId], [group.GroupId]]);
     expect(ec2.commandCalls(ModifyNetworkInterfaceAttributeCommand)).toHaveLength(2);
     expect(instance).toMatchObject({ state: 'stopped', profileAssociation: undefined });
+  });
+
+  test('an isolation group that cannot be created at first is created by the retry, and every interface moved into it', async () => {
+    // GIVEN
+    const [id] = account.launch(1, { interfaces: 2 });
+    const tagged = [{ Key: 'mining-guard:isolation', Value: 'true' }];
+    ec2.on(CreateSecurityGroupCommand).rejectsOnce(awsError('RequestLimitExceeded', 'Request limit exceeded.', 503)).callsFakeOnce(async () => {
+      account.groups.push({ GroupId: 'sg-guard', VpcId: 'vpc-1', IpPermissions: [], IpPermissionsEgress: [], Tags: tagged });
+      return { GroupId: 'sg-guard' };
+    });
+
+    // WHEN
+    const report = await containInstances(REGION, [id], TAGS, { quarantine: true, ...NOW });
+
+    // THEN
+    expect(report.failed).toEqual([]);
+    expect([...account.instances.get(id)!.interfaces.values()]).toEqual([['sg-guard'], ['sg-guard']]);
   });
 
   test('an interface that cannot be isolated fails the instance, which is still stopped', async () => {
