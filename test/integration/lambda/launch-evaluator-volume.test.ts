@@ -52,7 +52,9 @@ test('10,000 random, truncated and mutated events: none throws; each malformed o
     const alerts = published().length;
     const malformed = outcomes.filter((o) => o.result === 'malformed').length;
     const alerted = outcomes.filter((o) => o.result === 'alerted').length;
-    expect(alerts).toBe(malformed + alerted);
+    // A contained event is alerted twice: before containment, and with its outcome.
+    const contained = sns.commandCalls(PublishCommand).filter((c) => /^\[MiningGuard\]\[\w+\] (Contained|\d+ of \d+ steps FAILED): /.test(c.args[0].input.Subject ?? '')).length;
+    expect(alerts).toBe(malformed + alerted + contained);
   }), { numRuns: 10_000 });
   expect(runs).toBe(10_000);
 });
