@@ -73,6 +73,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-ssm@^3',
     '@aws-sdk/client-config-service@^3',
     '@aws-sdk/client-cloudtrail@^3',
+    '@aws-sdk/client-iam@^3',
     '@types/aws-lambda',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
