@@ -1,6 +1,7 @@
 /** Connects AWS SDK v3 clients to the local moto server and reads back what the code under test publishes to SNS. */
 import { randomBytes } from 'crypto';
-import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -146,4 +147,23 @@ export async function receiveAll(queueUrl: string, options: ReceiveAllOptions): 
     throw new Error(`expected ${options.expected} message(s) on ${queueUrl} within ${timeoutMs} ms, got ${envelopes.length}: ${JSON.stringify(seen)}`);
   }
   return envelopes;
+}
+
+/** A fresh alert topic under a name no other test uses, with a queue subscribed to read back what is published. */
+export async function createAlertTopic(region: string = MOTO_REGION): Promise<{ readonly topicArn: string; readonly inbox: TopicInbox }> {
+  const { TopicArn: topicArn } = await new SNSClient(motoClientConfig(region)).send(new CreateTopicCommand({ Name: uniqueName('alerts') }));
+  if (!topicArn) throw new Error('moto created a topic without an ARN');
+  return { topicArn, inbox: await subscribeQueueToTopic(topicArn, region) };
+}
+
+/** An idempotency and storm table keyed as the guard deploys it (`id`), under a name no other test uses; returns its name. */
+export async function createIdempotencyTable(region: string = MOTO_REGION): Promise<string> {
+  const table = uniqueName('idempotency');
+  await new DynamoDBClient(motoClientConfig(region)).send(new CreateTableCommand({
+    TableName: table,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+  }));
+  return table;
 }

@@ -6,12 +6,10 @@
  * notifier's handler here, as Lambda's asynchronous invocation would.
  */
 import { gzipSync } from 'zlib';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeInstanceAttributeCommand, DescribeInstancesCommand, EC2Client, ModifyInstanceAttributeCommand, RunInstancesCommand, StartInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as notifierHandler } from '../../../lambda/notifier.lambda';
@@ -20,7 +18,7 @@ import { documentedFinding, guardDutyEvent } from '../../fixtures/documented-fin
 import { readJsonLines } from '../../fixtures/real-events';
 import { emulatedHandlerEnvironment } from '../../harness/handler-environment';
 import { LaunchHandler, launchHandlerWith } from '../../harness/launch-handler';
-import { motoClientConfig, receiveAll, SnsEnvelope, subscribeQueueToTopic, TopicInbox, uniqueName } from '../../harness/moto';
+import { createAlertTopic, createIdempotencyTable, motoClientConfig, receiveAll, SnsEnvelope, TopicInbox, uniqueName } from '../../harness/moto';
 
 const HOME = 'us-east-1';
 const NOTIFIER_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Guard-AlertsNotifierFunction-ABC';
@@ -59,19 +57,13 @@ let inbox: TopicInbox;
 let evaluator: LaunchHandler;
 
 beforeAll(async () => {
-  const { TopicArn } = await new SNSClient(motoClientConfig()).send(new CreateTopicCommand({ Name: uniqueName('alerts') }));
-  inbox = await subscribeQueueToTopic(TopicArn!);
-  const table = uniqueName('idempotency');
-  await new DynamoDBClient(motoClientConfig()).send(new CreateTableCommand({
-    TableName: table,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-  }));
+  const { topicArn, inbox: subscribed } = await createAlertTopic();
+  inbox = subscribed;
+  const table = await createIdempotencyTable();
   // What LaunchWatch and TamperWatch give the two functions: one table, the notifier's ARN, the guarded regions.
   emulatedHandlerEnvironment({
     AWS_REGION: HOME,
-    ALERT_TOPIC_ARN: TopicArn!,
+    ALERT_TOPIC_ARN: topicArn,
     IDEMPOTENCY_TABLE: table,
     NOTIFIER_FUNCTION: NOTIFIER_ARN,
     GUARD_CONTEXT: JSON.stringify({ deployPrincipals: [], guardNamePrefixes: ['Guard-'], guardArns: [], trailBuckets: [], guardedRegions: [HOME, 'sa-east-1'] }),

@@ -7,15 +7,13 @@
 import { randomUUID } from 'crypto';
 import { gzipSync } from 'zlib';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeInstancesCommand, EC2Client, ModifyInstanceAttributeCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { eventBridgeEvent, runInstances } from '../../fixtures/documented-cloudtrail';
 import { GUARD_ROLE_ARN } from '../../fixtures/guard-calls';
 import { emulatedHandlerEnvironment } from '../../harness/handler-environment';
 import { launchHandlerWith } from '../../harness/launch-handler';
-import { motoClientConfig, receiveAll, subscribeQueueToTopic, TopicInbox, uniqueName } from '../../harness/moto';
+import { createAlertTopic, createIdempotencyTable, motoClientConfig, receiveAll, TopicInbox, uniqueName } from '../../harness/moto';
 
 const cloudTrail = mockClient(CloudTrailClient);
 const ec2 = () => new EC2Client(motoClientConfig());
@@ -24,16 +22,10 @@ const STOP = { responses: { 'ec2-instance-launch': 'STOP' as const } };
 let inbox: TopicInbox;
 
 beforeAll(async () => {
-  const { TopicArn } = await new SNSClient(motoClientConfig()).send(new CreateTopicCommand({ Name: uniqueName('alerts') }));
-  inbox = await subscribeQueueToTopic(TopicArn!);
-  const table = uniqueName('idempotency');
-  await new DynamoDBClient(motoClientConfig()).send(new CreateTableCommand({
-    TableName: table,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-  }));
-  emulatedHandlerEnvironment({ ALERT_TOPIC_ARN: TopicArn!, IDEMPOTENCY_TABLE: table, GUARD_ROLE_ARN });
+  const { topicArn, inbox: subscribed } = await createAlertTopic();
+  inbox = subscribed;
+  const table = await createIdempotencyTable();
+  emulatedHandlerEnvironment({ ALERT_TOPIC_ARN: topicArn, IDEMPOTENCY_TABLE: table, GUARD_ROLE_ARN });
 });
 beforeEach(() => cloudTrail.reset());
 afterAll(() => cloudTrail.restore());

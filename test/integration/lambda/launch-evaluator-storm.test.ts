@@ -5,7 +5,6 @@
  * publishes that fail and are retried; a table that cannot be reached.
  */
 import { gzipSync } from 'zlib';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeInstanceTypesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { PublishCommand, PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
@@ -18,7 +17,7 @@ import { eventBridgeEvent, runInstances } from '../../fixtures/documented-cloudt
 import { atTime } from '../../harness/fake-clock';
 import { emulatedHandlerEnvironment } from '../../harness/handler-environment';
 import { LaunchHandler, launchHandlerWith } from '../../harness/launch-handler';
-import { motoClientConfig, uniqueName } from '../../harness/moto';
+import { createIdempotencyTable, uniqueName } from '../../harness/moto';
 
 /** Every instance id the actor is to report as failed (after its own retry), and the order of what happened. */
 const failing = new Set<string>();
@@ -51,13 +50,7 @@ const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alerts';
 let table: string;
 
 beforeAll(async () => {
-  table = uniqueName('idempotency');
-  await new DynamoDBClient(motoClientConfig()).send(new CreateTableCommand({
-    TableName: table,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-  }));
+  table = await createIdempotencyTable();
 });
 
 beforeEach(() => {

@@ -1,17 +1,15 @@
 import { gzipSync } from 'zlib';
 import { AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateLaunchTemplateCommand, DescribeInstancesCommand, DescribeSpotFleetRequestsCommand, EC2Client, ModifyInstanceAttributeCommand,
   RequestSpotFleetCommand, RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../../fixtures/documented-cloudtrail';
 import { atTime } from '../../harness/fake-clock';
 import { emulatedHandlerEnvironment } from '../../harness/handler-environment';
 import { launchHandlerWith } from '../../harness/launch-handler';
-import { motoClientConfig, receiveAll, subscribeQueueToTopic, TopicInbox, uniqueName } from '../../harness/moto';
+import { createAlertTopic, createIdempotencyTable, motoClientConfig, receiveAll, TopicInbox, uniqueName } from '../../harness/moto';
 
 
 /** A CloudWatch Logs subscription delivery of the records, gzipped and base64-encoded as Lambda receives it. */
@@ -41,16 +39,10 @@ beforeEach(() => {
 let inbox: TopicInbox;
 
 beforeAll(async () => {
-  const { TopicArn } = await new SNSClient(motoClientConfig()).send(new CreateTopicCommand({ Name: uniqueName('alerts') }));
-  inbox = await subscribeQueueToTopic(TopicArn!);
-  const table = uniqueName('idempotency');
-  await new DynamoDBClient(motoClientConfig()).send(new CreateTableCommand({
-    TableName: table,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-  }));
-  emulatedHandlerEnvironment({ ALERT_TOPIC_ARN: TopicArn!, IDEMPOTENCY_TABLE: table });
+  const { topicArn, inbox: subscribed } = await createAlertTopic();
+  inbox = subscribed;
+  const table = await createIdempotencyTable();
+  emulatedHandlerEnvironment({ ALERT_TOPIC_ARN: topicArn, IDEMPOTENCY_TABLE: table });
 });
 
 async function launchProtected(count: number): Promise<string[]> {
