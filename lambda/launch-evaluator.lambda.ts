@@ -17,15 +17,14 @@ import { Admission, admitToWindow, closedWindows, flushWindow, markFirstAlerted,
 import type { Alert } from './core/alerts/alert';
 import { toAlertMessage } from './core/alerts/render-alert';
 import { unrecognisedAlert } from './core/alerts/unrecognised-alert';
-import { CloudTrailRecord, principalName, readRecord } from './core/events/cloudtrail-record';
+import { CloudTrailRecord, principalName, unwrapRecord } from './core/events/cloudtrail-record';
 import { stringAt } from './core/events/event-fields';
 import { bundledSpec } from './core/launch/bundled-specs';
 import { isAwsServiceEvent } from './core/launch/confirm-record';
 import { FailedHandOff, handOffFailedAlert } from './core/launch/hand-off-alert';
 import { invocationRecords, isLogsDelivery, UnreadableRecord } from './core/launch/invocation-records';
-import { judgeLaunch } from './core/launch/judge-launch';
+import { judgeLaunch, Judgement } from './core/launch/judge-launch';
 import { duplicatesNote, launchAlert, outcomeAlert, plannedLines, stormUnavailableNote } from './core/launch/launch-alert';
-import { OFFLINE_NAMED_TYPES } from './core/launch/named-types';
 import { NotifierCall, notifierCall } from './core/launch/notifier-calls';
 import { describeAction } from './core/launch/plan-containment';
 import { stormSummaryAlert, StormWindow } from './core/launch/storm';
@@ -43,13 +42,17 @@ interface Outcome {
 async function judgeAndAct(
   value: unknown, topicArn: string, settings: ResolvedLaunchSettings, table: string | undefined, unforgeable: boolean, lambdaContext?: Context,
 ): Promise<Outcome> {
-  const record = readRecord(value);
-  const { specs, named } = typeof record === 'string'
-    ? { specs: bundledSpec, named: OFFLINE_NAMED_TYPES }
-    : await learnLaunchFacts(record, (reason) => logger.warn('AWS lookup failed; judging with the bundled figures', { eventId: record.eventId, reason }));
-  const judgement = judgeLaunch(value, settings, specs, new Date(), named);
+  const now = new Date();
+  // Judged offline first, so a record that cannot be judged costs no AWS lookup; then again with what AWS says.
+  let judgement = judgedOrUnreadable(() => judgeLaunch(value, settings, bundledSpec, now));
+  if (judgement.outcome === 'judged') {
+    const { record } = judgement;
+    const { specs, named } = await learnLaunchFacts(record, (reason) => logger.warn('AWS lookup failed; judging with the bundled figures', { eventId: record.eventId, reason }));
+    judgement = judgedOrUnreadable(() => judgeLaunch(value, settings, specs, now, named));
+  }
   if (judgement.outcome === 'malformed') {
-    logger.warn('Unreadable record', { reason: judgement.reason, record: value });
+    // Ids and names only: the record is attacker-controlled, and may be large.
+    logger.warn('Unreadable record', { reason: judgement.reason, eventId: stringAt(unwrapRecord(value), 'eventID'), eventName: stringAt(unwrapRecord(value), 'eventName') });
     await publishAlert(topicArn, toAlertMessage(unrecognisedAlert(value, judgement.reason)));
     return { result: 'malformed' };
   }
@@ -94,6 +97,18 @@ async function judgeAndAct(
     result = 'unconfirmed';
   });
   return { eventId: rec.eventId, result };
+}
+
+/**
+ * The judgement of one record, or, when judging it throws (a field of a shape no reader expected), the record as
+ * unreadable: it is alerted as such, and the rest of the batch is judged.
+ */
+function judgedOrUnreadable(judge: () => Judgement): Judgement {
+  try {
+    return judge();
+  } catch (error) {
+    return { outcome: 'malformed', reason: `it could not be judged (${errorText(error)})` };
+  }
 }
 
 /** Where a detection stands in its principal's storm window, and what the alert must say about it. */
@@ -188,6 +203,19 @@ async function handOff(functionName: string | undefined, calls: readonly HandedC
   return calls.map((c, i) => ({ eventId: c.event.id, result: failedIndexes.has(i) ? 'hand-off-failed' : 'handed-off' }));
 }
 
+/**
+ * The notifier's call in a record, undefined when it is none, or null when telling throws: the record is then added to
+ * the unreadable ones, alerted after the rest of the batch.
+ */
+function notifierCallOrUnreadable(record: unknown, unreadable: UnreadableRecord[]): NotifierCall | undefined | null {
+  try {
+    return notifierCall(record);
+  } catch (error) {
+    unreadable.push({ value: record, reason: `it could not be judged (${errorText(error)})` });
+    return null;
+  }
+}
+
 export const handler = async (event: unknown, lambdaContext?: Context): Promise<{ outcomes: Outcome[] }> => {
   const env = fromEnvironment('launchEvaluator', process.env);
   const topicArn = env.alertTopicArn;
@@ -205,9 +233,10 @@ export const handler = async (event: unknown, lambdaContext?: Context): Promise<
   const unreadable: UnreadableRecord[] = [];
   const records = invocationRecords(event, (u) => unreadable.push(u));
   // Only the log group brings the notifier's calls here: EventBridge's rules send them to the notifier itself.
-  const calls = isLogsDelivery(event) ? records.map(notifierCall) : [];
+  const calls = isLogsDelivery(event) ? records.map((record) => notifierCallOrUnreadable(record, unreadable)) : [];
   const handed: HandedCall[] = [];
   for (const call of calls) {
+    if (call === null) continue;
     if (call && 'unreadable' in call) {
       logger.warn('Skipped a call the notifier judges: a field has the wrong type', { reason: call.unreadable });
       outcomes.push({ result: 'skipped' });

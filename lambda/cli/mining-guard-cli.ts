@@ -1,29 +1,79 @@
 /**
- * `mining-guard replay [--policy policy.json] FILE...`: judges past CloudTrail logs with the launch evaluator, offline,
- * and prints one JSON line per call it would flag, then a summary line. It makes no AWS call.
+ * `mining-guard replay [--policy policy.json] FILE...`: judges past CloudTrail logs offline with the judges the deployed
+ * guard runs (the notifier's for tamper and credential calls, the launch evaluator's for launches), and prints one
+ * JSON line per call it would flag, then a summary line. It makes no AWS call.
  */
 import { readFileSync } from 'fs';
-import { resolveLaunchSettings } from '../../lib/catalog';
+import { EMPTY_GUARD_CONTEXT, GuardContext, readGuardContext, resolveLaunchSettings, ResolvedLaunchSettings } from '../../lib/catalog';
 import { bundledSpec } from '../core/launch/bundled-specs';
-import { recordsOfLogFile } from '../core/launch/read-log-file';
-import { replay } from '../core/launch/replay';
+import { replayFiles } from '../core/launch/replay-files';
+
+/** The exit statuses, as the usage documents them. */
+export const EXIT = { judged: 0, failed: 1, usage: 2, unreadable: 3 } as const;
 
 const USAGE = 'usage: mining-guard replay [--policy policy.json] FILE...\n'
   + '  FILE: CloudTrail logs as delivered to S3 ({"Records": [...]}, .json or .json.gz), JSON lines of records, or EventBridge events.\n'
-  + '  --policy: the MiningGuard props that judge launches, as JSON: {"computePolicy": {...}, "launchWatch": {"responses": {...}, "dryRun": true}};\n'
-  + '    fields not given keep the construct\'s defaults.';
+  + '    Each file is read on its own: one that cannot be read (missing, a directory, empty, a gzip cut short) is named in the summary.\n'
+  + '  --policy: the MiningGuard props that judge, as JSON: {"computePolicy": {...}, "launchWatch": {"responses": {...}, "dryRun": true},\n'
+  + '    "guardContext": {...}}; fields not given keep the construct\'s defaults. guardContext is what the deployed notifier knows of its\n'
+  + '    guard (its GUARD_CONTEXT environment variable): {"deployPrincipals": [...], "guardNamePrefixes": [...], "guardArns": [...],\n'
+  + '    "trailBuckets": [...], "guardedRegions": [...]}, each a list of strings; without it, no resource is taken for the guard\'s own.\n'
+  + '  exit status: 0 every file and record was read and judged (flagged calls or not); 1 the command could not run (a policy file\n'
+  + '    that cannot be read or is refused, with the reason); 2 wrong usage; 3 judged what could be read, but some files or records\n'
+  + '    could not be (the summary counts and names them).';
 
-/** The settings of a policy file holding MiningGuard's props: `computePolicy`, and `launchWatch`'s responses and dry run. */
-function settingsOf(props: unknown): ReturnType<typeof resolveLaunchSettings> {
-  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
-    throw new Error('the policy file must hold a JSON object: {"computePolicy": {...}, "launchWatch": {...}}');
+/** What a policy file may hold. */
+const POLICY_KEYS = ['computePolicy', 'launchWatch', 'guardContext'];
+
+/** The guard context fields a policy file may give; each a list of strings. */
+const GUARD_CONTEXT_KEYS = [...Object.keys(EMPTY_GUARD_CONTEXT), 'guardedRegions'];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The guard context a policy file gives, checked: the notifier's own reader takes it from there. */
+function guardContextOf(given: unknown): GuardContext {
+  if (given === undefined) return EMPTY_GUARD_CONTEXT;
+  if (!isPlainObject(given)) throw new Error(`guardContext must be an object, e.g. {"guardNamePrefixes": ["MiningGuard-"]}, got ${JSON.stringify(given)}`);
+  for (const [key, value] of Object.entries(given)) {
+    if (!GUARD_CONTEXT_KEYS.includes(key)) throw new Error(`guardContext.${key}: no such field. Known fields: ${GUARD_CONTEXT_KEYS.join(', ')}`);
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+      throw new Error(`guardContext.${key} must be a list of strings, got ${JSON.stringify(value)}. Write e.g. ${key}: ["..."]`);
+    }
   }
-  const { computePolicy, launchWatch, ...rest } = props as Record<string, unknown>;
-  const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw new Error(`the policy file has ${unknown.join(', ')}: only computePolicy and launchWatch judge launches`);
-  const { responses, dryRun, ...other } = (launchWatch ?? {}) as Record<string, unknown>;
+  return readGuardContext(JSON.stringify(given));
+}
+
+/** What a policy file holding MiningGuard's props judges with: `computePolicy`, `launchWatch`'s responses and dry run, and the guard's context. */
+function settingsOf(props: unknown): { settings: ResolvedLaunchSettings; context: GuardContext } {
+  if (!isPlainObject(props)) {
+    throw new Error('the policy file must hold a JSON object: {"computePolicy": {...}, "launchWatch": {...}, "guardContext": {...}}');
+  }
+  const unknown = Object.keys(props).filter((k) => !POLICY_KEYS.includes(k));
+  if (unknown.length > 0) throw new Error(`the policy file has ${unknown.join(', ')}: only ${POLICY_KEYS.join(', ')} judge calls`);
+  const { computePolicy, launchWatch, guardContext } = props;
+  if (launchWatch !== undefined && !isPlainObject(launchWatch)) {
+    throw new Error(`launchWatch must be an object, e.g. {"responses": {"ec2-instance-launch": "STOP"}, "dryRun": true}, got ${JSON.stringify(launchWatch)}`);
+  }
+  const { responses, dryRun, ...other } = launchWatch ?? {};
   if (Object.keys(other).length > 0) throw new Error(`launchWatch has ${Object.keys(other).join(', ')}: replay reads only responses and dryRun`);
-  return resolveLaunchSettings({ computePolicy, responses, dryRun });
+  return { settings: resolveLaunchSettings({ computePolicy, responses, dryRun }), context: guardContextOf(guardContext) };
+}
+
+/** The policy file's JSON, or why it cannot be had. */
+function policyOf(path: string, io: CliIo): unknown {
+  let text: string;
+  try {
+    text = io.readFile(path).toString('utf8');
+  } catch (error) {
+    throw new Error(`cannot read the policy file ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new Error(`the policy file ${path} is not JSON: ${(error as Error).message}`);
+  }
 }
 
 /** Where the command reads and writes: the process's, or a test's. */
@@ -43,7 +93,7 @@ function main(argv: readonly string[], io: CliIo): number {
   const [command, ...rest] = argv;
   if (command !== 'replay') {
     io.err(`${USAGE}\n`);
-    return command === '--help' || command === '-h' ? 0 : 2;
+    return command === '--help' || command === '-h' ? EXIT.judged : EXIT.usage;
   }
   let policyFile: string | undefined;
   const files: string[] = [];
@@ -53,26 +103,30 @@ function main(argv: readonly string[], io: CliIo): number {
   }
   if (files.length === 0 || (rest.includes('--policy') && !policyFile)) {
     io.err(`${USAGE}\n`);
-    return 2;
+    return EXIT.usage;
   }
-  const settings = policyFile ? settingsOf(JSON.parse(io.readFile(policyFile).toString('utf8'))) : resolveLaunchSettings({});
-  function* records(): Generator<unknown> {
-    for (const file of files) {
-      yield* recordsOfLogFile(file, io.readFile(file), (part) => io.err(`skipped ${part.where}: ${part.reason}\n`));
-    }
-  }
-  const summary = replay(records(), settings, bundledSpec, (line) => io.out(`${JSON.stringify(line)}\n`));
+  const { settings, context } = policyFile
+    ? settingsOf(policyOf(policyFile, io))
+    : { settings: resolveLaunchSettings({}), context: EMPTY_GUARD_CONTEXT };
+  const summary = replayFiles(
+    files, io.readFile, { settings, specs: bundledSpec, context },
+    (line) => io.out(`${JSON.stringify(line)}\n`),
+    (part) => io.err(`skipped ${part.where}: ${part.reason}\n`),
+  );
   io.out(`${JSON.stringify(summary)}\n`);
-  return 0;
+  return summary.unreadableFiles + summary.unreadableRecords > 0 ? EXIT.unreadable : EXIT.judged;
 }
 
-/** Runs the command and returns its exit status: 0 done, 1 failed (the reason on stderr), 2 wrong usage. */
+/**
+ * Runs the command and returns its exit status: 0 everything judged, 1 failed (the reason on stderr), 2 wrong usage,
+ * 3 judged, but some input could not be read.
+ */
 export function run(argv: readonly string[], io: CliIo = PROCESS_IO): number {
   try {
     return main(argv, io);
   } catch (error) {
     io.err(`mining-guard: ${(error as Error).message}\n`);
-    return 1;
+    return EXIT.failed;
   }
 }
 

@@ -38,7 +38,8 @@ export function alertForEvent(event: unknown, context?: GuardContext): ReadEvent
     const onceKey = alert ? reader.onceKey?.(event) : undefined;
     return onceKey ? { alert, recognised: true, onceKey } : { alert, recognised: true };
   } catch (error) {
-    if (!(error instanceof MalformedEventError)) throw error;
-    return { alert: unrecognisedAlert(event, error.message), recognised: false, reason: error.message };
+    // A judge that trips over a field of a shape it did not expect must not lose the event: it alerts as unreadable.
+    const reason = error instanceof MalformedEventError ? error.message : `it could not be judged (${error instanceof Error ? error.message : String(error)})`;
+    return { alert: unrecognisedAlert(event, reason), recognised: false, reason };
   }
 }

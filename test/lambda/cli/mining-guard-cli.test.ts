@@ -4,7 +4,7 @@ import * as path from 'path';
 import { CliIo, run } from '../../../lambda/cli/mining-guard-cli';
 import type { ComputePolicy } from '../../../lib';
 import { FAMILY_CASES, PRINCIPAL_CASES, userIdentityOf } from '../../fixtures/compute-policy-cases';
-import { createTrainingJob, runInstances } from '../../fixtures/documented-cloudtrail';
+import { cloudTrailRecord, createTrainingJob, runInstances } from '../../fixtures/documented-cloudtrail';
 import { fixturePath } from '../../fixtures/real-events';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mining-guard-cli-'));
@@ -52,7 +52,16 @@ describe('mining-guard replay', () => {
 
   test.each<[string, unknown, RegExp]>([
     ['a policy that is not an object', [1], /^mining-guard: the policy file must hold a JSON object/],
-    ['launch props at the top level', { maxVcpusPerCall: 4 }, /^mining-guard: the policy file has maxVcpusPerCall: only computePolicy and launchWatch judge launches/],
+    ['launch props at the top level', { maxVcpusPerCall: 4 }, /^mining-guard: the policy file has maxVcpusPerCall: only computePolicy, launchWatch, guardContext judge calls/],
+    ['a count written as text', { computePolicy: { maxRunningVcpus: '64' } },
+      /^mining-guard: computePolicy\.maxRunningVcpus must be a whole number above 0, got "64"\. Write e\.g\. maxRunningVcpus: 128\./],
+    ['a list written as text', { computePolicy: { allowedRegions: 'eu-west-1' } }, /^mining-guard: computePolicy\.allowedRegions must be a list of strings, got "eu-west-1"/],
+    ['dry run written as text', { launchWatch: { dryRun: 'yes' } }, /^mining-guard: dryRun must be true or false, got "yes"\./],
+    ['launchWatch that is not an object', { launchWatch: 'STOP' }, /^mining-guard: launchWatch must be an object, e\.g\. \{"responses"/],
+    ['guardContext that is not an object', { guardContext: ['MiningGuard-'] }, /^mining-guard: guardContext must be an object/],
+    ['a guardContext field that is not a list of strings', { guardContext: { trailBuckets: 'trail-logs' } },
+      /^mining-guard: guardContext\.trailBuckets must be a list of strings, got "trail-logs"\. Write e\.g\. trailBuckets: \["\.\.\."\]/],
+    ['a guardContext field it does not have', { guardContext: { trailBucket: ['trail-logs'] } }, /^mining-guard: guardContext\.trailBucket: no such field\. Known fields: deployPrincipals/],
     ['a field the policy does not have', { computePolicy: { maxVcpus: 4 } }, /^mining-guard: computePolicy\.maxVcpus: no such field\./],
     ['the construct\'s own message for a bad count', { computePolicy: { maxVcpusPerCall: 0 } },
       /^mining-guard: computePolicy\.maxVcpusPerCall must be a whole number above 0, got 0\. Write e\.g\. maxVcpusPerCall: 64\./],
@@ -75,12 +84,43 @@ describe('mining-guard replay', () => {
     expect(help.stderr).toMatch(/^usage: mining-guard replay \[--policy policy\.json\] FILE\.\.\./);
   });
 
-  test('a line that is not JSON is skipped and reported, and the rest is judged', () => {
+  test('a line that is not JSON is skipped and reported, the rest is judged, and the status says input was lost', () => {
     const log = file(`${JSON.stringify(runInstances('p4d.24xlarge', 4))}\nnot json\n`, '.jsonl');
     const { status, lines, stderr } = cli(['replay', log]);
-    expect(status).toBe(0);
+    expect(status).toBe(3);
     expect(stderr).toMatch(new RegExp(`^skipped ${log.replace(/[.]/g, '\\.')}:2: `));
-    expect(lines[lines.length - 1]).toMatchObject({ events: 1, flagged: 1 });
+    expect(lines[lines.length - 1]).toMatchObject({ events: 1, flagged: 1, unreadableRecords: 1 });
+  });
+
+  test('a file that cannot be read is named in the summary and the other files are read, with status 3', () => {
+    const { status, lines, stderr } = cli(['replay', dir, path.join(dir, 'missing.json'), file(runInstances('p4d.24xlarge', 4))]);
+    expect(status).toBe(3);
+    expect(stderr).toContain(`skipped ${dir}: ${dir} is a directory`);
+    expect(lines[lines.length - 1]).toMatchObject({ events: 1, flagged: 1, unreadableFiles: 2, unreadableRecords: 0 });
+  });
+
+  test('a policy file that is missing or not JSON fails with status 1 and says which', () => {
+    expect(cli(['replay', '--policy', path.join(dir, 'nope.json'), file(runInstances('t3.micro', 1))])).toMatchObject({
+      status: 1, stderr: expect.stringMatching(/^mining-guard: cannot read the policy file .*nope\.json: ENOENT/),
+    });
+    expect(cli(['replay', '--policy', file('{"computePolicy": '), file(runInstances('t3.micro', 1))])).toMatchObject({
+      status: 1, stderr: expect.stringMatching(/^mining-guard: the policy file .* is not JSON: /),
+    });
+  });
+
+  test('the guard\'s context from the policy file judges as the deployed notifier does', () => {
+    // Documented shape: https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html
+    const log = file(cloudTrailRecord('s3.amazonaws.com', 'PutBucketLifecycle', { bucketName: 'org-trail-logs', lifecycle: '' }));
+    expect(cli(['replay', log]).lines).toEqual([expect.objectContaining({ flagged: 0 })]);
+    const { status, lines } = cli(['replay', '--policy', file({ guardContext: { trailBuckets: ['org-trail-logs'] } }), log]);
+    expect(status).toBe(0);
+    expect(lines[0]).toMatchObject({ eventName: 'PutBucketLifecycle', detection: 'trail-bucket-tampering', wouldDo: 'notify', estimatedUsdPerHour: null });
+  });
+
+  test('the usage documents the policy file\'s guardContext and every exit status', () => {
+    const { stderr } = cli(['--help']);
+    expect(stderr).toContain('guardContext');
+    for (const status of ['0 every file and record was read and judged', '1 the command could not run', '2 wrong usage', '3 judged what could be read']) expect(stderr).toContain(status);
   });
 });
 

@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
 import { recordsOfLogFile } from '../../../../lambda/core/launch/read-log-file';
-import { replay, ReplayLine } from '../../../../lambda/core/launch/replay';
-import { resolveLaunchSettings } from '../../../../lib/catalog';
-import { cloudTrailRecord } from '../../../fixtures/documented-cloudtrail';
+import { LISTED_UNREADABLE, replay, ReplayLine } from '../../../../lambda/core/launch/replay';
+import { EMPTY_GUARD_CONTEXT, LAUNCH_DETECTIONS, resolveLaunchSettings } from '../../../../lib/catalog';
+import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../../../fixtures/documented-cloudtrail';
+import { readJsonLines } from '../../../fixtures/real-events';
 
 const FIXTURES = path.join(__dirname, '../../../fixtures/cloudtrail');
 
@@ -13,9 +14,12 @@ function replayFiles(files: string[], policy = resolveLaunchSettings({})): { lin
   const records = files.flatMap((f) => recordsOfLogFile(f, fs.readFileSync(path.join(FIXTURES, f)), (u) => {
     throw new Error(`fixture line unreadable: ${u.where}`);
   }));
-  const summary = replay(records, policy, bundledSpec, (l) => lines.push(l));
+  const summary = replay(records, { settings: policy, specs: bundledSpec }, (l) => lines.push(l));
   return { lines, summary };
 }
+
+/** Whether a line is the launch evaluator's. */
+const isLaunch = (line: ReplayLine) => LAUNCH_DETECTIONS.some((d) => d.id === line.detection);
 
 const ATTACK = ['attack/invictus_stratus_2023-07-10.jsonl', 'attack/stratus_detonation_logs.jsonl'];
 const BENIGN = ['benign/invictus_terraform_setup_teardown.jsonl', 'benign/invictus_aws_service_background.jsonl', 'benign/awsdocs_cloudtrail_examples.jsonl'];
@@ -47,26 +51,41 @@ describe('replaying the public attack logs with the default policy', () => {
     expect(lines.filter((l) => /protection turned on/.test(l.reason))).toEqual([]);
   });
 
-  test('ends with a summary that accounts for every record', () => {
+  test('ends with a summary that accounts for every record, launches and tamper and credential calls alike', () => {
     expect(summary).toEqual({
       summary: true,
       events: 3210,
       selected: expect.any(Number),
-      flagged: 4,
-      malformed: 0,
-      byDetection: { 'ec2-instance-launch': 3, 'ec2-instance-protection': 1 },
+      flagged: lines.length,
+      byDetection: expect.objectContaining({ 'ec2-instance-launch': 3, 'ec2-instance-protection': 1, 'cloudtrail-tampering': expect.any(Number) }),
       flaggedUsdPerHour: 0,
+      unreadableFiles: 0,
+      unreadableRecords: expect.any(Number),
+      unreadable: expect.any(Array),
     });
+    const counted = Object.values(summary.byDetection).reduce((a, b) => a + b, 0);
+    expect(counted).toBe(lines.length);
     expect(summary.selected).toBeGreaterThan(summary.flagged);
+  });
+
+  test('prints each flagged call once: no eventID twice', () => {
+    expect(new Set(lines.map((l) => l.eventID)).size).toBe(lines.length);
   });
 });
 
 describe('replaying the public benign logs with the default policy', () => {
-  test('flags nothing: Terraform set-up and tear-down, AWS service activity, console logins', () => {
+  test('flags no launch: Terraform set-up and tear-down, AWS service activity, console logins', () => {
     const { lines, summary } = replayFiles(BENIGN);
-    expect(lines).toEqual([]);
+    expect(lines.filter(isLaunch)).toEqual([]);
     expect(summary.events).toBe(1938 + 353 + 16);
     expect(summary.selected).toBeGreaterThan(0);
+  });
+
+  test('says of the tamper and credential calls what the notifier says: Terraform deleting its trail, root and MFA-less console logins', () => {
+    const { lines } = replayFiles(BENIGN);
+    expect(lines.map((l) => l.detection)).toEqual(expect.arrayContaining(['cloudtrail-tampering', 'login-profile-change', 'admin-policy-attached', 'suspicious-console-login']));
+    expect(lines.filter((l) => l.eventName === 'ConsoleLogin').map((l) => l.reason).sort())
+      .toEqual(['console login without MFA', 'root console login (Failure)', 'root console login (Success)']);
   });
 });
 
@@ -82,8 +101,8 @@ describe('a policy from a file', () => {
   test('an allow-list of families denies every other family', () => {
     const allowList = resolveLaunchSettings({ computePolicy: { deniedInstanceFamilies: ['*'], allowedInstanceFamilies: ['m5'] } });
     const { lines } = replayFiles(['benign/invictus_terraform_setup_teardown.jsonl'], allowList);
-    expect(lines.length).toBeGreaterThan(0);
-    for (const l of lines) expect(l.reason).toContain('instance type t3.micro is outside the allowed families');
+    expect(lines.filter(isLaunch).length).toBeGreaterThan(0);
+    for (const l of lines.filter(isLaunch)) expect(l.reason).toContain('instance type t3.micro is outside the allowed families');
   });
 
   test('refuses an unknown field instead of ignoring it', () => {
@@ -106,7 +125,7 @@ describe('launch templates created in the replayed logs', () => {
 
   function replayed(records: object[]): ReplayLine[] {
     const lines: ReplayLine[] = [];
-    replay(records, resolveLaunchSettings({}), bundledSpec, (l) => lines.push(l));
+    replay(records, { settings: resolveLaunchSettings({}), specs: bundledSpec }, (l) => lines.push(l));
     return lines.filter((l) => l.eventName === 'RunInstances');
   }
 
@@ -142,7 +161,7 @@ describe('Auto Scaling groups created in the replayed logs', () => {
 
   function scaledLine(records: object[]): ReplayLine {
     const lines: ReplayLine[] = [];
-    replay(records, resolveLaunchSettings({}), bundledSpec, (l) => lines.push(l));
+    replay(records, { settings: resolveLaunchSettings({}), specs: bundledSpec }, (l) => lines.push(l));
     return lines.find((l) => l.eventName === 'SetDesiredCapacity')!;
   }
 
@@ -153,5 +172,117 @@ describe('Auto Scaling groups created in the replayed logs', () => {
   test('a group the logs never created, or created from an unknown template, leaves the cost unknown', () => {
     expect(scaledLine([scaled]).estimatedUsdPerHour).toBeNull();
     expect(scaledLine([group, scaled]).estimatedUsdPerHour).toBeNull();
+  });
+});
+
+describe('the judges of the deployed notifier', () => {
+  const STRATUS = readJsonLines('cloudtrail/attack/stratus_detonation_logs.jsonl');
+  const TECHNIQUES = new Map(readJsonLines('cloudtrail/attack/stratus_detonation_logs.index.jsonl').map((i) => [i.eventID as string, i.technique as string]));
+  const lines: ReplayLine[] = [];
+  const summary = replay(STRATUS, { settings: resolveLaunchSettings({}), specs: bundledSpec }, (l) => lines.push(l));
+  const flaggedTechniques = new Set(lines.map((l) => TECHNIQUES.get(l.eventID)));
+
+  // The techniques "the Stratus Red Team detonations this guard covers" (judge-cloudtrail.test.ts), and the launch.
+  test.each([
+    'aws.defense-evasion.cloudtrail-stop', 'aws.defense-evasion.cloudtrail-delete', 'aws.defense-evasion.cloudtrail-event-selectors',
+    'aws.defense-evasion.organizations-leave', 'aws.defense-evasion.vpc-remove-flow-logs', 'aws.defense-evasion.dns-delete-logs',
+    'aws.initial-access.console-login-without-mfa', 'aws.persistence.iam-backdoor-user', 'aws.persistence.iam-create-admin-user',
+    'aws.persistence.iam-create-backdoor-role', 'aws.persistence.iam-backdoor-role', 'aws.persistence.iam-create-user-login-profile',
+    'aws.privilege-escalation.iam-update-user-login-profile', 'aws.persistence.sts-federation-token', 'aws.execution.ec2-launch-unusual-instances',
+  ])('flag the Stratus Red Team technique %s', (technique) => {
+    expect(flaggedTechniques).toContain(technique);
+  });
+
+  test('print tamper and credential calls with the same fields as launches, the reason from the alert', () => {
+    const stop = lines.find((l) => TECHNIQUES.get(l.eventID) === 'aws.defense-evasion.cloudtrail-stop')!;
+    expect(stop).toEqual({
+      eventID: stop.eventID,
+      eventTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      eventName: 'StopLogging',
+      detection: 'cloudtrail-tampering',
+      severity: 'CRITICAL',
+      wouldDo: 'notify',
+      reason: 'StopLogging',
+      estimatedUsdPerHour: null,
+      estimated: false,
+    });
+    const backdoor = lines.find((l) => TECHNIQUES.get(l.eventID) === 'aws.persistence.iam-backdoor-user')!;
+    expect(backdoor).toMatchObject({ eventName: 'CreateAccessKey', detection: 'access-key-for-another-user', severity: 'HIGH' });
+    expect(backdoor.reason).toMatch(/^access key for user \S+ by /);
+    expect(Object.keys(backdoor)).toEqual(Object.keys(lines.find((l) => l.detection === 'ec2-instance-launch')!));
+  });
+
+  test('count each detection in the summary', () => {
+    expect(summary.byDetection).toMatchObject({ 'cloudtrail-tampering': 3, 'ec2-instance-launch': 1 });
+    expect(summary.flagged).toBe(lines.length);
+  });
+
+  test('flag nothing in the AWS-service background activity', () => {
+    const quiet: ReplayLine[] = [];
+    const records = readJsonLines('cloudtrail/benign/invictus_aws_service_background.jsonl');
+    const background = replay(records, { settings: resolveLaunchSettings({}), specs: bundledSpec }, (l) => quiet.push(l));
+    expect(quiet).toEqual([]);
+    expect(background).toMatchObject({ events: 353, flagged: 0, unreadableRecords: 0 });
+  });
+
+  test('judge with the guard\'s context when it is given: a trail bucket\'s lifecycle is tampering only on the trail\'s bucket', () => {
+    // Documented shape: https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html
+    const lifecycle = cloudTrailRecord('s3.amazonaws.com', 'PutBucketLifecycle', { bucketName: 'org-trail-logs', lifecycle: '' });
+    const judged = (context?: { trailBuckets: string[] }) => {
+      const out: ReplayLine[] = [];
+      const guard = context && { ...EMPTY_GUARD_CONTEXT, ...context };
+      replay([lifecycle], { settings: resolveLaunchSettings({}), specs: bundledSpec, context: guard }, (l) => out.push(l));
+      return out.map((l) => l.detection);
+    };
+    expect(judged()).toEqual([]);
+    expect(judged({ trailBuckets: ['org-trail-logs'] })).toEqual(['trail-bucket-tampering']);
+  });
+
+  test('print a call once, however many paths bring it: the deployed guard alerts once per eventID', () => {
+    const stop = cloudTrailRecord('cloudtrail.amazonaws.com', 'StopLogging', { name: 'org-trail' });
+    const launch = runInstances('p4d.24xlarge', 2);
+    const out: ReplayLine[] = [];
+    const records = [stop, eventBridgeEvent(stop), launch, eventBridgeEvent(launch)];
+    const twice = replay(records, { settings: resolveLaunchSettings({}), specs: bundledSpec }, (l) => out.push(l));
+    expect(out.map((l) => l.eventName)).toEqual(['StopLogging', 'RunInstances']);
+    expect(twice).toMatchObject({ events: 4, flagged: 2 });
+  });
+});
+
+describe('records that cannot be read or judged', () => {
+  const settings = resolveLaunchSettings({});
+
+  test('are counted and named in the summary, and the rest is judged', () => {
+    // GIVEN a record that is none, a call the notifier cannot be handed (its time is a number), and a launch
+    const stop = { ...cloudTrailRecord('cloudtrail.amazonaws.com', 'StopLogging', { name: 'org-trail' }), eventTime: 42 };
+    const out: ReplayLine[] = [];
+    const summary = replay([{ hello: 'world' }, stop, runInstances('p4d.24xlarge', 2)], { settings, specs: bundledSpec }, (l) => out.push(l));
+    expect(out.map((l) => l.eventName)).toEqual(['RunInstances']);
+    expect(summary).toMatchObject({ events: 3, flagged: 1, unreadableRecords: 2 });
+    expect(summary.unreadable).toEqual([
+      { where: 'record 1', reason: 'not a CloudTrail record (no eventName and eventSource)' },
+      { where: `record 2 (eventID ${String(stop.eventID)})`, reason: 'StopLogging record with eventTime is a number, not a string' },
+    ]);
+  });
+
+  test('a record whose judging throws is counted as unreadable, not thrown', () => {
+    // A getter that throws stands for any field a reader trips over.
+    const trap = Object.defineProperty(runInstances('p4d.24xlarge', 2), 'requestParameters', { get: () => { throw new TypeError('types.filter is not a function'); }, enumerable: true });
+    const heard: string[] = [];
+    const summary = replay([trap, runInstances('p4d.24xlarge', 1)], { settings, specs: bundledSpec }, () => undefined, (u) => heard.push(u.reason));
+    expect(summary).toMatchObject({ events: 2, flagged: 1, unreadableRecords: 1 });
+    expect(heard).toEqual(['could not be judged: types.filter is not a function']);
+  });
+
+  test(`the summary names the first ${LISTED_UNREADABLE} and counts them all`, () => {
+    const summary = replay(Array.from({ length: 50 }, () => 7), { settings, specs: bundledSpec }, () => undefined);
+    expect(summary.unreadableRecords).toBe(50);
+    expect(summary.unreadable).toHaveLength(LISTED_UNREADABLE);
+  });
+
+  test('a document nested 20,000 deep is one unreadable record', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20000; i++) deep = { Records: i % 2 ? [deep] : deep, detail: deep };
+    expect(replay([deep], { settings, specs: bundledSpec }, () => undefined)).toMatchObject({ events: 1, unreadableRecords: 1 });
   });
 });
