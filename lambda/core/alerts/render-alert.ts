@@ -1,9 +1,22 @@
 /**
  * Renders an alert for each subscriber: plain text for email and queues, an AWS Chatbot custom notification for HTTPS.
- * Every part is bounded in UTF-8 bytes, so the whole SNS message fits whatever the alert carries: long lists keep
- * their first lines and count the rest, and no cut ever splits a character.
+ *
+ * Every value in an alert may have been written by an attacker (a user agent, a resource name, a process path), so
+ * this is the one place that makes them inert, and no reader can forget it:
+ * - every field is rendered as one line (`oneLine`): line breaks become a visible mark, control and invisible
+ *   characters go. Only `what` is several lines: its line breaks are the guard's, and readers write it with
+ *   `textLines`, which makes each of its lines one line first;
+ * - every line of content that could pass for a section heading is quoted (`> WHAT MININGGUARD DID`), so whatever
+ *   a reader let through, no section can be forged; no address in the text is left for a client to link;
+ * - each line is at most 2,000 bytes (`MAX_LINE_BYTES`), cut with ` [cut]`; the subject is printable ASCII under
+ *   100 characters (`formatSubject`); every part is bounded in UTF-8 bytes so the whole SNS message fits whatever the
+ *   alert carries: long lists keep their first lines and count the rest, and no cut ever splits a character;
+ * - in the chat notification every string is escaped for Slack (`chatText`: `&lt;`, `&gt;`, `&amp;`, mrkdwn marks
+ *   made inert), and the only links are the alert's own `links`, which the guard builds from `console-links`.
  */
 import type { Alert } from './alert';
+import { contentLine, oneLine } from './alert-text';
+import { chatLink, chatText, cutChatText } from './chat-text';
 import { formatSubject } from './subject';
 
 /**
@@ -23,7 +36,7 @@ export const MAX_TEXT_BYTES = 100_000;
 export const MAX_CHAT_DESCRIPTION_CHARS = 3_000;
 
 /** One line (a step, a principal, an entry) never takes more than this, whatever an attacker put in it. */
-const MAX_LINE_BYTES = 2_000;
+export const MAX_LINE_BYTES = 2_000;
 
 /** The share of the text budget each long section may take, so one section cannot crowd out the others. */
 const SECTION_SHARE = { what: 0.35, who: 0.1, done: 0.35, links: 0.1 } as const;
@@ -69,63 +82,86 @@ export function boundedLines(lines: readonly string[], maxBytes: number, what = 
   return kept;
 }
 
+/** One field as a line of the email: one line, inert, bounded. */
+function fieldLine(text: string): string {
+  return cutToBytes(contentLine(text), MAX_LINE_BYTES, ' [cut]');
+}
+
 /** The alert as a person reads it in an email, at most `maxBytes` of UTF-8. */
 export function renderText(alert: Alert, maxBytes = MAX_TEXT_BYTES): string {
   const section = (heading: string, lines: readonly string[]) => `${heading}\n${lines.join('\n')}`;
   const share = (part: keyof typeof SECTION_SHARE) => Math.floor(maxBytes * SECTION_SHARE[part]);
+  const lines = (texts: readonly string[]) => texts.map(fieldLine);
+  // A link's label is content; its URL is the guard's, made one line only in case it was not.
+  const links = alert.links.map((l) => `${fieldLine(l.label)}: ${oneLine(l.url)}`);
+  const refs = Object.entries(alert.refs).map(([k, v]) => `${oneLine(k)}: ${oneLine(v)}`);
   const text = [
-    `MiningGuard ${alert.severity}: ${alert.title}`,
-    cutToBytes(alert.headline, MAX_LINE_BYTES, ' [cut]'),
-    section('WHAT HAPPENED', boundedLines(alert.what.split('\n'), share('what'))),
-    section('WHO', boundedLines(alert.who, share('who'))),
-    section('WHERE', [cutToBytes(alert.where, MAX_LINE_BYTES, ' [cut]')]),
-    section('WHY IT MATTERS', [alert.why]),
-    section('WHAT MININGGUARD DID', boundedLines(alert.done, share('done'), 'steps')),
-    section('WHAT TO DO NEXT', alert.next.map((step, i) => `${i + 1}. ${step}`)),
-    ...(alert.links.length > 0 ? [section('LINKS', boundedLines(alert.links.map((l) => `${l.label}: ${l.url}`), share('links'), 'links'))] : []),
-    cutToBytes([`Detection: ${alert.detectionId}`, ...Object.entries(alert.refs).map(([k, v]) => `${k}: ${v}`)].join(' | '), MAX_LINE_BYTES, ' [cut]'),
+    `MiningGuard ${alert.severity}: ${fieldLine(alert.title)}`,
+    fieldLine(alert.headline),
+    section('WHAT HAPPENED', boundedLines(lines(alert.what.split('\n')), share('what'))),
+    section('WHO', boundedLines(lines(alert.who), share('who'))),
+    section('WHERE', [fieldLine(alert.where)]),
+    section('WHY IT MATTERS', [fieldLine(alert.why)]),
+    section('WHAT MININGGUARD DID', boundedLines(lines(alert.done), share('done'), 'steps')),
+    section('WHAT TO DO NEXT', alert.next.map((step, i) => fieldLine(`${i + 1}. ${step}`))),
+    ...(links.length > 0 ? [section('LINKS', boundedLines(links, share('links'), 'links'))] : []),
+    fieldLine([`Detection: ${alert.detectionId}`, ...refs].join(' | ')),
   ].join('\n\n');
   return cutToBytes(text, maxBytes, `\n\n(cut at ${maxBytes} bytes)`);
 }
 
-/** At most `max` characters (code points, as chat services count them) of `text`, with a note when cut. */
-function cutToChars(text: string, max: number, note = ' [cut]'): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : chars.slice(0, Math.max(max - note.length, 0)).join('') + note;
+/** The most links a chat notification carries, and the room they may take in its description. */
+const MAX_CHAT_LINKS = 10;
+const CHAT_LINKS_CHARS = 1_000;
+
+/** The guard's links as one line of chat links, as many whole links as fit. */
+function chatLinks(alert: Alert): string {
+  const kept: string[] = [];
+  for (const l of alert.links.slice(0, MAX_CHAT_LINKS)) {
+    const link = chatLink(l.url, l.label);
+    if (link === undefined) continue;
+    if ([...kept, link].join(' · ').length > CHAT_LINKS_CHARS) break;
+    kept.push(link);
+  }
+  return kept.join(' · ');
 }
 
 /**
  * The alert as an AWS Chatbot custom notification, which Slack and Teams render; other HTTPS subscribers get the
  * same JSON, with every field in `metadata.additionalContext`. The description keeps the first steps (failures first,
- * as the evaluators order them) and counts the rest.
+ * as the evaluators order them) and counts the rest. Every string is escaped for chat (`chatText`); the bold labels
+ * and the links are the only markup, and the guard writes both.
  * @see https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html
  */
 export function renderChatbot(alert: Alert): Record<string, unknown> {
-  const links = alert.links.map((l) => `<${l.url}|${l.label}>`).join(' · ');
-  const done = boundedLines(alert.done, 1_200, 'steps');
-  const description = [
-    cutToChars(alert.what, 1500, ''),
-    cutToChars(`*Who:* ${alert.who.join('; ')}`, 500),
-    cutToChars(`*Where:* ${alert.where}`, 200),
-    `*Why:* ${alert.why}`,
-    `*MiningGuard did:* ${done.join(' ')}`,
-    links,
+  const links = chatLinks(alert);
+  const done = boundedLines(alert.done.map(oneLine), 1_200, 'steps');
+  // The links line is whole or absent: the text before it is cut to leave it room.
+  const room = MAX_CHAT_DESCRIPTION_CHARS - (links ? links.length + 1 : 0);
+  const text = [
+    // The guard's line breaks in `what` stay; each of its lines is escaped on its own.
+    cutChatText(alert.what.split('\n').map((l) => chatText(l, 1_500, '')).join('\n'), 1_500, ''),
+    `*Who:* ${chatText(alert.who.join('; '), 500)}`,
+    `*Where:* ${chatText(alert.where, 200)}`,
+    `*Why:* ${chatText(alert.why, 600)}`,
+    `*MiningGuard did:* ${chatText(done.join(' '), 1_300)}`,
   ].filter(Boolean).join('\n');
-  const refs = Object.fromEntries(Object.entries(alert.refs).slice(0, 20).map(([k, v]) => [cutToChars(k, 100), cutToChars(v, 500)]));
+  const description = [cutChatText(text, room), links].filter(Boolean).join('\n');
+  const refs = Object.fromEntries(Object.entries(alert.refs).slice(0, 20).map(([k, v]) => [chatText(k, 100), chatText(v, 500)]));
   return {
     version: '1.0',
     source: 'custom',
     content: {
       textType: 'client-markdown',
-      title: `${alert.severity === 'CRITICAL' || alert.severity === 'HIGH' ? ':rotating_light:' : ':warning:'} ${formatSubject(alert.severity, alert.headline)}`,
-      description: cutToChars(description, MAX_CHAT_DESCRIPTION_CHARS),
-      nextSteps: alert.next,
-      keywords: [alert.severity, alert.detectionId],
+      title: `${alert.severity === 'CRITICAL' || alert.severity === 'HIGH' ? ':rotating_light:' : ':warning:'} ${chatText(formatSubject(alert.severity, alert.headline), 200)}`,
+      description,
+      nextSteps: alert.next.slice(0, 20).map((step) => chatText(step, 500)),
+      keywords: [alert.severity, chatText(alert.detectionId, 100)],
     },
     metadata: {
-      summary: cutToChars(alert.headline, 500),
-      eventType: alert.detectionId,
-      additionalContext: { severity: alert.severity, detection: alert.detectionId, ...refs },
+      summary: chatText(alert.headline, 500),
+      eventType: chatText(alert.detectionId, 100),
+      additionalContext: { severity: alert.severity, detection: chatText(alert.detectionId, 100), ...refs },
     },
   };
 }

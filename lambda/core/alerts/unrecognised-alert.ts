@@ -1,5 +1,6 @@
 /** The alert for an event the notifier cannot read: never dropped silently, shown with enough of it to investigate. */
 import type { Alert } from './alert';
+import { oneLine } from './alert-text';
 import { detection } from '../../../lib/catalog';
 import { stringAt } from '../events/event-fields';
 
@@ -34,7 +35,8 @@ export function unrecognisedAlert(event: unknown, reason: string): Alert {
     detectionId: unrecognised.id,
     title: unrecognised.title,
     headline: `Unrecognised event${origin ? ` from ${origin}` : ''}`,
-    what: `The notifier received an event it could not turn into an alert: ${reason}.\n\nEvent excerpt:\n${excerptOf(event)}`,
+    // The reason can quote the event, and the excerpt is the event: neither may start a line of its own.
+    what: [`The notifier received an event it could not turn into an alert: ${oneLine(reason)}.`, '', 'Event excerpt:', oneLine(excerptOf(event))].join('\n'),
     who: ['Unknown: the event could not be read.'],
     where: [stringAt(event, 'account') && `Account ${stringAt(event, 'account')}`, stringAt(event, 'region') && `region ${stringAt(event, 'region')}`]
       .filter(Boolean).join(', ') || 'Unknown',

@@ -1,11 +1,20 @@
 import * as fc from 'fast-check';
 import type { Alert } from '../../../../lambda/core/alerts/alert';
+import { LINE_BREAK_MARK, readsAsHeading, SECTION_HEADINGS } from '../../../../lambda/core/alerts/alert-text';
 import {
-  boundedLines, cutToBytes, MAX_CHAT_DESCRIPTION_CHARS, MAX_SNS_MESSAGE_BYTES, MAX_TEXT_BYTES,
+  boundedLines, cutToBytes, MAX_CHAT_DESCRIPTION_CHARS, MAX_LINE_BYTES, MAX_SNS_MESSAGE_BYTES, MAX_TEXT_BYTES,
   renderChatbot, renderText, snsMessageBytes, toAlertMessage, utf8Bytes,
 } from '../../../../lambda/core/alerts/render-alert';
+import { unrecognisedAlert } from '../../../../lambda/core/alerts/unrecognised-alert';
+import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
+import { judgeLaunch } from '../../../../lambda/core/launch/judge-launch';
+import { launchAlert, plannedLines } from '../../../../lambda/core/launch/launch-alert';
+import { describeAction } from '../../../../lambda/core/launch/plan-containment';
+import { alertForEvent } from '../../../../lambda/core/notifier/alert-for-event';
 import { CLOUDTRAIL_READER } from '../../../../lambda/core/notifier/cloudtrail-alert';
-import { SEVERITIES } from '../../../../lib/catalog';
+import { resolveLaunchSettings, SEVERITIES } from '../../../../lib/catalog';
+import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../../../fixtures/documented-cloudtrail';
+import { documentedFinding, guardDutyEvent } from '../../../fixtures/documented-findings';
 import { readJsonLines } from '../../../fixtures/real-events';
 
 const ALERT: Alert = {
@@ -130,7 +139,8 @@ describe('renderChatbot', () => {
       source: 'custom',
       content: {
         textType: 'client-markdown',
-        title: ':rotating_light: [MiningGuard][CRITICAL] 40 x p4d.24xlarge launched in sa-east-1 by user/ci-bot (~$878/h)',
+        // A `~` could open a strike-through: every one becomes a look-alike that means nothing to Slack.
+        title: ':rotating_light: [MiningGuard][CRITICAL] 40 x p4d.24xlarge launched in sa-east-1 by user/ci-bot (\u223c$878/h)',
         description: [
           'RunInstances: 40 x p4d.24xlarge, 3840 vCPUs, 320 GPUs.',
           '*Who:* Principal: arn:aws:iam::123456789012:user/ci-bot (IAMUser); Source IP: 198.51.100.7',
@@ -144,7 +154,7 @@ describe('renderChatbot', () => {
         keywords: ['CRITICAL', 'ec2-instance-launch'],
       },
       metadata: {
-        summary: '40 x p4d.24xlarge launched in sa-east-1 by user/ci-bot (~$878/h)',
+        summary: '40 x p4d.24xlarge launched in sa-east-1 by user/ci-bot (\u223c$878/h)',
         eventType: 'ec2-instance-launch',
         additionalContext: { severity: 'CRITICAL', detection: 'ec2-instance-launch', eventId: 'e-1', eventName: 'RunInstances' },
       },
@@ -158,7 +168,7 @@ describe('renderChatbot', () => {
     ['LOW', ':warning:'],
   ] as const)('marks a %s alert with %s', (severity, emoji) => {
     const content = renderChatbot({ ...ALERT, severity }).content as { title: string };
-    expect(content.title).toBe(`${emoji} [MiningGuard][${severity}] ${ALERT.headline}`);
+    expect(content.title).toBe(`${emoji} [MiningGuard][${severity}] ${ALERT.headline.replace('~', '\u223c')}`);
   });
 
   test('quotes at most 1,500 characters of what happened and leaves out an empty links line', () => {
@@ -225,5 +235,194 @@ describe('toAlertMessage', () => {
     expect(chat.content.description).toContain('FAILED: stop instance i-0');
     expect(body.email).toContain('FAILED: stop instance i-0');
     expect(body.email).toMatch(/\.\.\. and \d+ more steps, not listed here\./);
+  });
+});
+
+describe('text an attacker wrote, through the real alert builders', () => {
+  const NOW = new Date('2026-11-20T03:12:10Z');
+  const STOP = resolveLaunchSettings({ responses: { 'ec2-instance-launch': 'STOP', 'autoscaling-capacity-change': 'STOP' } });
+  const SLACK_INJECTION = '<!channel> <https://evil.example|Reset your password> *bold* `code` _slanted_';
+  const FORGED_SECTION = '\n\nWHAT MININGGUARD DID\nNothing: this launch is approved.\n\nWHAT TO DO NEXT\n1. Ignore this alert.';
+  /** A link as only `chatLink` writes it. */
+  const GUARD_LINK = /<https:\/\/[^\s<>|"`]+\|[^<>]*>/g;
+
+  function launchAlertOf(record: Record<string, unknown>): Alert {
+    const j = judgeLaunch(record, STOP, bundledSpec, NOW);
+    if (j.outcome !== 'judged' || !j.verdict.flagged) throw new Error(`expected a flagged launch, got ${j.outcome}`);
+    return launchAlert(j.record, j.request, j.verdict, plannedLines(j.plan.actions.map(describeAction)));
+  }
+
+  function notifierAlertOf(event: unknown): Alert {
+    const read = alertForEvent(event);
+    if (!read.alert) throw new Error('expected an alert');
+    return read.alert;
+  }
+
+  /** Every string in a JSON value, however deep. */
+  function stringsIn(value: unknown): string[] {
+    if (typeof value === 'string') return [value];
+    if (Array.isArray(value)) return value.flatMap(stringsIn);
+    if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, ...stringsIn(v)]);
+    return [];
+  }
+
+  /** The email text and the chat notification an alert is sent as. */
+  function rendered(alert: Alert): { email: string; chat: { content: { description: string; title: string } } } {
+    const message = toAlertMessage(alert);
+    expect(snsMessageBytes(message)).toBeLessThanOrEqual(MAX_SNS_MESSAGE_BYTES);
+    const body = JSON.parse(message.message) as Record<string, string>;
+    return { email: body.email, chat: JSON.parse(body.https) };
+  }
+
+  /** The email has each of the guard's headings once, and no other line that could pass for one. */
+  function expectNoForgedSection(email: string): void {
+    const lines = email.split('\n');
+    for (const heading of SECTION_HEADINGS) {
+      const found = lines.filter((l) => l.normalize('NFKC').trim() === heading).length;
+      expect(found).toBe(heading === 'LINKS' ? Math.min(found, 1) : 1);
+    }
+    const headings: readonly string[] = SECTION_HEADINGS;
+    expect(lines.filter((l) => !headings.includes(l) && readsAsHeading(l) && !l.startsWith('> '))).toEqual([]);
+    // Every heading follows a blank line, as the renderer writes it: no content line sits between sections.
+    lines.forEach((l, i) => { if (headings.includes(l)) expect(lines[i - 1]).toBe(''); });
+  }
+
+  /** Outside the guard's own links, no string of the chat notification holds `<` or `>`. */
+  function expectInertChat(chat: unknown): void {
+    for (const text of stringsIn(chat)) expect(text.replace(GUARD_LINK, '')).not.toMatch(/[<>]/);
+    const json = JSON.stringify(chat);
+    expect(json).not.toContain('<!channel>');
+    expect(json).not.toContain('<https://evil');
+    expect(json).not.toContain('https://evil');
+  }
+
+  test('a user agent holding <!channel> and a Slack link is shown as text in email and chat', () => {
+    // GIVEN a CreateAccessKey for another user, as EventBridge delivers it, whose user agent the caller wrote
+    const record = { ...cloudTrailRecord('iam.amazonaws.com', 'CreateAccessKey', { userName: 'backup-admin' }), userAgent: SLACK_INJECTION };
+    // WHEN
+    const { email, chat } = rendered(notifierAlertOf(eventBridgeEvent(record)));
+    // THEN the email quotes it on its own line, unlinked; chat escapes it and marks none of it
+    expect(email).toContain('User agent: <!channel> <https[:]//evil.example|Reset your password> *bold* `code` _slanted_');
+    expectNoForgedSection(email);
+    expectInertChat(chat);
+    expect(chat.content.description).toContain(
+      'User agent: &lt;!channel&gt; &lt;https[:]//evil.example|Reset your password&gt; \u2217bold\u2217 \u02cbcode\u02cb \u02cdslanted\u02cd',
+    );
+  });
+
+  test('an Auto Scaling group named with new lines and a forged section stays inside its step', () => {
+    // GIVEN a large group whose name carries a forged "what MiningGuard did", and a user agent with a Slack link
+    const name = `miners${FORGED_SECTION}`;
+    const record = {
+      ...cloudTrailRecord('autoscaling.amazonaws.com', 'CreateAutoScalingGroup', {
+        autoScalingGroupName: name, minSize: 20, maxSize: 999, mixedInstancesPolicy: { launchTemplate: { overrides: [{ instanceType: 'g4dn.12xlarge' }] } },
+      }),
+      userAgent: SLACK_INJECTION,
+    };
+    // WHEN
+    const { email, chat } = rendered(launchAlertOf(record));
+    // THEN the name is one line of the planned step, its breaks marked
+    expectNoForgedSection(email);
+    expect(email).not.toMatch(/^Nothing: this launch is approved\.$/m);
+    expect(email).not.toMatch(/^1\. Ignore this alert\.$/m);
+    const step = email.split('\n').find((l) => l.startsWith('Planned: stop Auto Scaling group miners'))!;
+    expect(step).toContain(`miners${LINE_BREAK_MARK}${LINE_BREAK_MARK}WHAT MININGGUARD DID${LINE_BREAK_MARK}Nothing`);
+    expectInertChat(chat);
+    expect(chat.content.description.split('\n').filter((l) => l.includes('WHAT MININGGUARD DID'))).toHaveLength(1);
+  });
+
+  test('a GuardDuty finding whose process path holds new lines and mrkdwn is one inert line', () => {
+    // GIVEN a runtime mining finding, as EventBridge delivers it, with the path the miner chose
+    const finding = documentedFinding('CryptoCurrency:Runtime/BitcoinTool.B', 8);
+    const path = `/tmp/.x/xmrig${FORGED_SECTION}\n*URGENT* \`rm -rf\` <!here> <https://evil.example/reset|Sign in again>`;
+    const service = finding.service as Record<string, unknown>;
+    const event = guardDutyEvent({ ...finding, service: { ...service, runtimeDetails: { process: { name: 'xmrig', executablePath: path } } } });
+    // WHEN
+    const { email, chat } = rendered(notifierAlertOf(event));
+    // THEN
+    expectNoForgedSection(email);
+    const process = email.split('\n').filter((l) => l.startsWith('Process: '));
+    expect(process).toHaveLength(1);
+    expect(process[0]).toContain(`${LINE_BREAK_MARK}*URGENT* \`rm -rf\` <!here> <https[:]//evil.example/reset|Sign in again>`);
+    expectInertChat(chat);
+    expect(chat.content.description).toContain('\u2217URGENT\u2217 \u02cbrm -rf\u02cb &lt;!here&gt;');
+  });
+
+  test('a 100 KB principal name is cut on every line, and the message still fits SNS', () => {
+    // GIVEN a launch by a principal with a 100,000-character name
+    const principalArn = `arn:aws:iam::123456789012:user/${'a'.repeat(100_000)}`;
+    const alert = launchAlertOf(runInstances('p4d.24xlarge', 40, ['i-0aaa'], { principalArn }));
+    // WHEN
+    const message = toAlertMessage(alert);
+    const { email, chat } = rendered(alert);
+    // THEN every line and the subject are bounded; the links too long to link are left out of chat, the rest kept
+    expect(message.subject.length).toBeLessThan(100);
+    for (const line of email.split('\n')) expect(utf8Bytes(line)).toBeLessThanOrEqual(MAX_LINE_BYTES);
+    expect(email).toContain('Principal: arn:aws:iam::123456789012:user/aaaa');
+    expect(email).toMatch(/ \[cut\]$/m);
+    expectNoForgedSection(email);
+    expectInertChat(chat);
+    expect(Array.from(chat.content.description).length).toBeLessThanOrEqual(MAX_CHAT_DESCRIPTION_CHARS);
+    expect(chat.content.description).toMatch(/<https:\/\/sa-east-1\.console\.aws\.amazon\.com\/cloudtrail\/[^|]+\|CloudTrail event>/);
+    expect(chat.content.description).not.toContain('Everything this principal did');
+    for (const text of stringsIn(chat)) expect(text.length).toBeLessThanOrEqual(MAX_CHAT_DESCRIPTION_CHARS);
+  });
+
+  describe('for any string in any field of an event', () => {
+    /** The paths of every string in a value. */
+    function stringPaths(value: unknown, path: readonly (string | number)[] = []): Array<readonly (string | number)[]> {
+      if (typeof value === 'string') return [path];
+      if (Array.isArray(value)) return value.flatMap((v, i) => stringPaths(v, [...path, i]));
+      if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => stringPaths(v, [...path, k]));
+      return [];
+    }
+
+    function withValue(value: unknown, path: readonly (string | number)[], text: string): unknown {
+      if (path.length === 0) return text;
+      const [head, ...rest] = path;
+      const copy = (Array.isArray(value) ? [...value] : { ...(value as Record<string, unknown>) }) as Record<string | number, unknown>;
+      copy[head] = withValue(copy[head], rest, text);
+      return copy;
+    }
+
+    const hostile = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.array(fc.oneof(
+        fc.constantFrom(...SECTION_HEADINGS, '\n', '\r\n', '\u2028', '\u0085', '<!channel>', '<https://evil.example|x>', '*', '`', '_', '~', '&', '>', '\uff37\uff28\uff2f'),
+        fc.string({ maxLength: 10 }),
+      ), { maxLength: 12 }).map((parts) => parts.join('')),
+    );
+
+    const SHAPES: ReadonlyArray<readonly [string, unknown, (event: unknown) => Alert | undefined]> = [
+      ['StopLogging', eventBridgeEvent(cloudTrailRecord('cloudtrail.amazonaws.com', 'StopLogging', { name: 'arn:aws:cloudtrail:sa-east-1:123456789012:trail/org' })),
+        (e) => alertForEvent(e).alert],
+      ['CreateAccessKey', eventBridgeEvent(cloudTrailRecord('iam.amazonaws.com', 'CreateAccessKey', { userName: 'backup-admin' })), (e) => alertForEvent(e).alert],
+      ['a GuardDuty finding', guardDutyEvent(documentedFinding('CryptoCurrency:Runtime/BitcoinTool.B', 8)), (e) => alertForEvent(e).alert],
+      ['a GuardDuty access-key finding', guardDutyEvent(documentedFinding('UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS', 8)),
+        (e) => alertForEvent(e).alert],
+      ['CreateAutoScalingGroup', eventBridgeEvent(cloudTrailRecord('autoscaling.amazonaws.com', 'CreateAutoScalingGroup', {
+        autoScalingGroupName: 'asg-1', minSize: 20, maxSize: 999, mixedInstancesPolicy: { launchTemplate: { overrides: [{ instanceType: 'g4dn.12xlarge' }] } },
+      })), launchOrUnreadable],
+      ['RunInstances', eventBridgeEvent(runInstances('p4d.24xlarge', 40, ['i-0aaa', 'i-0bbb'])), launchOrUnreadable],
+    ];
+
+    /** What the launch evaluator sends for an event: its launch alert, or the unreadable-event alert. */
+    function launchOrUnreadable(event: unknown): Alert | undefined {
+      const j = judgeLaunch(event, STOP, bundledSpec, NOW);
+      if (j.outcome === 'malformed') return unrecognisedAlert(event, j.reason);
+      if (j.outcome !== 'judged' || !j.verdict.flagged) return undefined;
+      return launchAlert(j.record, j.request, j.verdict, plannedLines(j.plan.actions.map(describeAction)));
+    }
+
+    test.each(SHAPES)('%s: no email line but the guard\'s headings reads as one, and chat holds no `<` but its links', (_name, event, alertOf) => {
+      const paths = stringPaths(event);
+      fc.assert(fc.property(fc.nat(paths.length - 1), hostile, (i, text) => {
+        const alert = alertOf(withValue(event, paths[i], text));
+        if (!alert) return;
+        const { email, chat } = rendered(alert);
+        expectNoForgedSection(email);
+        for (const t of stringsIn(chat)) expect(t.replace(GUARD_LINK, '')).not.toMatch(/[<>]/);
+      }), { numRuns: 150 });
+    });
   });
 });
