@@ -165,12 +165,14 @@ export class LaunchWatch extends Construct {
 
   private grantPermissions(role: iam.Role, responses: LaunchResponses, dryRun: boolean): void {
     // Sizing and pricing what a call launches: the types it names through launch templates, existing instances or
-    // existing Auto Scaling groups, the specs of types the bundled table lacks, and the region's prices. Describe calls
-    // and the Price List take no resource.
+    // existing Auto Scaling groups, the specs of types the bundled table lacks, the region's prices, and the CPU and
+    // GPUs of the ECS task definition a service or task runs. These Describe calls and the Price List take no resource.
+    // @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
     role.addToPolicy(new iam.PolicyStatement({
       actions: [
         'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLaunchConfigurations',
-        'ec2:DescribeInstanceTypes', 'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions', 'pricing:GetProducts',
+        'ec2:DescribeInstanceTypes', 'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions', 'ecs:DescribeTaskDefinition',
+        'pricing:GetProducts',
       ],
       resources: ['*'],
     }));
@@ -207,7 +209,7 @@ export class LaunchWatch extends Construct {
     Validations.of(role).acknowledge(
       {
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason: 'EC2 and Auto Scaling Describe calls and the Price List\'s GetProducts take no resource; containment acts on resources the attacker names at run time, in any region, limited to this account.',
+        reason: 'EC2, Auto Scaling and ECS DescribeTaskDefinition calls and the Price List\'s GetProducts take no resource; containment acts on resources the attacker names at run time, in any region, limited to this account.',
       },
       {
         id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]',

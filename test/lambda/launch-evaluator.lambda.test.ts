@@ -2,12 +2,14 @@ import { gzipSync } from 'zlib';
 import {
   CreateTagsCommand, DescribeInstancesCommand, DescribeInstanceTypesCommand, EC2Client, ModifyInstanceAttributeCommand, StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambda/launch-evaluator.lambda';
 import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../fixtures/documented-cloudtrail';
+import { createService, registerTaskDefinition, runTask } from '../fixtures/documented-ecs';
 import { mockedHandlerEnvironment } from '../harness/handler-environment';
 
 // Failures the emulator cannot produce. The volume test is with the integration tests (launch-evaluator-volume).
@@ -174,5 +176,36 @@ describe('the tamper and credential calls the trail\'s log group brings', () => 
     // THEN
     expect(handedOver()).toHaveLength(1);
     expect(ec2.calls()).toHaveLength(0);
+  });
+});
+
+describe('ECS services and tasks, judged by the task definition\'s CPU and GPUs', () => {
+  const ecs = mockClient(ECSClient);
+  beforeEach(() => ecs.reset());
+
+  test('ten 16-vCPU Fargate tasks in one CreateService are flagged with their vCPUs', async () => {
+    // GIVEN the definition as ECS describes it
+    ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: 'miner:1' }).resolves(registerTaskDefinition('miner', { cpu: '16384' }).responseElements as object);
+    // WHEN
+    const { outcomes } = await handler(eventBridgeEvent(createService('xmr', 'miner:1', 10)));
+    // THEN
+    expect(outcomes.map((o) => o.result)).toEqual(['alerted']);
+    const [alert] = published();
+    expect(alert.subject).toBe('[MiningGuard][HIGH] 10 x 16-vCPU ECS tasks launched in sa-east-1 by user/ci-bot');
+    expect(alert.message).toContain('10 tasks x 16 vCPUs = 160 vCPUs in one call, more than the 64 allowed (maxVcpusPerCall)');
+  });
+
+  test('a definition ECS cannot describe is alerted as unknown vCPUs, with why, never judged within the policy', async () => {
+    ecs.on(DescribeTaskDefinitionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const { outcomes } = await handler(eventBridgeEvent(runTask('throttled:3', 2)));
+    expect(outcomes.map((o) => o.result)).toEqual(['alerted']);
+    expect(published()[0].message).toContain('whose vCPUs are unknown: ECS DescribeTaskDefinition failed: ThrottlingException: Rate exceeded');
+  });
+
+  test('two quarter-vCPU tasks pass', async () => {
+    ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: 'web:2' }).resolves(registerTaskDefinition('web', { cpu: '256', revision: 2 }).responseElements as object);
+    const { outcomes } = await handler(eventBridgeEvent(createService('web', 'web:2', 2)));
+    expect(outcomes.map((o) => o.result)).toEqual(['within-policy']);
+    expect(published()).toEqual([]);
   });
 });

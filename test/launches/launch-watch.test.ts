@@ -106,12 +106,14 @@ describe('LaunchWatch', () => {
     });
   });
 
-  test('notify-only by default: the evaluator may read types, templates, instances, groups and prices, and change nothing', () => {
+  test('notify-only by default: the evaluator may read types, templates, instances, groups, task definitions and prices, and change nothing', () => {
     const actions = evaluatorPolicyActions(deploy());
     expect(actions).toEqual(expect.arrayContaining([
       'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLaunchConfigurations',
-      'ec2:DescribeInstanceTypes', 'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions', 'pricing:GetProducts',
+      'ec2:DescribeInstanceTypes', 'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions', 'ecs:DescribeTaskDefinition', 'pricing:GetProducts',
     ]));
+    // Of ECS, only the task definition is read when nothing is contained.
+    expect(actions.filter((a) => a.startsWith('ecs:'))).toEqual(['ecs:DescribeTaskDefinition']);
     for (const d of LAUNCH_DETECTIONS) {
       const changes = Object.values(d.containmentPermissions ?? {}).flat().filter((a) => !/:Describe/.test(a));
       for (const granted of changes) expect(actions).not.toContain(granted);

@@ -1,6 +1,10 @@
-/** What the launch evaluator learns from AWS before it judges a call: the types the call names indirectly, their specs and prices. */
+/**
+ * What the launch evaluator learns from AWS before it judges a call: the types the call names indirectly, their specs
+ * and prices, and the size of the ECS tasks it runs.
+ */
 import { resolveSpecs } from './instance-specs';
 import { lookUpNamedTypes } from './named-types-lookup';
+import { lookUpTaskSize } from './task-definition-lookup';
 import { classifyCloudTrailEvent } from '../../../lib/catalog';
 import type { CloudTrailRecord } from '../../core/events/cloudtrail-record';
 import { bundledSpec } from '../../core/launch/bundled-specs';
@@ -24,5 +28,10 @@ export async function learnLaunchFacts(record: CloudTrailRecord, onFailure: (rea
     ? await lookUpNamedTypes(record.region, names)
     : { named: OFFLINE_NAMED_TYPES, types: [] };
   const allTypes = [...request.instanceTypes.map((t) => t.type), ...types];
-  return { specs: allTypes.length > 0 ? await resolveSpecs(record.region, allTypes, onFailure) : bundledSpec, named };
+  const specs = allTypes.length > 0 ? await resolveSpecs(record.region, allTypes, onFailure) : bundledSpec;
+  const ran = request.taskDefinition;
+  if (ran === undefined) return { specs, named };
+  const taskSize = await lookUpTaskSize(record.region, ran);
+  if ('unknown' in taskSize) onFailure(`task definition ${ran} in ${record.region}: ${taskSize.unknown}`);
+  return { specs, named: { ...named, ofTaskDefinition: (ref) => (ref === ran ? taskSize : OFFLINE_NAMED_TYPES.ofTaskDefinition(ref)) } };
 }

@@ -140,6 +140,8 @@ export async function lookUpNamedTypes(region: string, names: NamesToLookUp): Pr
       ofTemplate: (ref) => ofTemplates.get(templateKey(ref)) ?? { unknown: 'not looked up' },
       ofInstance: (id) => ofInstances.get(id) ?? { unknown: 'EC2 does not know this instance' },
       ofGroup: (name) => ofGroups.get(name) ?? { unknown: 'Auto Scaling does not know this group' },
+      // Task definitions are ECS's: the launch facts ask it for the one a call runs.
+      ofTaskDefinition: () => ({ unknown: 'not looked up' }),
     },
     types,
   };

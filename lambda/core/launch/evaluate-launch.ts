@@ -1,6 +1,7 @@
 /** Judges a launch against the policy: how much compute, what it costs, whether it is flagged and why. */
 import type { InstanceSpec } from './instance-types';
 import type { LaunchRequest } from './launch-request';
+import { tasksTimes } from './task-size';
 import type { LaunchDetection, ResolvedLaunchSettings, Response, Severity } from '../../../lib/catalog';
 import { exemptBy, judgeFamily, maxSeverity, principalMatches, regionAllowed } from '../../../lib/catalog';
 import type { CloudTrailRecord } from '../events/cloudtrail-record';
@@ -74,6 +75,13 @@ export function onlyUndoes(record: CloudTrailRecord, request: LaunchRequest): st
   return sizes.length > 0 ? `it only sets ${sized.what} to zero` : undefined;
 }
 
+/** `10 tasks x 16 vCPUs = 160 vCPUs (10 tasks x 1 GPU = 10 GPUs)` for a call that runs tasks of a known size. */
+function ranTasks(request: LaunchRequest, tasks: number): string | undefined {
+  if (request.taskDefinition === undefined || request.taskVcpus === undefined) return undefined;
+  const gpus = request.taskGpus ?? 0;
+  return `${tasksTimes(tasks, request.taskVcpus, 'vCPU')}${gpus > 0 ? ` (${tasksTimes(tasks, gpus, 'GPU')})` : ''}`;
+}
+
 /** Cost per hour above which a flagged launch is CRITICAL. */
 const CRITICAL_USD_PER_HOUR = 50;
 
@@ -96,7 +104,10 @@ export function evaluateLaunch(
     if (!family.allowed) deniedTypes.push(`instance type ${family.reason}`);
   }
   if (request.instanceTypes.length === 0) usdPerHour = undefined;
-  if (request.taskVcpus !== undefined) vcpus = Math.max(vcpus, request.taskVcpus * Math.max(request.units, 1));
+  // A call that runs tasks starts as many as it asks for, none included; one that registers a definition sizes one.
+  const tasks = request.taskDefinition !== undefined ? request.units : Math.max(request.units, 1);
+  if (request.taskVcpus !== undefined) vcpus = Math.max(vcpus, request.taskVcpus * tasks);
+  gpus += (request.taskGpus ?? 0) * tasks;
   const units = Math.max(request.units, request.instanceTypes.reduce((s, t) => Math.max(s, t.count), 0));
   const failed = record.errorCode !== undefined;
   const base = { detection, vcpus, gpus, units, usdPerHour, estimated, failed };
@@ -118,7 +129,10 @@ export function evaluateLaunch(
     reasons.push(`region ${record.region} is not an allowed region (${policy.allowedRegions.join(', ')})`);
   }
   reasons.push(...deniedTypes);
-  if (vcpus > policy.maxVcpusPerCall) reasons.push(`${vcpus} vCPUs in one call, more than the ${policy.maxVcpusPerCall} allowed`);
+  if (vcpus > policy.maxVcpusPerCall) reasons.push(`${ranTasks(request, tasks) ?? `${vcpus} vCPUs`} in one call, more than the ${policy.maxVcpusPerCall} allowed (maxVcpusPerCall)`);
+  if (request.taskSizeUnknown !== undefined && tasks > 0) {
+    reasons.push(`${tasks} task${tasks === 1 ? '' : 's'} of task definition ${request.taskDefinition} whose vCPUs are unknown: ${request.taskSizeUnknown}`);
+  }
   if (units > policy.maxInstancesPerCall) reasons.push(`${units} instances or tasks in one call, more than the ${policy.maxInstancesPerCall} allowed`);
   if (request.taskVcpus !== undefined && request.taskVcpus > policy.maxVcpusPerTask) {
     reasons.push(`task of ${request.taskVcpus} vCPUs, more than the ${policy.maxVcpusPerTask} allowed per task`);

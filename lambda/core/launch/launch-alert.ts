@@ -18,6 +18,12 @@ export function formatCost(usdPerHour: number | undefined, estimated: boolean): 
 export function summarizeRequest(record: CloudTrailRecord, request: LaunchRequest): string {
   if (request.instanceTypes.length > 0) return request.instanceTypes.map((t) => `${t.count} x ${t.type}`).join(' + ');
   if (request.quota) return `quota increase for ${request.quota.serviceCode}`;
+  if (request.taskDefinition !== undefined) {
+    // A service updated without a count keeps the count it had, which the record does not state.
+    const count = request.units > 0 ? `${request.units} x ` : '';
+    const tasks = `${count}${request.taskVcpus === undefined ? 'ECS task' : `${request.taskVcpus}-vCPU ECS task`}${request.units === 1 ? '' : 's'}`;
+    return `${tasks}${request.taskVcpus === undefined ? ' of unknown size' : ''}${request.taskGpus ? ` with ${request.taskGpus} GPU${request.taskGpus === 1 ? '' : 's'} each` : ''}`;
+  }
   if (request.taskVcpus !== undefined) return `task definition of ${request.taskVcpus} vCPUs`;
   if (request.protection.length > 0) {
     const what = request.protection.map((p) => (p === 'user-data' ? 'new user data' : `${p} protection`)).join(' and ');
@@ -32,7 +38,7 @@ function verbOf(record: CloudTrailRecord, request: LaunchRequest): string {
   // Protection set on an existing instance; protection asked for in a launch is still a launch.
   if (record.eventName === 'ModifyInstanceAttribute') return 'set';
   if (request.quota) return 'requested';
-  if (request.taskVcpus !== undefined) return 'registered';
+  if (request.taskVcpus !== undefined && request.taskDefinition === undefined) return 'registered';
   return 'launched';
 }
 

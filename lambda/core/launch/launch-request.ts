@@ -1,4 +1,5 @@
 /** Reads what a launch call asks for, API by API: instance types and counts, vCPUs, capacity, and what it created. */
+import { containerGpus, cpuUnits, taskSizeOf } from './task-size';
 import type { LaunchEventName } from '../../../lib/catalog';
 import type { CloudTrailRecord } from '../events/cloudtrail-record';
 import { deepValues, fieldAt, isObject, numberAt, stringAt } from '../events/event-fields';
@@ -31,8 +32,17 @@ export interface LaunchRequest {
   readonly units: number;
   /** vCPUs stated by the call itself (ECS CPU units, Batch maxvCpus), when it states them. */
   readonly statedVcpus?: number;
-  /** vCPUs of one ECS task, when the call registers a task definition. */
+  /** vCPUs of one ECS task: of the definition the call registers, or, once learned, of the one it runs. */
   readonly taskVcpus?: number;
+  /** GPUs of one ECS task, when it asks for any: of the definition the call registers or runs. */
+  readonly taskGpus?: number;
+  /**
+   * The task definition a call runs (CreateService, UpdateService, RunTask) as the call names it: ARN,
+   * `family:revision` or a bare family. The size of its tasks is learned from it.
+   */
+  readonly taskDefinition?: string;
+  /** Why the size of the tasks a call runs could not be learned: the judge flags a call whose vCPUs it cannot count. */
+  readonly taskSizeUnknown?: string;
   /** Protection the call turns on: termination or stop protection; new user data. */
   readonly protection: ReadonlyArray<'termination' | 'stop' | 'user-data'>;
   /** Protection the call turns off. */
@@ -61,18 +71,6 @@ function countedTypes(types: ReadonlyArray<string | undefined>): Array<{ type: s
   const counts = new Map<string, number>();
   for (const type of types) if (type) counts.set(type, (counts.get(type) ?? 0) + 1);
   return [...counts].map(([type, count]) => ({ type, count }));
-}
-
-/**
- * ECS CPU units of a task or container: a number or numeric string of units, or, for a task, vCPUs written as ECS
- * accepts them (`'16 vCPU'`, `'0.25 vcpu'`). Undefined when absent or unreadable.
- * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#task_size
- */
-function cpuUnits(value: unknown): number | undefined {
-  const vcpus = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*vcpu\s*$/i.exec(value) : null;
-  if (vcpus) return Number(vcpus[1]) * 1024;
-  const units = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof units === 'number' && Number.isFinite(units) && units >= 0 ? units : undefined;
 }
 
 function typesWithCount(types: unknown[], count: number): Array<{ type: string; count: number }> {
@@ -181,19 +179,29 @@ export const LAUNCH_REQUEST_READERS: Readonly<Record<LaunchEventName, (r: CloudT
   SetDesiredCapacity: (r) => autoScaling(r),
   CreateCluster: () => EMPTY,
   RegisterTaskDefinition: (r) => {
-    const taskCpu = cpuUnits(fieldAt(r.request, 'cpu'))
-      ?? list(fieldAt(r.request, 'containerDefinitions')).reduce<number>((sum, c) => sum + (cpuUnits(fieldAt(c, 'cpu')) ?? 0), 0);
+    // The response holds the definition as ECS registered it, a failed call only the request: the larger is judged.
+    const sizes = [taskSizeOf(fieldAt(r.response, 'taskDefinition')), taskSizeOf(r.request)];
+    const size = { vcpus: Math.max(0, ...sizes.map((t) => t?.vcpus ?? 0)), gpus: Math.max(0, ...sizes.map((t) => t?.gpus ?? 0)) };
     const arn = stringAt(r.response, 'taskDefinition.taskDefinitionArn');
-    return { ...EMPTY, taskVcpus: taskCpu / 1024, resources: arn ? [{ kind: 'task-definition', id: arn }] : [] };
+    return {
+      ...EMPTY, taskVcpus: size.vcpus, ...(size.gpus > 0 ? { taskGpus: size.gpus } : {}), resources: arn ? [{ kind: 'task-definition', id: arn }] : [],
+    };
   },
   CreateService: (r) => ecsService(r),
   UpdateService: (r) => ecsService(r),
   RunTask: (r) => {
-    const count = numberAt(r.request, 'count') ?? 1;
-    const tasks = list(fieldAt(r.response, 'tasks')).map((t) => ({ id: stringAt(t, 'taskArn'), cluster: stringAt(t, 'clusterArn') }));
+    const count = taskCount(numberAt(r.request, 'count') ?? 1);
+    const started = list(fieldAt(r.response, 'tasks'));
+    const tasks = started.map((t) => ({ id: stringAt(t, 'taskArn'), cluster: stringAt(t, 'clusterArn') }));
+    // RunTask may size its tasks itself: a task-level CPU override, and GPUs asked for by container overrides.
+    const overriddenCpu = cpuUnits(fieldAt(r.request, 'overrides.cpu'));
+    const overriddenGpus = list(fieldAt(r.request, 'overrides.containerOverrides')).reduce<number>((sum, c) => sum + containerGpus(c), 0);
     return {
       ...EMPTY,
       units: count,
+      ...(overriddenCpu !== undefined ? { taskVcpus: overriddenCpu / 1024 } : {}),
+      ...(overriddenGpus > 0 ? { taskGpus: overriddenGpus } : {}),
+      ...definitionRun(started.map((t) => stringAt(t, 'taskDefinitionArn')).find((arn) => arn !== undefined) ?? stringAt(r.request, 'taskDefinition')),
       resources: tasks.filter((t) => t.id).map((t) => ({ kind: 'ecs-task', id: t.id!, cluster: t.cluster ?? stringAt(r.request, 'cluster') })),
     };
   },
@@ -221,10 +229,26 @@ function autoScaling(r: CloudTrailRecord): LaunchRequest {
   return launchOf(r.request, typesWithCount(deepValues(r.request, 'instanceType'), capacity), capacity, name ? [{ kind: 'autoscaling-group', id: name }] : []);
 }
 
+/** A task count as a call states it: a negative count starts nothing, a forged huge one stays a finite product. */
+function taskCount(count: number): number {
+  return Math.min(Math.max(0, Math.ceil(count)), 1e9);
+}
+
+/** The definition a call runs, when it names one. */
+function definitionRun(ref: string | undefined): Pick<LaunchRequest, 'taskDefinition'> {
+  return ref ? { taskDefinition: ref } : {};
+}
+
 function ecsService(r: CloudTrailRecord): LaunchRequest {
   const service = stringAt(r.response, 'service.serviceArn') ?? stringAt(r.request, 'service') ?? stringAt(r.request, 'serviceName');
   const cluster = stringAt(r.response, 'service.clusterArn') ?? stringAt(r.request, 'cluster');
-  return { ...EMPTY, units: numberAt(r.request, 'desiredCount') ?? 0, resources: service ? [{ kind: 'ecs-service', id: service, cluster }] : [] };
+  return {
+    ...EMPTY,
+    units: taskCount(numberAt(r.request, 'desiredCount') ?? 0),
+    // The response names the revision the service runs; UpdateService's request names one only when it changes it.
+    ...definitionRun(stringAt(r.response, 'service.taskDefinition') ?? stringAt(r.request, 'taskDefinition')),
+    resources: service ? [{ kind: 'ecs-service', id: service, cluster }] : [],
+  };
 }
 
 function batch(r: CloudTrailRecord): LaunchRequest {

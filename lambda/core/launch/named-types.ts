@@ -1,8 +1,9 @@
 /**
  * Completes a launch request with the instance types it names only indirectly: by launch template, by instance id, or
- * by the Auto Scaling group whose capacity it changes.
+ * by the Auto Scaling group whose capacity it changes; and with the size of the ECS tasks it runs, by task definition.
  */
 import type { LaunchRequest, LaunchTemplateRef } from './launch-request';
+import type { TaskSizeAnswer } from './task-size';
 
 /** An instance type that was learned, or why it could not be. */
 export type TypeAnswer = { readonly type: string } | { readonly unknown: string };
@@ -18,6 +19,8 @@ export interface NamedTypes {
   readonly ofInstance: (instanceId: string) => TypeAnswer;
   /** The types of an existing Auto Scaling group whose capacity a call changes without naming what it launches. */
   readonly ofGroup: (groupName: string) => GroupAnswer;
+  /** The vCPUs and GPUs of one task of the definition an ECS call runs, named as the call names it. */
+  readonly ofTaskDefinition: (taskDefinition: string) => TaskSizeAnswer;
 }
 
 /** The names a request leaves for the shell to look up. */
@@ -32,6 +35,7 @@ export const OFFLINE_NAMED_TYPES: NamedTypes = {
   ofTemplate: () => ({ unknown: 'not looked up without an AWS call' }),
   ofInstance: () => ({ unknown: 'not looked up without an AWS call' }),
   ofGroup: () => ({ unknown: 'not looked up without an AWS call' }),
+  ofTaskDefinition: () => ({ unknown: 'not looked up without an AWS call' }),
 };
 
 /** Calls that change an existing group's capacity; what the group launches is the group's, not the call's. */
@@ -47,8 +51,30 @@ export function describeTemplate(ref: LaunchTemplateRef): string {
   return `launch template ${ref.id ?? ref.name} (${ref.version ? `version ${ref.version}` : 'default version'})`;
 }
 
-/** The request with the types behind its templates, started instances and resized groups added; what stays unknown is listed with why. */
+/**
+ * The request with the size of the ECS tasks it runs: a CPU the call overrides itself stands, GPUs are the more of the
+ * call's and the definition's. A size that cannot be learned is kept with why, for the judge to flag.
+ */
+export function withTaskSize(request: LaunchRequest, named: NamedTypes): LaunchRequest {
+  if (request.taskDefinition === undefined) return request;
+  const answer = named.ofTaskDefinition(request.taskDefinition);
+  if ('unknown' in answer) {
+    if (request.taskVcpus !== undefined) return request;
+    return { ...request, taskSizeUnknown: answer.unknown, unknowns: [...request.unknowns, `vCPUs of task definition ${request.taskDefinition}: ${answer.unknown}`] };
+  }
+  const gpus = Math.max(request.taskGpus ?? 0, answer.size.gpus);
+  return { ...request, taskVcpus: request.taskVcpus ?? answer.size.vcpus, ...(gpus > 0 ? { taskGpus: gpus } : {}) };
+}
+
+/**
+ * The request with the types behind its templates, started instances and resized groups added, and the size of the
+ * ECS tasks it runs; what stays unknown is listed with why.
+ */
 export function withNamedTypes(eventName: string, request: LaunchRequest, named: NamedTypes): LaunchRequest {
+  return withIndirectTypes(eventName, withTaskSize(request, named), named);
+}
+
+function withIndirectTypes(eventName: string, request: LaunchRequest, named: NamedTypes): LaunchRequest {
   const counts = new Map<string, number>();
   const unknowns: string[] = [];
   const tally = (answer: TypeAnswer, what: string, n: number) => {

@@ -2,16 +2,19 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/cl
 import {
   DescribeInstancesCommand, DescribeInstanceTypesCommand, DescribeLaunchTemplateVersionsCommand, EC2Client,
 } from '@aws-sdk/client-ec2';
+import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudTrailRecord, readRecord } from '../../../../lambda/core/events/cloudtrail-record';
 import { cloudTrailRecord, runInstances } from '../../../fixtures/documented-cloudtrail';
+import { createService, registerTaskDefinition, runTask, taskDefinitionArn } from '../../../fixtures/documented-ecs';
 import { handlerEnvironment } from '../../../harness/handler-environment';
 import { awsError, freshModule, regionOf } from '../../../harness/mocked-aws';
 
 const ec2 = mockClient(EC2Client);
 const pricing = mockClient(PricingClient);
 const autoScaling = mockClient(AutoScalingClient);
+const ecs = mockClient(ECSClient);
 const REGION = 'eu-west-1';
 
 function record(raw: Record<string, unknown>): CloudTrailRecord {
@@ -39,7 +42,7 @@ async function fresh() {
 
 beforeAll(() => handlerEnvironment({ AWS_REGION: 'us-east-1' }));
 beforeEach(() => {
-  for (const mock of [ec2, pricing, autoScaling]) mock.reset();
+  for (const mock of [ec2, pricing, autoScaling, ecs]) mock.reset();
   pricing.on(GetProductsCommand).resolves({ PriceList: [] });
   ec2.on(DescribeInstanceTypesCommand).resolves({ InstanceTypes: [] });
 });
@@ -176,5 +179,30 @@ describe('learnLaunchFacts', () => {
     // THEN
     expect(failures).toEqual([`Price List GetProducts for p3.2xlarge in ${REGION} failed: ThrottlingException: Rate exceeded`]);
     expect(facts.specs('p3.2xlarge').usdPerHour).toBe(3.06);
+  });
+
+  test('an ECS service is sized by the task definition it runs, asked of ECS in the service\'s region', async () => {
+    // GIVEN
+    ecs.on(DescribeTaskDefinitionCommand).resolves(registerTaskDefinition('miner', { cpu: '16384' }).responseElements as object);
+    const { learn, failures } = await fresh();
+
+    // WHEN
+    const facts = await learn(record(createService('xmr', 'miner:1', 10, { region: REGION })));
+
+    // THEN
+    expect(facts.named.ofTaskDefinition(taskDefinitionArn('miner', 1, { region: REGION }))).toEqual({ size: { vcpus: 16, gpus: 0 } });
+    expect(facts.named.ofTaskDefinition('other:1')).toEqual({ unknown: 'not looked up without an AWS call' });
+    expect(await regionOf(ecs.commandCalls(DescribeTaskDefinitionCommand)[0])).toBe(REGION);
+    expect(failures).toEqual([]);
+    for (const mock of [ec2, pricing, autoScaling]) expect(mock.calls()).toHaveLength(0);
+  });
+
+  test('a task definition ECS cannot describe is passed to onFailure, and its answer says why', async () => {
+    ecs.on(DescribeTaskDefinitionCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform: ecs:DescribeTaskDefinition'));
+    const { learn, failures } = await fresh();
+    const facts = await learn(record(runTask('miner:2', 3, { region: REGION })));
+    const why = 'ECS DescribeTaskDefinition failed: AccessDeniedException: not authorized to perform: ecs:DescribeTaskDefinition';
+    expect(facts.named.ofTaskDefinition(taskDefinitionArn('miner', 2, { region: REGION }))).toEqual({ unknown: why });
+    expect(failures).toEqual([`task definition ${taskDefinitionArn('miner', 2, { region: REGION })} in ${REGION}: ${why}`]);
   });
 });

@@ -5,6 +5,7 @@ import { LAUNCH_DETECTIONS } from '../../../../lib/catalog';
 import {
   cloudTrailRecord, createComputeEnvironment, createNotebookInstance, createProcessingJob, createTrainingJob, runInstances, updateComputeEnvironment,
 } from '../../../fixtures/documented-cloudtrail';
+import { createService, minerContainer, registerTaskDefinition, runTask, taskDefinitionArn } from '../../../fixtures/documented-ecs';
 import { readJsonLines } from '../../../fixtures/real-events';
 
 const REAL = [
@@ -253,11 +254,51 @@ describe('ECS', () => {
     expect(described(record)).toEqual({
       ...EMPTY,
       units: 2,
+      taskDefinition: 'miner:1',
       resources: [
         { kind: 'ecs-task', id: 'arn:aws:ecs:sa-east-1:123456789012:task/c1/aaa', cluster: 'arn:aws:ecs:sa-east-1:123456789012:cluster/c1' },
         { kind: 'ecs-task', id: 'arn:aws:ecs:sa-east-1:123456789012:task/c1/bbb', cluster: 'c1' },
       ],
     });
+  });
+
+  test('a service or a task names the definition it runs: the revision ECS answers with, else the one asked for', () => {
+    expect(described(createService('xmr', 'miner', 10, { responseDefinition: taskDefinitionArn('miner', 7) })).taskDefinition)
+      .toBe(taskDefinitionArn('miner', 7));
+    expect(described(createService('xmr', 'miner', 10, { errorCode: 'AccessDeniedException' })).taskDefinition).toBe('miner');
+    expect(described(runTask('miner', 2, { startedFrom: taskDefinitionArn('miner', 7) })).taskDefinition).toBe(taskDefinitionArn('miner', 7));
+    expect(described(cloudTrailRecord('ecs.amazonaws.com', 'UpdateService', { service: 'xmr', taskDefinition: 'miner:8', desiredCount: 10 })).taskDefinition)
+      .toBe('miner:8');
+    expect(described(cloudTrailRecord('ecs.amazonaws.com', 'UpdateService', { service: 'xmr', desiredCount: 10 })).taskDefinition).toBeUndefined();
+  });
+
+  test('RunTask may size its tasks itself: a task CPU override and the GPUs container overrides ask for', () => {
+    const overrides = { cpu: '16 vCPU', containerOverrides: [{ name: 'xmrig', resourceRequirements: [{ type: 'GPU', value: '2' }] }] };
+    expect(described(runTask('small:1', 4, { overrides }))).toMatchObject({ units: 4, taskVcpus: 16, taskGpus: 2, taskDefinition: taskDefinitionArn('small', 1) });
+    expect(described(runTask('small:1', 4, { overrides: { cpu: 'abc' } })).taskVcpus).toBeUndefined();
+  });
+
+  test('RegisterTaskDefinition: the GPUs its containers ask for, and the larger of the definition asked for and the one registered', () => {
+    const record = registerTaskDefinition('gpu-miner', { compatibility: 'EC2', containerDefinitions: [minerContainer(4096, 4)] });
+    expect(described(record)).toMatchObject({ taskVcpus: 4, taskGpus: 4, resources: [{ kind: 'task-definition', id: taskDefinitionArn('gpu-miner', 1) }] });
+    const trimmed = { ...record, responseElements: { taskDefinition: { taskDefinitionArn: taskDefinitionArn('gpu-miner', 1), cpu: '256' } } };
+    expect(described(trimmed)).toMatchObject({ taskVcpus: 4, taskGpus: 4 });
+  });
+
+  test.each([
+    ['a numeric string', 10, '10'], ['a word', 0, 'ten'], ['a negative count', 0, -5], ['a fraction', 3, 2.5], ['1e9 tasks', 1e9, 1e9],
+    ['1e300 tasks', 1e9, 1e300], ['null', 0, null], ['an object', 0, { n: 10 }],
+  ])('a desired count of %s is %d tasks', (_, units, desiredCount) => {
+    expect(described(createService('xmr', 'miner:1', desiredCount)).units).toBe(units);
+  });
+
+  test.each([['a word', 1, 'ten'], ['a negative count', 0, -3], ['a numeric string', 4, '4']])('a RunTask count of %s is %d tasks', (_, units, count) => {
+    expect(described(runTask('miner:1', count)).units).toBe(units);
+  });
+
+  test.each([[true], [{ arn: 'x' }], [['miner:1']], [null]])('a task definition that is no string (%p) is not named', (taskDefinition) => {
+    expect(described(createService('xmr', taskDefinition, 10, { responseDefinition: undefined })).taskDefinition).toBeUndefined();
+    expect(described(runTask(taskDefinition, 1)).taskDefinition).toBeUndefined();
   });
 
   test.each([
@@ -335,9 +376,12 @@ describe('hostile requests', () => {
     ['ec2.amazonaws.com', 'RequestSpotInstances', { instanceCount: 3 }, ['instanceCount', 'launchSpecification']],
     ['autoscaling.amazonaws.com', 'CreateAutoScalingGroup', { autoScalingGroupName: 'a', maxSize: 3 },
       ['autoScalingGroupName', 'maxSize', 'mixedInstancesPolicy', 'launchTemplate']],
-    ['ecs.amazonaws.com', 'RegisterTaskDefinition', { cpu: '1024' }, ['cpu', 'containerDefinitions']],
-    ['ecs.amazonaws.com', 'RunTask', { count: 3 }, ['count', 'cluster']],
-    ['ecs.amazonaws.com', 'CreateService', { desiredCount: 3 }, ['desiredCount', 'service', 'serviceName', 'cluster']],
+    ['ecs.amazonaws.com', 'RegisterTaskDefinition', { cpu: '1024', containerDefinitions: [{ cpu: 1024, resourceRequirements: [{ type: 'GPU', value: '1' }] }] },
+      ['cpu', 'containerDefinitions', 'family']],
+    ['ecs.amazonaws.com', 'RunTask', { count: 3, taskDefinition: 'miner:1', overrides: { cpu: '4096', containerOverrides: [] } },
+      ['count', 'cluster', 'taskDefinition', 'overrides', 'overrides.cpu', 'overrides.containerOverrides']],
+    ['ecs.amazonaws.com', 'CreateService', { desiredCount: 3, taskDefinition: 'miner:1' }, ['desiredCount', 'service', 'serviceName', 'cluster', 'taskDefinition']],
+    ['ecs.amazonaws.com', 'UpdateService', { desiredCount: 3, service: 's' }, ['desiredCount', 'service', 'taskDefinition']],
     ['batch.amazonaws.com', 'CreateComputeEnvironment', { computeResources: { maxvCpus: 3 } },
       ['computeEnvironmentName', 'computeResources.maxvCpus', 'computeResources.instanceTypes']],
     ['sagemaker.amazonaws.com', 'CreateTrainingJob', { resourceConfig: { instanceType: 'ml.p3.2xlarge' } },

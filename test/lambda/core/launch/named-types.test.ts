@@ -3,9 +3,11 @@ import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
 import { judgeLaunch, Judgement } from '../../../../lambda/core/launch/judge-launch';
 import { launchAlert } from '../../../../lambda/core/launch/launch-alert';
 import { describeLaunch } from '../../../../lambda/core/launch/launch-request';
-import { namesToLookUp, NamedTypes, OFFLINE_NAMED_TYPES } from '../../../../lambda/core/launch/named-types';
+import { namesToLookUp, NamedTypes, OFFLINE_NAMED_TYPES, withTaskSize } from '../../../../lambda/core/launch/named-types';
+import { parseTaskDefinition, taskDefinitionKey, TaskSizeAnswer } from '../../../../lambda/core/launch/task-size';
 import { resolveLaunchSettings } from '../../../../lib/catalog';
 import { cloudTrailRecord } from '../../../fixtures/documented-cloudtrail';
+import { createService, runTask, taskDefinitionArn } from '../../../fixtures/documented-ecs';
 
 const NOW = new Date('2026-11-20T03:12:10Z');
 
@@ -45,6 +47,7 @@ const EC2_KNOWS: NamedTypes = {
   ofInstance: (id) => (id === 'i-0stopped' ? { type: 'g5.48xlarge' } : { unknown: 'EC2 did not say (InvalidInstanceID.NotFound)' }),
   ofGroup: (name) => ({ 'gpu-workers': { types: ['g4dn.12xlarge'] }, 'mixed': { types: ['p3.2xlarge', 'g5.xlarge'] } }[name]
     ?? { unknown: 'Auto Scaling does not know this group' }),
+  ofTaskDefinition: () => ({ unknown: 'not in this test' }),
 };
 
 function judged(value: unknown, named: NamedTypes): Extract<Judgement, { outcome: 'judged' }> {
@@ -166,5 +169,98 @@ describe('calls that change an existing Auto Scaling group\'s capacity', () => {
   test('offline (replay), the group is named as not looked up', () => {
     expect(judged(resize.SetDesiredCapacity, OFFLINE_NAMED_TYPES).request.unknowns)
       .toEqual(['instance type of Auto Scaling group gpu-workers: not looked up without an AWS call']);
+  });
+});
+
+function recordOf(value: unknown) {
+  const rec = readRecord(value);
+  if (typeof rec === 'string') throw new Error(rec);
+  return rec;
+}
+
+/** ECS's answers as the shell would give them: a 16-vCPU Fargate miner, a quarter-vCPU web task, a 4-GPU EC2 task. */
+const ECS_KNOWS: NamedTypes = {
+  ...OFFLINE_NAMED_TYPES,
+  ofTaskDefinition: (ref) => {
+    const name = parseTaskDefinition(ref);
+    const sizes: Record<string, TaskSizeAnswer> = {
+      'miner:1': { size: { vcpus: 16, gpus: 0 } },
+      'web:3': { size: { vcpus: 0.25, gpus: 0 } },
+      'gpu-miner:2': { size: { vcpus: 4, gpus: 4 } },
+    };
+    return (name && sizes[taskDefinitionKey(name)]) || { unknown: 'ECS DescribeTaskDefinition failed: ClientException: Unable to describe task definition.' };
+  },
+};
+
+describe('ECS services and tasks, judged by the definition they run', () => {
+  test('ten 16-vCPU Fargate tasks in one CreateService are flagged with their vCPUs', () => {
+    // GIVEN the definition registered earlier, as the service names it
+    const record = createService('xmr', 'miner:1', 10);
+    // WHEN
+    const j = judged(record, ECS_KNOWS);
+    // THEN
+    expect(j.verdict).toMatchObject({ flagged: true, vcpus: 160, gpus: 0, units: 10 });
+    expect(j.verdict.reasons).toContain('10 tasks x 16 vCPUs = 160 vCPUs in one call, more than the 64 allowed (maxVcpusPerCall)');
+    expect(j.verdict.reasons).toContain('task of 16 vCPUs, more than the 8 allowed per task');
+    const alert = launchAlert(j.record, j.request, j.verdict, []);
+    expect(alert.headline).toBe('10 x 16-vCPU ECS tasks launched in sa-east-1 by user/ci-bot');
+    expect(alert.what).toContain('160 vCPUs');
+  });
+
+  test('two quarter-vCPU tasks pass', () => {
+    const j = judged(createService('web', 'web:3', 2), ECS_KNOWS);
+    expect(j.verdict).toMatchObject({ flagged: false, vcpus: 0.5, units: 2, reasons: ['within the launch policy'] });
+  });
+
+  test.each([
+    ['RunTask', runTask('miner:1', 5)],
+    ['UpdateService', cloudTrailRecord('ecs.amazonaws.com', 'UpdateService', { cluster: 'miners', service: 'xmr', desiredCount: 5 }, {
+      service: { serviceArn: 'arn:aws:ecs:sa-east-1:123456789012:service/miners/xmr', taskDefinition: taskDefinitionArn('miner', 1), desiredCount: 5 },
+    })],
+  ])('%s of five 16-vCPU tasks is 80 vCPUs, flagged', (_, record) => {
+    const j = judged(record, ECS_KNOWS);
+    expect(j.verdict).toMatchObject({ flagged: true, vcpus: 80, units: 5 });
+    expect(j.verdict.reasons).toContain('5 tasks x 16 vCPUs = 80 vCPUs in one call, more than the 64 allowed (maxVcpusPerCall)');
+  });
+
+  test('GPU tasks count their GPUs, and raise the severity', () => {
+    const j = judged(createService('render', 'gpu-miner:2', 20), ECS_KNOWS);
+    expect(j.verdict).toMatchObject({ flagged: true, vcpus: 80, gpus: 80, severity: 'HIGH' });
+    expect(j.verdict.reasons).toContain('20 tasks x 4 vCPUs = 80 vCPUs (20 tasks x 4 GPUs = 80 GPUs) in one call, more than the 64 allowed (maxVcpusPerCall)');
+    expect(launchAlert(j.record, j.request, j.verdict, []).headline).toMatch(/^20 x 4-vCPU ECS tasks with 4 GPUs each launched/);
+  });
+
+  test('a RunTask that overrides the CPU of a small definition is judged by the override', () => {
+    const j = judged(runTask('web:3', 5, { overrides: { cpu: '16384' } }), ECS_KNOWS);
+    expect(j.verdict).toMatchObject({ flagged: true, vcpus: 80 });
+  });
+
+  test('a definition ECS could not describe is flagged as unknown vCPUs, with why: never silently within the policy', () => {
+    const j = judged(createService('xmr', 'ghost:9', 2), ECS_KNOWS);
+    expect(j.verdict.flagged).toBe(true);
+    expect(j.verdict.reasons).toEqual(['2 tasks of task definition arn:aws:ecs:sa-east-1:123456789012:task-definition/ghost:9 whose vCPUs are unknown: '
+      + 'ECS DescribeTaskDefinition failed: ClientException: Unable to describe task definition.']);
+    const alert = launchAlert(j.record, j.request, j.verdict, []);
+    expect(alert.headline).toBe('2 x ECS tasks of unknown size launched in sa-east-1 by user/ci-bot');
+    expect(alert.what).toContain('Not counted, unknown: vCPUs of task definition arn:aws:ecs:sa-east-1:123456789012:task-definition/ghost:9: ECS DescribeTaskDefinition failed');
+  });
+
+  test('a service set to no tasks is not flagged for a size it does not know', () => {
+    const j = judged(createService('idle', 'ghost:9', 0), ECS_KNOWS);
+    expect(j.verdict.flagged).toBe(false);
+  });
+
+  test('offline, a definition the replayed logs did not register stays unknown, and says so', () => {
+    const request = withTaskSize(describeLaunch(recordOf(createService('xmr', 'miner', 10))), OFFLINE_NAMED_TYPES);
+    expect(request.taskSizeUnknown).toBe('not looked up without an AWS call');
+    expect(request.unknowns).toEqual(['vCPUs of task definition miner: not looked up without an AWS call']);
+  });
+
+  test('a call that runs no definition asks about none', () => {
+    const asked: string[] = [];
+    const named: NamedTypes = { ...OFFLINE_NAMED_TYPES, ofTaskDefinition: (ref) => { asked.push(ref); return { unknown: 'x' }; } };
+    const request = describeLaunch(recordOf(cloudTrailRecord('ecs.amazonaws.com', 'UpdateService', { service: 'xmr', desiredCount: 3 })));
+    expect(withTaskSize(request, named)).toBe(request);
+    expect(asked).toEqual([]);
   });
 });

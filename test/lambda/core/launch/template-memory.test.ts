@@ -1,9 +1,13 @@
 import * as fc from 'fast-check';
 import { CloudTrailRecord, readRecord } from '../../../../lambda/core/events/cloudtrail-record';
+import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
+import { judgeLaunch } from '../../../../lambda/core/launch/judge-launch';
 import { describeLaunch, LaunchRequest } from '../../../../lambda/core/launch/launch-request';
 import { withNamedTypes } from '../../../../lambda/core/launch/named-types';
 import { TemplateMemory } from '../../../../lambda/core/launch/template-memory';
+import { resolveLaunchSettings } from '../../../../lib/catalog';
 import { cloudTrailRecord } from '../../../fixtures/documented-cloudtrail';
+import { createService, minerContainer, registerTaskDefinition, runTask, taskDefinitionArn } from '../../../fixtures/documented-ecs';
 import { readJsonLines } from '../../../fixtures/real-events';
 
 const NOT_CREATED = { unknown: 'not created in the replayed logs, and not looked up without an AWS call' };
@@ -155,6 +159,71 @@ describe('TemplateMemory, Auto Scaling groups', () => {
     const resize = { autoScalingGroupName: 'render-farm', desiredCapacity: 60 };
     replayInto(memory, cloudTrailRecord('autoscaling.amazonaws.com', 'SetDesiredCapacity', resize));
     expect(memory.ofGroup('render-farm')).toEqual(NO_GROUP);
+  });
+});
+
+describe('TemplateMemory, ECS task definitions', () => {
+  const NOT_REGISTERED = { unknown: 'not registered in the replayed logs, and not looked up without an AWS call' };
+  const settings = resolveLaunchSettings({});
+
+  /** The replay's own loop: judge with what the memory knows, then let it learn from the call as judged. */
+  function replayed(memory: TemplateMemory, value: unknown) {
+    const j = judgeLaunch(value, settings, bundledSpec, new Date('2026-11-20T03:12:10Z'), memory);
+    if (j.outcome !== 'judged') throw new Error(`expected a judged launch, got ${j.outcome}`);
+    memory.remember(j.record, j.request);
+    return j;
+  }
+
+  test('a log that registers a 16-vCPU definition, then runs ten of it, flags the 160 vCPUs, as the deployed guard does', () => {
+    // GIVEN
+    const memory = new TemplateMemory();
+    replayed(memory, registerTaskDefinition('miner', { cpu: '16384', revision: 4 }));
+    // WHEN
+    const service = replayed(memory, createService('xmr', 'miner:4', 10));
+    const task = replayed(memory, runTask('miner', 10));
+    // THEN
+    for (const j of [service, task]) {
+      expect(j.verdict).toMatchObject({ flagged: true, vcpus: 160, units: 10 });
+      expect(j.verdict.reasons).toContain('10 tasks x 16 vCPUs = 160 vCPUs in one call, more than the 64 allowed (maxVcpusPerCall)');
+    }
+  });
+
+  test('a revision is known by ARN, by family:revision, and, as the latest, by its family', () => {
+    const memory = new TemplateMemory();
+    replayed(memory, registerTaskDefinition('miner', { cpu: '16 vCPU', revision: 4, containerDefinitions: [minerContainer(undefined, 1)] }));
+    replayed(memory, registerTaskDefinition('miner', { cpu: '256', revision: 5 }));
+    expect(memory.ofTaskDefinition(taskDefinitionArn('miner', 4))).toEqual({ size: { vcpus: 16, gpus: 1 } });
+    expect(memory.ofTaskDefinition('miner:4')).toEqual({ size: { vcpus: 16, gpus: 1 } });
+    expect(memory.ofTaskDefinition('miner')).toEqual({ size: { vcpus: 0.25, gpus: 0 } });
+    expect(memory.ofTaskDefinition('miner:3')).toEqual(NOT_REGISTERED);
+  });
+
+  test('a small service from a small definition passes', () => {
+    const memory = new TemplateMemory();
+    replayed(memory, registerTaskDefinition('web', { cpu: '256' }));
+    expect(replayed(memory, createService('web', 'web:1', 2)).verdict).toMatchObject({ flagged: false, vcpus: 0.5 });
+  });
+
+  test('a failed registration, or a run before the registration, teaches nothing', () => {
+    const memory = new TemplateMemory();
+    const early = replayed(memory, createService('xmr', 'miner:1', 10));
+    expect(early.verdict.flagged).toBe(true);
+    expect(early.request.unknowns).toEqual([`vCPUs of task definition ${taskDefinitionArn('miner', 1)}: ${NOT_REGISTERED.unknown}`]);
+    replayed(memory, registerTaskDefinition('miner', { cpu: '16384' }, { errorCode: 'ClientException' }));
+    expect(memory.ofTaskDefinition('miner')).toEqual(NOT_REGISTERED);
+    expect(memory.ofTaskDefinition('not a name')).toEqual({ unknown: 'not a task definition name ECS accepts' });
+  });
+
+  test('any request and response of RegisterTaskDefinition is learned from or ignored, never thrown on', () => {
+    fc.assert(fc.property(fc.jsonValue(), fc.jsonValue(), fc.option(fc.string()), (request, response, errorCode) => {
+      const memory = new TemplateMemory();
+      replayInto(memory, cloudTrailRecord('ecs.amazonaws.com', 'RegisterTaskDefinition', request, response, errorCode ? { errorCode } : {}));
+      for (const ref of ['miner', 'miner:1']) {
+        const answer = memory.ofTaskDefinition(ref);
+        if ('size' in answer) expect(Number.isFinite(answer.size.vcpus) && answer.size.vcpus >= 0).toBe(true);
+        else expect(answer).toEqual(NOT_REGISTERED);
+      }
+    }), { numRuns: 300 });
   });
 });
 
