@@ -168,6 +168,7 @@ export class MiningGuard extends Construct {
       trailBuckets: this.auditTrail.bucket ? [this.auditTrail.bucket] : [],
       guardKeys: [alerts.key, ...(this.auditTrail.key ? [this.auditTrail.key] : [])],
       guardedRegions: this.guardedRegions,
+      exemptPrincipals: props.computePolicy?.exemptPrincipals,
     });
     this.spendGuard = new SpendGuard(this, 'SpendGuard', { ...props.spendGuard, alerts });
     if (props.compliance) {

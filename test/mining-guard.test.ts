@@ -2,14 +2,14 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { MiningGuard, RecorderMode, VcpuUsageClass } from '../lib';
-import { CREDENTIAL_DETECTIONS, LAUNCH_DETECTIONS, TAMPER_DETECTIONS } from '../lib/catalog';
+import { JUDGED_CALL_DETECTIONS, LAUNCH_DETECTIONS } from '../lib/catalog';
 import { cloudTrailPatterns } from '../lib/common/cloudtrail-rules';
 
 /**
  * The finding rule, the launch calls' rules, the tamper/credential calls' rules, the storm flush, the spend
  * evaluator's schedule and the notifier's rule for the guard's alarms.
  */
-const RULES = 1 + cloudTrailPatterns(LAUNCH_DETECTIONS).length + cloudTrailPatterns([...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS]).length + 3;
+const RULES = 1 + cloudTrailPatterns(LAUNCH_DETECTIONS).length + cloudTrailPatterns(JUDGED_CALL_DETECTIONS).length + 3;
 
 function stack(): Stack {
   return new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });

@@ -15,6 +15,7 @@ function signalOf(d: Detection): string {
   switch (d.signal.kind) {
     case 'guardduty': return `GuardDuty ${d.signal.findingTypes.map((t) => `\`${t}\``).join(', ')}`;
     case 'cloudtrail': return `CloudTrail \`${d.signal.eventSource}\` ${d.signal.eventNames.map((n) => `\`${n}\``).join(', ')}`;
+    case 'cloudtrail-identity': return `CloudTrail: every API call whose \`userIdentity.type\` is \`${d.signal.identityType}\`, reads included`;
     case 'config': return `AWS Config rule \`${d.signal.rule}\``;
     case 'cost': return `cost: ${d.signal.source}`;
     case 'alarm': return `CloudWatch alarm on \`${d.signal.namespace}\` \`${d.signal.metricName}\``;

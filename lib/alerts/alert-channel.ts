@@ -6,9 +6,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { validateEmails, validateWebhookUrls } from './alert-destinations';
 import { Notifier } from './notifier';
+import { WebhookSubscriptions } from './webhook-subscriptions';
 import { accountUniqueName } from '../common/account-names';
 import { GuardKey } from '../common/guard-key';
 
@@ -66,7 +68,14 @@ export interface AlertChannelProps {
 
   /**
    * HTTPS endpoints that receive every alert as a JSON document (SNS HTTPS subscriptions; the endpoint must
-   * confirm the subscription).
+   * confirm the subscription). SNS retries an alert an endpoint does not take for about 40 minutes, then puts it in a
+   * dead-letter queue whose alarm alerts through the other subscribers.
+   *
+   * A URL must not carry a secret (`https://user:password@host`, `?token=`): it would be written into the template
+   * in clear text. Keep such a URL in AWS Secrets Manager and pass
+   * `SecretValue.secretsManager('mining-guard/webhook-url').unsafeUnwrap()`, which CloudFormation resolves at deploy,
+   * or use a URL without a secret and have the endpoint verify the SNS message signature.
+   * @see https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html
    * @default - no webhooks
    */
   readonly webhookUrls?: string[];
@@ -123,6 +132,8 @@ export class AlertChannel extends Construct implements IAlertChannel {
   public readonly notifier: Notifier;
   /** The Slack channel configuration, when `slack` is set. */
   public readonly slackChannel?: chatbot.SlackChannelConfiguration;
+  /** The queue that keeps the alerts no webhook took after every retry, when `webhookUrls` is set. */
+  public readonly webhookDeadLetterQueue?: sqs.IQueue;
 
   constructor(scope: Construct, id: string, props: AlertChannelProps = {}) {
     super(scope, id);
@@ -168,9 +179,6 @@ export class AlertChannel extends Construct implements IAlertChannel {
     for (const email of emails) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }
-    for (const url of webhookUrls) {
-      this.topic.addSubscription(new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
-    }
     if (props.slack) {
       this.slackChannel = new chatbot.SlackChannelConfiguration(this, 'Slack', {
         slackChannelConfigurationName: props.slack.configurationName ?? accountUniqueName(this, 'alerts'),
@@ -190,6 +198,16 @@ export class AlertChannel extends Construct implements IAlertChannel {
       key: this.key,
       logRetention: props.logRetention,
     });
+
+    // After the notifier: the webhooks' dead-letter alarm is named for it, so it alerts through the other subscribers.
+    if (webhookUrls.length > 0) {
+      const webhooks = new WebhookSubscriptions(this, 'Webhooks', {
+        topic: this.topic,
+        urls: webhookUrls,
+        alarmName: this.notifier.alarmName('guard-dead-letters-webhooks'),
+      });
+      this.webhookDeadLetterQueue = webhooks.deadLetters.queue;
+    }
 
     if (!props.topic && emails.length === 0 && webhookUrls.length === 0 && !props.slack) {
       Annotations.of(this).addWarningV2('mining-guard:no-alert-destination',

@@ -126,6 +126,11 @@ export interface GuardContext {
   readonly trailBuckets: readonly string[];
   /** The regions where the guard runs, home included; undefined when the construct was not told. */
   readonly guardedRegions?: readonly string[];
+  /**
+   * ARN patterns of the principals the compute policy exempts (`exemptPrincipals`): their SSM commands and sessions
+   * on instances are expected; anyone else's alert. Absent or empty: every command and session alerts.
+   */
+  readonly exemptPrincipals?: readonly string[];
 }
 
 export const EMPTY_GUARD_CONTEXT: GuardContext = { deployPrincipals: [], guardNamePrefixes: [], guardArns: [], trailBuckets: [] };
@@ -141,7 +146,13 @@ export function readGuardContext(json: string | undefined): GuardContext {
     const v = parsed?.[key];
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   };
-  const context = { deployPrincipals: list('deployPrincipals'), guardNamePrefixes: list('guardNamePrefixes'), guardArns: list('guardArns'), trailBuckets: list('trailBuckets') };
+  const context = {
+    deployPrincipals: list('deployPrincipals'),
+    guardNamePrefixes: list('guardNamePrefixes'),
+    guardArns: list('guardArns'),
+    trailBuckets: list('trailBuckets'),
+    ...(Array.isArray(parsed?.exemptPrincipals) ? { exemptPrincipals: list('exemptPrincipals') } : {}),
+  };
   // Absent is "not told", which the region-enabled alert says; an empty list is "no region", which it says otherwise.
   return Array.isArray(parsed?.guardedRegions) ? { ...context, guardedRegions: list('guardedRegions').filter(isRegionName) } : context;
 }

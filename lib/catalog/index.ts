@@ -1,4 +1,5 @@
 /** The detection catalog: the one list of what MiningGuard detects, and lookups over it. No aws-cdk-lib import here. */
+import { ABUSE_DETECTIONS as ABUSE, ROOT_ACTIVITY } from './abuse';
 import { CATCH_ALL_DETECTIONS as CATCH_ALLS } from './catch-all';
 import { CIS_DETECTIONS as CIS } from './cis';
 import { CONFIG_DETECTIONS as CONFIG } from './config';
@@ -10,7 +11,9 @@ import { GUARDDUTY_DETECTIONS as GUARDDUTY } from './guardduty';
 import { LAUNCH_BURST as BURST, LAUNCH_CONTAINMENT as CONTAINMENT_STEPS, LAUNCH_DETECTIONS as LAUNCHES } from './launches';
 import { matchesPattern } from './patterns';
 import { TAMPER_DETECTIONS as TAMPER } from './tamper';
-import { AlarmSignal, CloudTrailSignal, ConfigRuleSignal, Detection, GuardDutySignal, MetricFilterSignal, Signal } from './types';
+import {
+  AlarmSignal, CallSignal, CloudTrailIdentitySignal, CloudTrailSignal, ConfigRuleSignal, Detection, GuardDutySignal, MetricFilterSignal, Signal,
+} from './types';
 
 export * from './types';
 export * from './patterns';
@@ -22,15 +25,17 @@ export * from './handler-contracts';
 
 /** The catalog as written, every id and event name a literal type. */
 const CATALOG = [
-  ...GUARDDUTY, ...LAUNCHES, BURST, ...TAMPER, ...CREDENTIALS, ...CONFIG, ...CIS, ...COST, ...GUARD_HEALTH, ...CATCH_ALLS,
+  ...GUARDDUTY, ...LAUNCHES, BURST, ...TAMPER, ...ABUSE, ...CREDENTIALS, ROOT_ACTIVITY, ...CONFIG, ...CIS, ...COST, ...GUARD_HEALTH, ...CATCH_ALLS,
 ] as const;
 
 /** Every detection's id: a map keyed by it must name every detection, and a typo in an id fails to compile. */
 export type DetectionId = typeof CATALOG[number]['id'];
 /** The launch calls the launch evaluator judges and contains. */
 export type LaunchDetectionId = typeof LAUNCHES[number]['id'];
-/** The tamper and credential calls the notifier judges. */
-export type JudgedCallId = typeof TAMPER[number]['id'] | typeof CREDENTIALS[number]['id'];
+/** The calls the notifier judges: tamper, credential and abuse calls, and root activity. */
+export type JudgedCallId = typeof TAMPER[number]['id'] | typeof CREDENTIALS[number]['id'] | AbuseCallId;
+/** The abuse calls and root activity, judged by the notifier. */
+export type AbuseCallId = typeof ABUSE[number]['id'] | typeof ROOT_ACTIVITY['id'];
 /** Every CloudTrail event name a launch detection selects. */
 export type LaunchEventName = typeof LAUNCHES[number]['signal']['eventNames'][number];
 
@@ -48,6 +53,12 @@ export const LAUNCH_CONTAINMENT: Readonly<Partial<Record<LaunchDetectionId, Cont
 export const LAUNCH_BURST: Detection<DetectionId> = BURST;
 export const TAMPER_DETECTIONS: ReadonlyArray<DetectionOf<CloudTrailSignal, JudgedCallId>> = TAMPER;
 export const CREDENTIAL_DETECTIONS: ReadonlyArray<DetectionOf<CloudTrailSignal, JudgedCallId>> = CREDENTIALS;
+export const ABUSE_DETECTIONS: ReadonlyArray<DetectionOf<CloudTrailSignal, JudgedCallId>> = ABUSE;
+/**
+ * Every call the notifier judges, in catalog order: the order in which the detections that select one call are asked
+ * about it, the first that flags it raising the alert.
+ */
+export const JUDGED_CALL_DETECTIONS: ReadonlyArray<DetectionOf<CallSignal, JudgedCallId>> = [...TAMPER, ...ABUSE, ...CREDENTIALS, ROOT_ACTIVITY];
 export const CONFIG_DETECTIONS: ReadonlyArray<DetectionOf<ConfigRuleSignal>> = CONFIG;
 export const CIS_DETECTIONS: ReadonlyArray<DetectionOf<MetricFilterSignal>> = CIS;
 export const COST_DETECTIONS: ReadonlyArray<Detection<DetectionId>> = COST;
@@ -99,6 +110,32 @@ export function cloudTrailSelections(detections: ReadonlyArray<Detection<string>
     bySource.set(d.signal.eventSource, names);
   }
   return bySource;
+}
+
+/** What a detection's signal selects a call by: its source and name, and who made it (`userIdentity.type`). */
+export interface CallSelector {
+  readonly eventSource: string;
+  readonly eventName: string;
+  readonly identityType?: string;
+}
+
+/**
+ * Whether a call signal selects a call. An identity signal selects API calls only: the sign-in events of
+ * `signin.amazonaws.com` are the login detections' own.
+ */
+export function selectsCall(signal: CallSignal, call: CallSelector): boolean {
+  if (signal.kind === 'cloudtrail') return signal.eventSource === call.eventSource && signal.eventNames.includes(call.eventName);
+  return call.identityType === signal.identityType && call.eventSource !== 'signin.amazonaws.com';
+}
+
+/** The judged detections that select a call, in catalog order: the notifier asks each in turn. */
+export function judgedCallDetections(call: CallSelector): Array<DetectionOf<CallSignal, JudgedCallId>> {
+  return JUDGED_CALL_DETECTIONS.filter((d) => selectsCall(d.signal, call));
+}
+
+/** The identity signals of the detections, e.g. every root call: EventBridge rules and the trail's subscription select them too. */
+export function identitySelections(detections: ReadonlyArray<Detection<string>> = DETECTIONS): CloudTrailIdentitySignal[] {
+  return detections.flatMap((d) => (d.signal.kind === 'cloudtrail-identity' ? [d.signal] : []));
 }
 
 /** The catalog detection that selects a CloudTrail call, or undefined. */

@@ -23,6 +23,19 @@ export interface CloudTrailSignal {
   readonly eventNames: readonly string[];
 }
 
+/**
+ * CloudTrail API calls made by one kind of identity, whatever the service and the call: every call of the root user,
+ * say. Console sign-in events are not API calls: the detections that name them judge them.
+ */
+export interface CloudTrailIdentitySignal {
+  readonly kind: 'cloudtrail-identity';
+  /** `userIdentity.type` as CloudTrail writes it, e.g. `Root`. */
+  readonly identityType: string;
+}
+
+/** A signal of CloudTrail calls, selected by name or by who made them. */
+export type CallSignal = CloudTrailSignal | CloudTrailIdentitySignal;
+
 /** An AWS Config rule of MiningGuard's turning NON_COMPLIANT. */
 export interface ConfigRuleSignal {
   readonly kind: 'config';
@@ -75,7 +88,8 @@ export interface CatchAllSignal {
 
 /** Where the detection comes from. */
 export type Signal =
-  | GuardDutySignal | CloudTrailSignal | ConfigRuleSignal | CostSignal | AlarmSignal | MetricFilterSignal | BurstSignal | CatchAllSignal;
+  | GuardDutySignal | CloudTrailSignal | CloudTrailIdentitySignal | ConfigRuleSignal | CostSignal | AlarmSignal | MetricFilterSignal | BurstSignal
+  | CatchAllSignal;
 
 /** The kinds of signal. */
 export type SignalKind = Signal['kind'];

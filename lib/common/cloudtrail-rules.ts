@@ -1,10 +1,11 @@
 /**
  * EventBridge rules that select CloudTrail calls for catalog detections: each event source's calls are one `$or`
- * branch, and branches share a rule up to EventBridge's pattern length, so the guard uses few of the account's rules.
+ * branch, each identity whose every call is selected (the root user) another, and branches share a rule up to
+ * EventBridge's pattern length, so the guard uses few of the account's rules.
  */
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
-import { cloudTrailSelections, Detection, eventBridgeDetailType, eventBridgeSource } from '../catalog';
+import { cloudTrailSelections, Detection, eventBridgeDetailType, eventBridgeSource, identitySelections } from '../catalog';
 
 /**
  * EventBridge's default quota on the length of one rule's event pattern, in characters.
@@ -20,17 +21,35 @@ interface SourceBranch {
 }
 
 /**
- * The event patterns that select exactly the detections' CloudTrail calls: one branch per event source, packed in
- * catalog order into as few patterns as fit {@link MAX_EVENT_PATTERN_LENGTH}.
+ * Every API call of one kind of identity, from any AWS service. EventBridge delivers the API calls that change
+ * something, never read-only ones: those reach the guard through the trail's log group only.
+ */
+interface IdentityBranch {
+  readonly 'source': Array<{ readonly prefix: string }>;
+  readonly 'detail-type': string[];
+  readonly 'detail': { readonly userIdentity: { readonly type: string[] } };
+}
+
+type Branch = SourceBranch | IdentityBranch;
+
+/**
+ * The event patterns that select exactly the detections' CloudTrail calls: one branch per event source and one per
+ * identity type, packed in catalog order into as few patterns as fit {@link MAX_EVENT_PATTERN_LENGTH}.
  */
 export function cloudTrailPatterns(detections: readonly Detection[]): Array<Record<string, unknown>> {
-  const groups: SourceBranch[][] = [];
-  for (const [eventSource, eventNames] of cloudTrailSelections(detections)) {
-    const branch: SourceBranch = {
-      'source': [eventBridgeSource(eventSource)],
-      'detail-type': [eventBridgeDetailType(eventSource)],
-      'detail': { eventSource: [eventSource], eventName: [...eventNames] },
-    };
+  const groups: Branch[][] = [];
+  const sourceBranches = [...cloudTrailSelections(detections)].map(([eventSource, eventNames]): Branch => ({
+    'source': [eventBridgeSource(eventSource)],
+    'detail-type': [eventBridgeDetailType(eventSource)],
+    'detail': { eventSource: [eventSource], eventName: [...eventNames] },
+  }));
+  const identityBranches = identitySelections(detections).map((signal): Branch => ({
+    // Only AWS services can send events whose source starts with `aws.`: no one can forge a root call with PutEvents.
+    'source': [{ prefix: 'aws.' }],
+    'detail-type': ['AWS API Call via CloudTrail'],
+    'detail': { userIdentity: { type: [signal.identityType] } },
+  }));
+  for (const branch of [...sourceBranches, ...identityBranches]) {
     const last = groups[groups.length - 1];
     if (last && patternLength(patternOf([...last, branch])) <= MAX_EVENT_PATTERN_LENGTH) last.push(branch);
     else groups.push([branch]);
@@ -43,7 +62,7 @@ export function patternLength(pattern: unknown): number {
   return JSON.stringify(pattern).replace(/[,:]/g, '$& ').length;
 }
 
-function patternOf(branches: readonly SourceBranch[]): Record<string, unknown> {
+function patternOf(branches: readonly Branch[]): Record<string, unknown> {
   return branches.length === 1 ? { ...branches[0] } : { $or: branches };
 }
 

@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { RegionalSettings } from './regional-settings';
 import { AlarmNamePrefix, alarmStateChangePattern } from '../alerts/alarm-routing';
-import { CREDENTIAL_DETECTIONS, LAUNCH_DETECTIONS, TAMPER_DETECTIONS } from '../catalog';
+import { JUDGED_CALL_DETECTIONS, LAUNCH_DETECTIONS } from '../catalog';
 import { cloudTrailRules } from '../common/cloudtrail-rules';
 import { DeadLetters } from '../common/dead-letters';
 import { ConfigRecorder, RecorderMode } from '../compliance/config-recorder';
@@ -72,7 +72,7 @@ export class RegionalParts extends Construct {
     };
 
     const calls = new Construct(this, 'CloudTrailCalls');
-    for (const rule of cloudTrailRules(calls, [...LAUNCH_DETECTIONS, ...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS], toHome(), 'launch, tamper and credential calls to the home region')) {
+    for (const rule of cloudTrailRules(calls, [...LAUNCH_DETECTIONS, ...JUDGED_CALL_DETECTIONS], toHome(), 'launch, tamper, credential and abuse calls and root activity to the home region')) {
       this.forwardingRules.push(rule);
     }
     forward('Findings', 'GuardDuty findings of crypto-mining, stolen credentials and a blinded defender,', findingEventPattern(settings.minimumSeverity));

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { IAlertChannel } from '../alerts/alert-channel';
-import { CREDENTIAL_DETECTIONS, GuardContext, isRegionName, TAMPER_DETECTIONS } from '../catalog';
+import { GuardContext, isRegionName, JUDGED_CALL_DETECTIONS } from '../catalog';
 import { cloudTrailRules } from '../common/cloudtrail-rules';
 
 /** Properties of a `TamperWatch`. */
@@ -39,6 +39,13 @@ export interface TamperWatchProps {
    * @default - unknown: the region-enabled alert says it cannot tell whether the guard runs in the region
    */
   readonly guardedRegions?: string[];
+
+  /**
+   * ARN patterns of the principals expected to run SSM commands and sessions on instances (patching, deployment):
+   * the compute policy's `exemptPrincipals`. Anyone else's `SendCommand` or `StartSession` alerts.
+   * @default - none: every command and session alerts
+   */
+  readonly exemptPrincipals?: string[];
 }
 
 /**
@@ -65,7 +72,7 @@ export class TamperWatch extends Construct {
       }
     }
 
-    this.rules = cloudTrailRules(this, [...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS], props.alerts.notifier.ruleTarget(), 'tamper and credential calls to the notifier');
+    this.rules = cloudTrailRules(this, JUDGED_CALL_DETECTIONS, props.alerts.notifier.ruleTarget(), 'tamper, credential and abuse calls to the notifier');
 
     const context: GuardContext = {
       deployPrincipals: props.deployPrincipals ?? [`arn:${stack.partition}:sts::${stack.account}:assumed-role/cdk-*-cfn-exec-role-*/*`],
@@ -74,6 +81,7 @@ export class TamperWatch extends Construct {
       guardArns: (props.guardKeys ?? []).map((k) => k.keyArn),
       trailBuckets: (props.trailBuckets ?? []).map((b) => b.bucketName),
       ...(props.guardedRegions ? { guardedRegions: props.guardedRegions } : {}),
+      ...(props.exemptPrincipals ? { exemptPrincipals: props.exemptPrincipals } : {}),
     };
     props.alerts.notifier.useGuardContext(stack.toJsonString(context));
   }

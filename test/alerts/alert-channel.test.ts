@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -56,10 +56,43 @@ describe('AlertChannel', () => {
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com' });
   });
 
-  test('webhooks subscribe over HTTPS', () => {
+  test('webhooks subscribe over HTTPS, retried, with a dead-letter queue whose alarm alerts through the notifier', () => {
+    // GIVEN
     const s = stack();
-    new AlertChannel(s, 'Alerts', { webhookUrls: ['https://hooks.example.com/mining-guard'] });
-    Template.fromStack(s).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://hooks.example.com/mining-guard' });
+    // WHEN
+    const channel = new AlertChannel(s, 'Alerts', { webhookUrls: ['https://hooks.example.com/mining-guard'] });
+    // THEN
+    const t = Template.fromStack(s);
+    t.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'https',
+      Endpoint: 'https://hooks.example.com/mining-guard',
+      TopicArn: { Ref: Match.stringLikeRegexp('AlertsTopic') },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlertsWebhooksDeadLetters'), 'Arn'] } },
+      DeliveryPolicy: { healthyRetryPolicy: Match.objectLike({ backoffFunction: 'EXPONENTIAL' }) },
+    });
+    expect(channel.webhookDeadLetterQueue).toBeDefined();
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: channel.alarmName('guard-dead-letters-webhooks'),
+      Namespace: 'AWS/SQS',
+    });
+    // The notifier's rule takes the state changes of every alarm it named, this one's too.
+    expect(channel.alarmName('guard-dead-letters-webhooks').startsWith(channel.notifier.alarmNamePrefix)).toBe(true);
+  });
+
+  test('a webhook URL held in Secrets Manager is subscribed by reference, never in clear text', () => {
+    const s = stack();
+    new AlertChannel(s, 'Alerts', { webhookUrls: [SecretValue.secretsManager('mining-guard/webhook-url').unsafeUnwrap()] });
+    Template.fromStack(s).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'https',
+      Endpoint: '{{resolve:secretsmanager:mining-guard/webhook-url:SecretString:::}}',
+    });
+  });
+
+  test('without webhooks there is no webhook dead-letter queue', () => {
+    const s = stack();
+    const channel = new AlertChannel(s, 'Alerts', { emails: ['secops@example.com'] });
+    expect(channel.webhookDeadLetterQueue).toBeUndefined();
+    expect(Object.keys(Template.fromStack(s).findResources('AWS::SQS::Queue')).filter((id) => id.includes('Webhooks'))).toEqual([]);
   });
 
   test('a Slack channel gets a Chatbot configuration on the topic that cannot act on the account', () => {
@@ -110,6 +143,7 @@ describe('AlertChannel', () => {
       ['a bad email address', { emails: ['secops.example.com'] }, /'secops.example.com' is not an email address.*\['secops@example.com'\]/],
       ['an email list with a blank', { emails: [''] }, /is not an email address/],
       ['a webhook without TLS', { webhookUrls: ['http://hooks.example.com'] }, /not an HTTPS URL.*'https:\/\//],
+      ['a webhook with a password in it', { webhookUrls: ['https://alerts:hunter2@hooks.example.com/in'] }, /carries a secret.*SecretValue\.secretsManager/],
     ])('%s', (_name, props, message) => {
       const s = stack();
       expect(() => new AlertChannel(s, 'Alerts', props)).toThrow(message);

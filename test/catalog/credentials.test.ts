@@ -1,4 +1,4 @@
-import { classifyCloudTrailEvent, CREDENTIAL_DETECTIONS, eventBridgeDetailType } from '../../lib/catalog';
+import { ABUSE_DETECTIONS, CREDENTIAL_DETECTIONS, eventBridgeDetailType, judgedCallDetections } from '../../lib/catalog';
 
 describe('the credential detections', () => {
   test('event names are unique per source', () => {
@@ -9,9 +9,13 @@ describe('the credential detections', () => {
     for (const [source, names] of bySource) expect([source, new Set(names).size]).toEqual([source, names.length]);
   });
 
-  test('each call is classified as the credential detection that selects it, not as another detection of the catalog', () => {
+  test('each call is selected by its credential detection, and otherwise only by abuse detections, which judge it first and more narrowly', () => {
     for (const d of CREDENTIAL_DETECTIONS) {
-      for (const name of d.signal.eventNames) expect([name, classifyCloudTrailEvent(d.signal.eventSource, name)?.id]).toEqual([name, d.id]);
+      for (const name of d.signal.eventNames) {
+        const selecting = judgedCallDetections({ eventSource: d.signal.eventSource, eventName: name, identityType: 'IAMUser' });
+        expect([name, selecting.filter((o) => o !== d && !ABUSE_DETECTIONS.includes(o as never)).map((o) => o.id)]).toEqual([name, []]);
+        expect([name, selecting[selecting.length - 1].id]).toEqual([name, d.id]);
+      }
     }
   });
 

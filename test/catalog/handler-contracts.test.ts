@@ -113,6 +113,12 @@ describe('readGuardContext', () => {
     });
   });
 
+  test('reads the compute policy\'s exempt principals, strings only; absent stays absent', () => {
+    expect(readGuardContext(JSON.stringify({ exemptPrincipals: ['arn:aws:iam::*:role/patching', 3, null] })).exemptPrincipals).toEqual(['arn:aws:iam::*:role/patching']);
+    expect(readGuardContext(JSON.stringify({ exemptPrincipals: 'arn:aws:iam::*:role/patching' })).exemptPrincipals).toBeUndefined();
+    expect(readGuardContext(JSON.stringify({ trailBuckets: [] }))).not.toHaveProperty('exemptPrincipals');
+  });
+
   test('reads the guarded regions, keeping only region names; absent stays absent, which is "not told"', () => {
     expect(readGuardContext(JSON.stringify({ guardedRegions: ['us-east-1', 'sa-east-1'] })).guardedRegions).toEqual(['us-east-1', 'sa-east-1']);
     expect(readGuardContext(JSON.stringify({ guardedRegions: ['us-east-1', 'https://evil.example/', 7, 'eu-west'] })).guardedRegions).toEqual(['us-east-1']);

@@ -10,11 +10,12 @@ import { CALL_JUDGES } from '../../lambda/core/notifier/judge-cloudtrail';
 import { spendAlert } from '../../lambda/core/spend/spend-alert';
 import { ComplianceRule, MiningGuard, RecorderMode } from '../../lib';
 import {
-  classifyAlarmMetric, classifyConfigRule, classifyGuardDutyFinding, cloudTrailSelections, CREDENTIAL_DETECTIONS, Detection, detection, DetectionId,
-  DETECTIONS, guardDutyFindingTypePatterns, LAUNCH_DETECTIONS, SEVERITIES, Signal, SignalKind, TAMPER_DETECTIONS,
+  classifyAlarmMetric, classifyConfigRule, classifyGuardDutyFinding, cloudTrailSelections, Detection, detection, DetectionId,
+  DETECTIONS, guardDutyFindingTypePatterns, JUDGED_CALL_DETECTIONS, LAUNCH_DETECTIONS, SEVERITIES, Signal, SignalKind,
 } from '../../lib/catalog';
+import { cloudTrailPatterns } from '../../lib/common/cloudtrail-rules';
 import { catalogSubscriptionPattern } from '../../lib/launches/subscription-pattern';
-import { cloudTrailRecord } from '../fixtures/documented-cloudtrail';
+import { asRoot, cloudTrailRecord } from '../fixtures/documented-cloudtrail';
 import { readJsonLines } from '../fixtures/real-events';
 import { parseFilterPattern } from '../harness/filter-pattern';
 
@@ -87,7 +88,8 @@ const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).m
 const alarmPrefix = guard.alertChannel.notifier.alarmNamePrefix;
 const configRuleNames = Object.values(template.findResources('AWS::Config::ConfigRule')).map((r) => r.Properties.ConfigRuleName as string);
 const launchSelections = cloudTrailSelections(LAUNCH_DETECTIONS);
-const judgedSelections = cloudTrailSelections([...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS]);
+const judgedSelections = cloudTrailSelections(JUDGED_CALL_DETECTIONS);
+const judgedPatterns = JSON.stringify(cloudTrailPatterns(JUDGED_CALL_DETECTIONS));
 const trailSubscription = parseFilterPattern(catalogSubscriptionPattern());
 /** Whether the trail's subscription sends every call of the detection to the launch evaluator. */
 const subscribed = (source: string, names: readonly string[]) => names
@@ -125,6 +127,12 @@ const PATHS: { readonly [K in SignalKind]: (d: Detection<DetectionId> & { readon
       reader: yes(typeof (CALL_JUDGES as Record<string, unknown>)[d.id] === 'function', 'the notifier\'s call judges'),
     };
   },
+  'cloudtrail-identity': (d) => ({
+    route: yes(judgedPatterns.includes(JSON.stringify({ userIdentity: { type: [d.signal.identityType] } }))
+      && trailSubscription.matches(JSON.stringify({ ...asRoot(cloudTrailRecord('ec2.amazonaws.com', 'DescribeRegions', {})), readOnly: true })),
+    'TamperWatch\'s rules, and the trail\'s subscription through the launch evaluator'),
+    reader: yes(typeof (CALL_JUDGES as Record<string, unknown>)[d.id] === 'function', 'the notifier\'s call judges'),
+  }),
   'config': (d) => ({
     route: yes((Object.values(ComplianceRule) as string[]).includes(d.signal.rule) && configRuleNames.includes(`MiningGuard-${d.signal.rule}`), 'ComplianceRules\' rule'),
     reader: yes(classifyConfigRule(`MiningGuard-${d.signal.rule}`).id === d.id, 'the compliance reader'),

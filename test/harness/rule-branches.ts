@@ -14,13 +14,14 @@ export interface RuleBranch {
 export function ruleBranches(t: Template): RuleBranch[] {
   return Object.entries(t.findResources('AWS::Events::Rule')).flatMap(([ruleId, rule]) => {
     const pattern = rule.Properties.EventPattern;
-    if (!pattern?.detail?.eventSource && !pattern?.$or) return [];
+    if (!pattern?.detail?.eventSource && !pattern?.detail?.userIdentity && !pattern?.$or) return [];
     const branches: Array<Record<string, any>> = pattern.$or ?? [pattern];
     return branches.map((b) => ({
       ruleId,
       targetArn: rule.Properties.Targets?.[0]?.Arn,
       source: b.source,
       detailType: b['detail-type'],
+      // Undefined in a branch that selects every call of an identity (the root user).
       eventSource: b.detail.eventSource,
       eventName: b.detail.eventName,
     }));

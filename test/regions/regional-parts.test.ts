@@ -2,7 +2,7 @@ import { App, CfnCondition, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RecorderMode } from '../../lib';
 import { alarmStateChangePattern } from '../../lib/alerts/alarm-routing';
-import { CREDENTIAL_DETECTIONS, LAUNCH_DETECTIONS, TAMPER_DETECTIONS } from '../../lib/catalog';
+import { JUDGED_CALL_DETECTIONS, LAUNCH_DETECTIONS } from '../../lib/catalog';
 import { cloudTrailPatterns } from '../../lib/common/cloudtrail-rules';
 import { RegionalParts } from '../../lib/regions/regional-parts';
 import { regionalSettings, RegionalSettings } from '../../lib/regions/regional-settings';
@@ -33,7 +33,7 @@ describe('RegionalParts', () => {
   test('forwards exactly the catalog\'s CloudTrail calls, the routed findings and the guard\'s alarms, each to the home region\'s default bus', () => {
     const { t } = partsIn();
     const expected = [
-      ...cloudTrailPatterns([...LAUNCH_DETECTIONS, ...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS]),
+      ...cloudTrailPatterns([...LAUNCH_DETECTIONS, ...JUDGED_CALL_DETECTIONS]),
       { 'source': ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], 'detail': findingEventPattern(4).detail },
       { 'source': ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], 'detail': alarmStateChangePattern('Home-MiningGuard-').detail },
     ];

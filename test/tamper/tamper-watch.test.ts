@@ -1,7 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MiningGuard, TamperWatch, TamperWatchProps } from '../../lib';
-import { cloudTrailSelections, CREDENTIAL_DETECTIONS, eventBridgeDetailType, TAMPER_DETECTIONS } from '../../lib/catalog';
+import { cloudTrailSelections, eventBridgeDetailType, JUDGED_CALL_DETECTIONS } from '../../lib/catalog';
+import { cloudTrailPatterns } from '../../lib/common/cloudtrail-rules';
 import { testAlerts } from '../harness/alert-channel';
 import { ruleBranches } from '../harness/rule-branches';
 
@@ -10,14 +11,19 @@ describe('TamperWatch', () => {
   new MiningGuard(s, 'MiningGuard', { alertEmails: ['secops@example.com'] });
   const t = Template.fromStack(s);
 
-  test('the tamper and credential calls, exactly, a branch per event source, in rules to the notifier', () => {
-    const branches = ruleBranches(t).filter((b) => JSON.stringify(b.targetArn).includes('NotifierFunction'));
-    expect(branches.map((b) => [b.eventSource[0], b.eventName])).toEqual([...cloudTrailSelections([...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS])]);
+  test('the tamper, credential and abuse calls, exactly, a branch per event source, and every root call, in rules to the notifier', () => {
+    const toNotifier = ruleBranches(t).filter((b) => JSON.stringify(b.targetArn).includes('NotifierFunction'));
+    const branches = toNotifier.filter((b) => b.eventSource !== undefined);
+    expect(branches.map((b) => [b.eventSource[0], b.eventName])).toEqual([...cloudTrailSelections(JUDGED_CALL_DETECTIONS)]);
+    expect(toNotifier.filter((b) => b.eventSource === undefined).map((b) => [b.source, b.detailType])).toEqual([
+      [[{ prefix: 'aws.' }], ['AWS API Call via CloudTrail']],
+    ]);
     for (const b of branches) {
       expect(b).toMatchObject({ source: [`aws.${b.eventSource[0].split('.')[0]}`], detailType: [eventBridgeDetailType(b.eventSource[0])] });
     }
     // Packed into few rules: an account has 300 rules per event bus, and the guard is a guest there.
-    expect(new Set(branches.map((b) => b.ruleId)).size).toBe(2);
+    expect(new Set(toNotifier.map((b) => b.ruleId)).size).toBe(cloudTrailPatterns(JUDGED_CALL_DETECTIONS).length);
+    expect(cloudTrailPatterns(JUDGED_CALL_DETECTIONS).length).toBeLessThanOrEqual(3);
   });
 
   test('sign-ins are matched by their own detail type', () => {
@@ -50,6 +56,18 @@ describe('TamperWatch guardedRegions', () => {
 
   test('left out, the notifier is told nothing, and says it cannot know', () => {
     expect(guardContextOf({})).not.toHaveProperty('guardedRegions');
+  });
+
+  test('tells the notifier whose SSM commands and sessions are expected; left out, none are', () => {
+    expect(guardContextOf({ exemptPrincipals: ['arn:aws:iam::111122223333:role/patching'] }).exemptPrincipals).toEqual(['arn:aws:iam::111122223333:role/patching']);
+    expect(guardContextOf({})).not.toHaveProperty('exemptPrincipals');
+  });
+
+  test('MiningGuard passes the compute policy\'s exempt principals on', () => {
+    const s = new Stack(new App(), 'Guard', { env: { account: '111122223333', region: 'us-east-1' } });
+    new MiningGuard(s, 'MiningGuard', { computePolicy: { exemptPrincipals: ['arn:aws:iam::111122223333:role/patching'] } });
+    const fn = Object.values(Template.fromStack(s).findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.GUARD_CONTEXT);
+    expect(JSON.stringify(fn!.Properties.Environment.Variables.GUARD_CONTEXT)).toContain('exemptPrincipals\\\":[\\\"arn:aws:iam::111122223333:role/patching');
   });
 
   test.each([['eu-west'], ['EU-WEST-1'], ['eu-west-1 ']])('refuses %j, which is not a region name', (region) => {

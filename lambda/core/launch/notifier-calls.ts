@@ -1,9 +1,10 @@
 /**
- * The calls the trail's log group brings the launch evaluator that the notifier judges (tamper and credential calls),
- * each wrapped in the event EventBridge itself delivers for it, so the notifier reads them as it reads its rules' events.
+ * The calls the trail's log group brings the launch evaluator that the notifier judges (tamper, credential and abuse
+ * calls, root activity), each wrapped in the event EventBridge itself delivers for it, so the notifier reads them as it
+ * reads its rules' events.
  */
-import { classifyCloudTrailEvent, eventBridgeDetailType, eventBridgeSource, TAMPER_DETECTIONS, CREDENTIAL_DETECTIONS } from '../../../lib/catalog';
-import type { CloudTrailSignal, DetectionOf, JudgedCallId } from '../../../lib/catalog';
+import { classifyCloudTrailEvent, eventBridgeDetailType, eventBridgeSource, judgedCallDetections, LAUNCH_DETECTIONS } from '../../../lib/catalog';
+import type { CallSignal, DetectionOf, JudgedCallId } from '../../../lib/catalog';
 import { fieldAt, isObject } from '../events/event-fields';
 
 /** A CloudTrail call as EventBridge delivers it to a rule's target. */
@@ -23,10 +24,8 @@ export interface CloudTrailEvent {
 
 /** A call for the notifier, ready to hand over, or why it cannot be: a field of the wrong type. */
 export type NotifierCall =
-  | { readonly event: CloudTrailEvent; readonly detection: DetectionOf<CloudTrailSignal, JudgedCallId> }
+  | { readonly event: CloudTrailEvent; readonly detection: DetectionOf<CallSignal, JudgedCallId> }
   | { readonly unreadable: string };
-
-const JUDGED: ReadonlyArray<DetectionOf<CloudTrailSignal, JudgedCallId>> = [...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS];
 
 /** A string field of the record, or why not: absent and of the wrong type are told apart, for the log. */
 function text(record: Record<string, unknown>, path: string): string | { readonly problem: string } {
@@ -39,12 +38,17 @@ function text(record: Record<string, unknown>, path: string): string | { readonl
 
 /**
  * The notifier's call in a record, or undefined when the record is not one (a launch, another call, not a record).
- * As EventBridge does, the event keeps the call's own region and account: the notifier says where it happened.
+ * A launch is the launch evaluator's to judge, whoever made it: a root launch included. As EventBridge does, the event
+ * keeps the call's own region and account: the notifier says where it happened.
  */
 export function notifierCall(record: unknown): NotifierCall | undefined {
   if (!isObject(record) || typeof record.eventSource !== 'string' || typeof record.eventName !== 'string') return undefined;
-  const detection = classifyCloudTrailEvent(record.eventSource, record.eventName);
-  const judged = JUDGED.find((d) => d === detection);
+  const first = classifyCloudTrailEvent(record.eventSource, record.eventName);
+  if (first && (LAUNCH_DETECTIONS as readonly unknown[]).includes(first)) return undefined;
+  const identityType = fieldAt(record, 'userIdentity.type');
+  const [judged] = judgedCallDetections({
+    eventSource: record.eventSource, eventName: record.eventName, identityType: typeof identityType === 'string' ? identityType : undefined,
+  });
   if (!judged) return undefined;
   const id = text(record, 'eventID');
   const time = text(record, 'eventTime');

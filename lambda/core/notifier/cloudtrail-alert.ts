@@ -1,20 +1,22 @@
-/** The reader of tamper and credential calls: judges the call, and writes its alert when it is flagged. */
+/**
+ * The reader of tamper, credential and abuse calls and root activity: asks every detection that selects the call, in
+ * catalog order, and writes the alert of the first that flags it.
+ */
 import { EventReader, MalformedEventError } from './event-reader';
 import { CloudTrailVerdict, judgeCloudTrail } from './judge-cloudtrail';
-import { CloudTrailSignal, CREDENTIAL_DETECTIONS, DetectionOf, EMPTY_GUARD_CONTEXT, GuardContext, JudgedCallId, TAMPER_DETECTIONS } from '../../../lib/catalog';
+import { CallSignal, DetectionOf, EMPTY_GUARD_CONTEXT, GuardContext, judgedCallDetections, JudgedCallId } from '../../../lib/catalog';
 import type { Alert } from '../alerts/alert';
 import { callSections } from '../alerts/call-sections';
 import { CloudTrailRecord, principalName, readRecord } from '../events/cloudtrail-record';
 
-type JudgedCall = DetectionOf<CloudTrailSignal, JudgedCallId>;
+type JudgedCall = DetectionOf<CallSignal, JudgedCallId>;
 
-const JUDGED: readonly JudgedCall[] = [...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS];
-
-function selected(event: unknown): { record: CloudTrailRecord; detection: JudgedCall } | undefined {
+/** The record, and every detection that selects it (a root `CreateAccessKey`: root's key, another user's key, root activity). */
+function selected(event: unknown): { record: CloudTrailRecord; detections: JudgedCall[] } | undefined {
   const record = readRecord(event);
   if (typeof record === 'string') return undefined;
-  const detection = JUDGED.find((d) => d.signal.eventSource === record.eventSource && d.signal.eventNames.includes(record.eventName));
-  return detection ? { record, detection } : undefined;
+  const detections = judgedCallDetections({ eventSource: record.eventSource, eventName: record.eventName, identityType: record.principalType });
+  return detections.length > 0 ? { record, detections } : undefined;
 }
 
 function cloudTrailAlert(record: CloudTrailRecord, detection: JudgedCall, verdict: Extract<CloudTrailVerdict, { flagged: true }>): Alert {
@@ -36,14 +38,17 @@ function cloudTrailAlert(record: CloudTrailRecord, detection: JudgedCall, verdic
   };
 }
 
-/** Tamper and credential calls; the guard's context says which resources are its own and who deploys it. */
+/** Tamper, credential and abuse calls and root activity; the guard's context says which resources are its own and who deploys it. */
 export const CLOUDTRAIL_READER: EventReader = {
   matches: (event) => selected(event) !== undefined,
   read: (event, context?: GuardContext) => {
     const found = selected(event);
     if (!found) throw new MalformedEventError('CloudTrail record no longer selected');
-    const verdict = judgeCloudTrail(found.record, found.detection, context ?? EMPTY_GUARD_CONTEXT);
-    return verdict.flagged ? cloudTrailAlert(found.record, found.detection, verdict) : undefined;
+    for (const detection of found.detections) {
+      const verdict = judgeCloudTrail(found.record, detection, context ?? EMPTY_GUARD_CONTEXT);
+      if (verdict.flagged) return cloudTrailAlert(found.record, detection, verdict);
+    }
+    return undefined;
   },
   onceKey: (event) => selected(event)?.record.eventId,
 };

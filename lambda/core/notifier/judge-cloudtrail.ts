@@ -1,7 +1,8 @@
 /** Judges tamper and credential calls where the pattern alone cannot: whose resource, which user, which policy, MFA or not. */
 import { isGuardDeployment, isGuardResource } from './guard-context';
+import { ABUSE_JUDGES } from './judge-abuse';
 import { regionEnabled } from './region-enabled';
-import type { DetectionOf, CloudTrailSignal, GuardContext, JudgedCallId } from '../../../lib/catalog';
+import type { CallSignal, DetectionOf, GuardContext, JudgedCallId } from '../../../lib/catalog';
 import type { CloudTrailRecord } from '../events/cloudtrail-record';
 import { principalName } from '../events/cloudtrail-record';
 import { fieldAt, stringAt } from '../events/event-fields';
@@ -52,6 +53,7 @@ function flagCall(record: CloudTrailRecord): CloudTrailVerdict {
 
 /** A judge per tamper and credential detection: a detection without one fails to compile. */
 export const CALL_JUDGES: Readonly<Record<JudgedCallId, (record: CloudTrailRecord, context: GuardContext) => CloudTrailVerdict>> = {
+  ...ABUSE_JUDGES,
   'cloudtrail-tampering': flagCall,
   'config-tampering': flagCall,
   'budget-tampering': flagCall,
@@ -105,7 +107,7 @@ function guardResourceJudge(record: CloudTrailRecord, context: GuardContext): Cl
 
 /** The verdict on one selected call. The guard's own deployment is never tampering. */
 export function judgeCloudTrail(
-  record: CloudTrailRecord, detection: DetectionOf<CloudTrailSignal, JudgedCallId>, context: GuardContext,
+  record: CloudTrailRecord, detection: DetectionOf<CallSignal, JudgedCallId>, context: GuardContext,
 ): CloudTrailVerdict {
   if (isGuardDeployment(record, context)) return pass(`made by the deploying CloudFormation role (${principalName(record.principalArn)})`);
   return CALL_JUDGES[detection.id](record, context);

@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
 import { notifierCall } from '../../../../lambda/core/launch/notifier-calls';
 import { alertForEvent } from '../../../../lambda/core/notifier/alert-for-event';
-import { CREDENTIAL_DETECTIONS, TAMPER_DETECTIONS } from '../../../../lib/catalog';
-import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../../../fixtures/documented-cloudtrail';
+import { detection, JUDGED_CALL_DETECTIONS, judgedCallDetections, TAMPER_DETECTIONS } from '../../../../lib/catalog';
+import { asRoot, cloudTrailRecord, eventBridgeEvent, runInstances } from '../../../fixtures/documented-cloudtrail';
 import { readJsonLines } from '../../../fixtures/real-events';
 
 const STRATUS = readJsonLines('cloudtrail/attack/stratus_detonation_logs.jsonl');
@@ -77,10 +77,23 @@ describe('notifierCall', () => {
     expect(notifierCall({ ...old, userIdentity: {} })).toEqual({ unreadable: 'CreateAccessKey record with no userIdentity.accountId' });
   });
 
-  test('every tamper and credential call is handed over, and nothing else', () => {
-    for (const d of [...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS]) {
-      for (const name of d.signal.eventNames) expect(notifierCall(cloudTrailRecord(d.signal.eventSource, name, {}))).toMatchObject({ detection: d });
+  test('every judged call is handed over, with the first detection that selects it', () => {
+    for (const d of JUDGED_CALL_DETECTIONS) {
+      if (d.signal.kind !== 'cloudtrail') continue;
+      for (const name of d.signal.eventNames) {
+        const selecting = judgedCallDetections({ eventSource: d.signal.eventSource, eventName: name, identityType: 'IAMUser' });
+        expect(selecting).toContain(d);
+        expect(notifierCall(cloudTrailRecord(d.signal.eventSource, name, {}))).toMatchObject({ detection: selecting[0] });
+      }
     }
+  });
+
+  test('any call of the root user is handed over, reads included, but a root launch stays the launch evaluator\'s', () => {
+    const read = { ...asRoot(cloudTrailRecord('ec2.amazonaws.com', 'DescribeInstances', {})), readOnly: true };
+    expect(notifierCall(read)).toMatchObject({ detection: detection('root-activity') });
+    expect(notifierCall(asRoot(cloudTrailRecord('iam.amazonaws.com', 'CreateAccessKey', {})))).toMatchObject({ detection: detection('root-access-key') });
+    expect(notifierCall(asRoot(runInstances('p4d.24xlarge', 2)))).toBeUndefined();
+    expect(notifierCall({ ...read, userIdentity: { type: ['Root'] } })).toBeUndefined();
   });
 
   test('any value, and any real call with a field replaced by any JSON: never throws', () => {
