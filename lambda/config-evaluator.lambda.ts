@@ -66,7 +66,9 @@ export const handler = async (event: unknown): Promise<PutOutcome & { rule: stri
 
   const evaluations = evaluateInvocation(invocation, settings, facts);
   const outcome = await putEvaluations(invocation.resultToken, invocation.testMode, evaluations);
-  logger.info('Evaluations reported', { rule: invocation.configRuleName, message: message.kind, checks, testMode: invocation.testMode, ...outcome });
-  if (outcome.failed.length > 0) logger.warn('Config refused evaluations', { failed: outcome.failed });
+  // Counts, names and the first refused resources: never the invocation's configuration items, which hold user data.
+  const { failed, ...counts } = outcome;
+  logger.info('Evaluations reported', { rule: invocation.configRuleName, message: message.kind, checks, testMode: invocation.testMode, ...counts, failed: failed.length });
+  if (failed.length > 0) logger.warn('Config refused evaluations', { failed: failed.slice(0, 20), count: failed.length });
   return { rule: invocation.configRuleName, testMode: invocation.testMode, ...outcome };
 };

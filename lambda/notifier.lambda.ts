@@ -1,16 +1,49 @@
 /**
- * Notifier handler: reads the event, renders its alert, publishes it. Unreadable events become alerts too. A
- * CloudTrail call alerts once per eventID, whichever path (EventBridge, the trail's log group, a retry) brings it.
+ * Notifier handler: looks up what a judge needs (the document of an attached customer-managed policy), reads the event,
+ * renders its alert, publishes it. Unreadable events become alerts too. A CloudTrail call alerts once per eventID,
+ * whichever path (EventBridge, the trail's log group, a retry) brings it. Logs name the event (ids, names, detection,
+ * reasons) and never hold it whole: its fields are the attacker's to write.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { fromEnvironment, GuardContext, readGuardContext, SERVICE_NAMES } from '../lib/catalog';
 import { onceFor, OnceState } from './aws/alerts/once-per-event';
+import { lookUpPolicies } from './aws/alerts/policy-lookup';
 import { publishAlert } from './aws/alerts/publish-alert';
 import { toAlertMessage } from './core/alerts/render-alert';
+import { unwrapRecord } from './core/events/cloudtrail-record';
+import { stringAt } from './core/events/event-fields';
+import { policiesToLookUp } from './core/notifier/admin-policy';
 import { alertForEvent } from './core/notifier/alert-for-event';
+import type { LookedUpFacts } from './core/notifier/event-reader';
 
 const logger = new Logger({ serviceName: SERVICE_NAMES.notifier });
+
+/** The longest value of an event a log line quotes. */
+const LOGGED_LENGTH = 200;
+
+/** A value from the event, cut short for a log line. */
+function logged(value: string | undefined): string | undefined {
+  return value !== undefined && value.length > LOGGED_LENGTH ? `${value.slice(0, LOGGED_LENGTH)}...` : value;
+}
+
+/** What names an event in the logs: its source, detail type and id, and for a CloudTrail call its name and eventID. */
+function eventNames(event: unknown): Record<string, string | undefined> {
+  const record = unwrapRecord(event);
+  return {
+    source: logged(stringAt(event, 'source')),
+    detailType: logged(stringAt(event, 'detail-type')),
+    id: logged(stringAt(event, 'id')),
+    eventName: logged(stringAt(record, 'eventName')),
+    eventId: logged(stringAt(record, 'eventID')),
+  };
+}
+
+/** What the judges need looked up for this event; a lookup that fails is carried to the judge, which alerts on it. */
+async function factsFor(event: unknown): Promise<LookedUpFacts> {
+  const policies = policiesToLookUp(event);
+  return policies.length === 0 ? {} : { policyDocuments: await lookUpPolicies(policies) };
+}
 
 /** Read once per container: which resources are the guard's own, and who deploys it. */
 let context: GuardContext | undefined;
@@ -21,11 +54,11 @@ export const handler = async (event: unknown, lambdaContext?: Context): Promise<
   if (!topicArn) throw new Error('ALERT_TOPIC_ARN is not set: the notifier has nowhere to publish');
   context ??= readGuardContext(env.guardContext);
 
-  const read = alertForEvent(event, context);
-  if (!read.recognised) logger.warn('Unrecognised event', { reason: read.reason, event });
+  const read = alertForEvent(event, context, await factsFor(event));
+  if (!read.recognised) logger.warn('Unrecognised event', { ...eventNames(event), reason: logged(read.reason) });
   const alert = read.alert;
   if (!alert) {
-    logger.info('Judged harmless', { event });
+    logger.info('Judged harmless', eventNames(event));
     return {};
   }
 

@@ -80,7 +80,8 @@ export const handler = async (): Promise<SpendRun> => {
     } catch (error) {
       const e = error as Error;
       failed.push({ budget: name, error: `${e.name}: ${e.message}` });
-      logger.error('Budget not evaluated', { budget: name, error: e });
+      // The failure's name and message, not the error object: an SDK error carries the whole response with it.
+      logger.error('Budget not evaluated', { budget: name, reason: `${e.name}: ${e.message}`.slice(0, 500) });
     }
   }
 

@@ -13,7 +13,7 @@ import { RegionalPlan, regionalPlan, RegionalSettings, regionalSettings } from '
 import { RegionalStackSet } from './regions/regional-stack-set';
 import { checkRegionSupport } from './regions/resource-availability';
 import { SpendGuard, SpendGuardOptions } from './spend/spend-guard';
-import { TamperWatch } from './tamper/tamper-watch';
+import { TamperWatch, TamperWatchOptions } from './tamper/tamper-watch';
 import { DETECTOR_OPTIONS, validMinimumSeverity } from './threats/detector';
 import { ThreatDetection, ThreatDetectionOptions } from './threats/threat-detection';
 import { AuditTrail, AuditTrailProps } from './trail/audit-trail';
@@ -67,6 +67,13 @@ export interface MiningGuardProps {
    * @default - NOTIFY for every detection
    */
   readonly launchWatch?: LaunchWatchOptions;
+
+  /**
+   * TamperWatch: which roles deploy the guard, so that their changes to its own resources are not alerted as
+   * tampering.
+   * @default - the CloudFormation execution role of the stack's synthesizer
+   */
+  readonly tamperWatch?: TamperWatchOptions;
 
   /**
    * GuardDuty: a detector created, or an existing one adopted with `existingDetectorId`, and the minimum severity
@@ -164,6 +171,7 @@ export class MiningGuard extends Construct {
     const plan = this._regionalPlan = regionalPlan(this, props.everyRegion);
     this.guardedRegions = [...plan.guardedRegions];
     this.tamperWatch = new TamperWatch(this, 'TamperWatch', {
+      ...props.tamperWatch,
       alerts,
       trailBuckets: this.auditTrail.bucket ? [this.auditTrail.bucket] : [],
       guardKeys: [alerts.key, ...(this.auditTrail.key ? [this.auditTrail.key] : [])],

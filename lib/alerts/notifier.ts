@@ -1,8 +1,9 @@
 /** Notifier: the Lambda function that turns any event into a readable alert, the one path every alert takes. */
-import { Duration, Names, Validations } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -70,16 +71,27 @@ export class Notifier extends Construct {
       handler: NotifierFunction,
       name: 'notifier',
       description: 'MiningGuard notifier: turns security and cost events into readable alerts',
-      roleDescription: 'MiningGuard notifier: writes its logs and publishes alerts',
+      roleDescription: 'MiningGuard notifier: writes its logs, reads attached policies and publishes alerts',
       memorySize: 256,
       timeout: Duration.seconds(30),
       environment: toEnvironment('notifier', { alertTopicArn: props.topic.topicArn }),
       alerts: wiring,
       deadLetterAlarmDescription: 'MiningGuard could not turn an event into an alert: read the messages in the notifier\'s dead-letter queue.',
-      outsideVpcReason: 'The notifier reads no private resource and only calls SNS: a VPC would add NAT or endpoint cost and a failure point, no protection.',
+      outsideVpcReason: 'The notifier reads no private resource and only calls SNS and IAM: a VPC would add NAT or endpoint cost and a failure point, no protection.',
       logRetention: props.logRetention,
     });
     this.function = this.guardFunction.function;
+    // Whether an attached customer-managed policy grants administrator access is in its document; AWS managed
+    // policies are judged by name. Reading policies of this account only, and only their documents.
+    const stack = Stack.of(this);
+    const policies = stack.formatArn({ service: 'iam', region: '', resource: 'policy', resourceName: '*' });
+    this.guardFunction.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:GetPolicy', 'iam:GetPolicyVersion'], resources: [policies] }));
+    // The resource as cdk-nag prints it: tokens as <AWS::Partition> and <AWS::AccountId>.
+    const printed = `arn:${Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition}:iam::${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:policy/*`;
+    Validations.of(this.guardFunction.role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${printed}]`,
+      reason: 'The policy someone attaches can be any of the account\'s customer-managed policies: the notifier reads its document (GetPolicy, GetPolicyVersion only) to judge whether it grants administrator access.',
+    });
     this.deadLetterQueue = this.guardFunction.deadLetterQueue!;
     this.deadLetterAlarm = this.guardFunction.deadLetterAlarm!;
 

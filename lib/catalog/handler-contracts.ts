@@ -116,11 +116,14 @@ export const CONFIG_CHECK_FIELDS: Readonly<Record<ConfigCheck, ReadonlyArray<key
 
 /** What the notifier knows of the guard it belongs to, so it can tell the guard's own deployment from tampering. */
 export interface GuardContext {
-  /** ARN patterns of the principals that deploy the guard (the CloudFormation execution role). */
+  /**
+   * The IAM role ARNs, exact, that deploy the guard (its stack's CloudFormation execution role): only their sessions
+   * may change the guard's own resources without an alert.
+   */
   readonly deployPrincipals: readonly string[];
   /** Physical-name prefixes of the guard's own rules, functions and topics: its stack's name and a dash. */
   readonly guardNamePrefixes: readonly string[];
-  /** ARNs of the guard's own keys and topics. */
+  /** ARNs of the guard's own keys and alert topic, created or adopted. */
   readonly guardArns: readonly string[];
   /** Names of the buckets that hold the trail's log files. */
   readonly trailBuckets: readonly string[];
@@ -136,8 +139,8 @@ export interface GuardContext {
 export const EMPTY_GUARD_CONTEXT: GuardContext = { deployPrincipals: [], guardNamePrefixes: [], guardArns: [], trailBuckets: [] };
 
 /**
- * The context the construct hands over as JSON; a field that is not a list of strings is left empty, and a guarded
- * region that is not a region name is dropped.
+ * The context the construct hands over as JSON; a field that is not a list of strings is left empty, a deploy
+ * principal that is not a role's ARN and a guarded region that is not a region name are dropped.
  */
 export function readGuardContext(json: string | undefined): GuardContext {
   if (!json) return EMPTY_GUARD_CONTEXT;
@@ -147,7 +150,7 @@ export function readGuardContext(json: string | undefined): GuardContext {
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   };
   const context = {
-    deployPrincipals: list('deployPrincipals'),
+    deployPrincipals: list('deployPrincipals').filter((arn) => ROLE_ARN.test(arn)),
     guardNamePrefixes: list('guardNamePrefixes'),
     guardArns: list('guardArns'),
     trailBuckets: list('trailBuckets'),

@@ -28,6 +28,16 @@ describe('Notifier', () => {
     });
   });
 
+  test('may read the account\'s managed policies\' documents, and nothing else of IAM', () => {
+    // THEN one statement, the two reads, on this account's policies only
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>);
+    const iamStatements = statements.filter((st) => JSON.stringify(st.Action).includes('iam:'));
+    expect(iamStatements).toEqual([expect.objectContaining({
+      Action: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111122223333:policy/*']] },
+    })]);
+  });
+
   test('a message in the dead-letter queue alarms, named so the alarm alerts through the notifier itself', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: Match.stringLikeRegexp('-guard-dead-letters-notifier$'),

@@ -94,7 +94,7 @@ describe('readGuardContext', () => {
 
   test('reads every list of the context', () => {
     const context = {
-      deployPrincipals: ['arn:aws:iam::111122223333:role/cdk-*-cfn-exec-role-*'],
+      deployPrincipals: ['arn:aws:iam::111122223333:role/cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1'],
       guardNamePrefixes: ['Guard-'],
       guardArns: ['arn:aws:sns:eu-west-1:111122223333:alerts'],
       trailBuckets: ['guard-trail-logs'],
@@ -111,6 +111,16 @@ describe('readGuardContext', () => {
     expect(readGuardContext(json)).toEqual({
       deployPrincipals: ['arn:aws:iam::111122223333:role/deployer'], guardNamePrefixes: [], guardArns: [], trailBuckets: [],
     });
+  });
+
+  test('keeps only exact role ARNs as deploy principals: a pattern or a session names no deploying role', () => {
+    const json = JSON.stringify({
+      deployPrincipals: [
+        'arn:aws:iam::111122223333:role/deploy/pipeline', 'arn:aws:iam::111122223333:role/cdk-*-cfn-exec-role-*',
+        'arn:aws:sts::111122223333:assumed-role/deployer/AWSCloudFormation', 'arn:aws:iam::*:role/deployer', 'deployer',
+      ],
+    });
+    expect(readGuardContext(json).deployPrincipals).toEqual(['arn:aws:iam::111122223333:role/deploy/pipeline']);
   });
 
   test('reads the compute policy\'s exempt principals, strings only; absent stays absent', () => {

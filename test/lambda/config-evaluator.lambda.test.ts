@@ -1,3 +1,4 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambda/config-evaluator.lambda';
@@ -34,4 +35,28 @@ test('throttling of PutEvaluations that outlasts the SDK\'s retries fails the in
   config.on(PutEvaluationsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
   // WHEN / THEN
   await expect(handler(invocation)).rejects.toThrow(/Rate exceeded/);
+});
+
+test('logs the rule, the check and the counts, never the configuration item it judged', async () => {
+  // GIVEN an instance whose configuration carries a secret-looking tag
+  const SECRET = 'ghp_SECRETLOOKINGTOKEN0123456789abcdef';
+  const item = JSON.parse(invocation.invokingEvent) as { configurationItem: { configuration: Record<string, unknown> } };
+  item.configurationItem.configuration.tags = [{ key: 'deploy-token', value: SECRET }];
+  config.reset();
+  config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+  const lines: unknown[][] = [];
+  for (const level of ['debug', 'info', 'warn', 'error'] as const) {
+    jest.spyOn(Logger.prototype, level).mockImplementation(((...args: unknown[]) => {
+      lines.push([level, ...args]);
+    }) as never);
+  }
+  try {
+    // WHEN
+    await handler({ ...invocation, invokingEvent: JSON.stringify(item) });
+    // THEN
+    expect(JSON.stringify(lines)).not.toContain(SECRET);
+    expect(lines).toContainEqual(['info', 'Evaluations reported', expect.objectContaining({ rule: 'MiningGuard-instance-family', checks: ['instance-family'], evaluations: 1, failed: 0 })]);
+  } finally {
+    jest.restoreAllMocks();
+  }
 });

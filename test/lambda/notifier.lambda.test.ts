@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient } from '@aws-sdk/client-iam';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -137,5 +138,83 @@ describe('one alert per CloudTrail call, whichever path brings it', () => {
     await handler(handedOn, CONTEXT);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
     expect(dynamo.calls()).toHaveLength(0);
+  });
+});
+
+describe('quiet logs: names, ids and reasons, never the event', () => {
+  const SECRET = 'AKIASECRETLOOKING0001/wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  let lines: unknown[][];
+
+  beforeEach(() => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    lines = [];
+    for (const level of ['debug', 'info', 'warn', 'error'] as const) {
+      jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, ...args: unknown[]) {
+        lines.push([level, ...args]);
+      } as never);
+    }
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const logged = () => JSON.stringify(lines);
+
+  test('an unrecognised event is logged by its source, detail type, id and the reason, without its content', async () => {
+    const unknown = { 'source': 'aws.example', 'detail-type': 'Something New', 'id': 'evt-1', 'detail': { token: SECRET } };
+    await handler(unknown);
+    expect(logged()).not.toContain(SECRET);
+    expect(lines).toContainEqual(['warn', 'Unrecognised event', expect.objectContaining({ source: 'aws.example', detailType: 'Something New', id: 'evt-1', reason: 'no reader for this kind of event' })]);
+  });
+
+  test('a call judged harmless is logged by its name and eventID only', async () => {
+    const record = { ...cloudTrailRecord('iam.amazonaws.com', 'CreateAccessKey', { userName: 'ci-bot' }, { accessKey: { secretAccessKey: SECRET } }, { eventId: 'key-1' }), userAgent: SECRET };
+    await expect(handler(eventBridgeEvent(record))).resolves.toEqual({});
+    expect(logged()).not.toContain(SECRET);
+    expect(lines).toContainEqual(['info', 'Judged harmless', expect.objectContaining({ eventName: 'CreateAccessKey', eventId: 'key-1', source: 'aws.iam' })]);
+  });
+
+  test('a published alert is logged by its detection, severity and message id', async () => {
+    const record = cloudTrailRecord('cloudtrail.amazonaws.com', 'StopLogging', { name: 'org-trail', note: SECRET }, null, { eventId: 'stop-9' });
+    await handler(eventBridgeEvent(record));
+    expect(logged()).not.toContain(SECRET);
+    expect(lines).toContainEqual(['info', 'Alert published', expect.objectContaining({ messageId: 'm-1', detection: 'cloudtrail-tampering', severity: 'CRITICAL' })]);
+  });
+
+  test('values of the event are cut short in the logs', async () => {
+    await handler({ 'source': `aws.${'x'.repeat(5000)}`, 'detail-type': 'y'.repeat(5000), 'id': 'evt-2' });
+    const warning = lines.find((l) => l[1] === 'Unrecognised event')![2] as Record<string, string>;
+    expect(warning.source.length).toBeLessThanOrEqual(203);
+    expect(warning.detailType.length).toBeLessThanOrEqual(203);
+  });
+});
+
+describe('a customer-managed policy attached is judged by its document, read before judging', () => {
+  const iam = mockClient(IAMClient);
+  const POLICY = 'arn:aws:iam::123456789012:policy/ops-everything';
+  const attach = eventBridgeEvent(cloudTrailRecord('iam.amazonaws.com', 'AttachUserPolicy', { userName: 'backdoor', policyArn: POLICY }));
+
+  beforeEach(() => {
+    iam.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  });
+
+  test('a policy that grants everything alerts', async () => {
+    iam.on(GetPolicyCommand, { PolicyArn: POLICY }).resolves({ Policy: { DefaultVersionId: 'v2' } });
+    iam.on(GetPolicyVersionCommand, { PolicyArn: POLICY, VersionId: 'v2' })
+      .resolves({ PolicyVersion: { Document: encodeURIComponent('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}') } });
+    await expect(handler(attach)).resolves.toEqual({ messageId: 'm-1', detection: 'admin-policy-attached' });
+  });
+
+  test('a policy that grants less is no alert', async () => {
+    iam.on(GetPolicyCommand).resolves({ Policy: { DefaultVersionId: 'v1' } });
+    iam.on(GetPolicyVersionCommand).resolves({ PolicyVersion: { Document: encodeURIComponent('{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}') } });
+    await expect(handler(eventBridgeEvent(cloudTrailRecord('iam.amazonaws.com', 'AttachUserPolicy', { userName: 'u', policyArn: 'arn:aws:iam::123456789012:policy/read-reports' })))).resolves.toEqual({});
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  test('a policy that cannot be read alerts, saying why, never passes silently', async () => {
+    iam.on(GetPolicyCommand).rejects(Object.assign(new Error('User is not authorized to perform: iam:GetPolicy'), { name: 'AccessDenied' }));
+    await expect(handler(attach)).resolves.toEqual({ messageId: 'm-1', detection: 'admin-policy-attached' });
+    const text = JSON.parse(sns.commandCalls(PublishCommand)[0].args[0].input.Message!).default as string;
+    expect(text).toContain(`could not read policy ${POLICY}: AccessDenied: User is not authorized to perform: iam:GetPolicy`);
   });
 });

@@ -1,3 +1,4 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { Budget, BudgetsClient, DescribeBudgetCommand, DescribeBudgetPerformanceHistoryCommand } from '@aws-sdk/client-budgets';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -324,4 +325,25 @@ test('a budget named __proto__ is remembered under its own name, and read back a
   // THEN the stored figures are that budget's own entry
   expect(Object.keys(JSON.parse(parameter!))).toEqual(['__proto__']);
   expect(JSON.parse(parameter!).__proto__).toMatchObject({ actualUsd: 576 });
+});
+
+test('a budget that could not be read is logged by its name and the failure, cut short, never the error with its response', async () => {
+  // GIVEN Budgets failing with a long message that quotes a secret-looking value after its first 500 characters
+  const SECRET = 'AKIASECRETLOOKING0001';
+  budgets.on(DescribeBudgetCommand).rejects(Object.assign(awsError('AccessDeniedException', `${'denied '.repeat(100)}${SECRET}`), { $response: { body: SECRET } }));
+  const lines: unknown[][] = [];
+  for (const level of ['debug', 'info', 'warn', 'error'] as const) {
+    jest.spyOn(Logger.prototype, level).mockImplementation(((...args: unknown[]) => {
+      lines.push([level, ...args]);
+    }) as never);
+  }
+  try {
+    // WHEN
+    await expect(runAt('2026-11-25T04:00:00Z')).rejects.toThrow(/could not judge 1 of 1 budget/);
+    // THEN
+    expect(JSON.stringify(lines)).not.toContain(SECRET);
+    expect(lines).toContainEqual(['error', 'Budget not evaluated', { budget: 'monthly-cost', reason: expect.stringMatching(/^AccessDeniedException: denied denied /) }]);
+  } finally {
+    jest.restoreAllMocks();
+  }
 });

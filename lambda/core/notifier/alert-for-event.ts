@@ -4,15 +4,15 @@ import { COST_ANOMALY_READER } from './anomaly-alert';
 import { BUDGETS_READER } from './budget-alert';
 import { CLOUDTRAIL_READER } from './cloudtrail-alert';
 import { COMPLIANCE_READER } from './compliance-alert';
-import { EventReader, MalformedEventError } from './event-reader';
+import { EventReader, LookedUpFacts, MalformedEventError } from './event-reader';
 import { GUARDDUTY_READER } from './guardduty-alert';
 import type { GuardContext } from '../../../lib/catalog';
 import type { Alert } from '../alerts/alert';
 import { unrecognisedAlert } from '../alerts/unrecognised-alert';
 
 /**
- * Every kind of event the notifier reads, asked in this order. Calls first: GuardDuty's own API calls
- * (`DeleteDetector`) come from `aws.guardduty` too, and are tampering, not findings.
+ * Every kind of event the notifier reads, asked in this order. Each reader claims only its own kind: GuardDuty's own
+ * API calls (`DeleteDetector`) come from `aws.guardduty` too, and are tampering calls, not findings.
  */
 const READERS: readonly EventReader[] = [CLOUDTRAIL_READER, GUARDDUTY_READER, BUDGETS_READER, COST_ANOMALY_READER, COMPLIANCE_READER, ALARM_READER];
 
@@ -26,15 +26,18 @@ export interface ReadEvent {
   readonly onceKey?: string;
 }
 
-/** The alert for any event that reaches the notifier. */
-export function alertForEvent(event: unknown, context?: GuardContext): ReadEvent {
+/**
+ * The alert for any event that reaches the notifier. `facts` holds what the notifier looked up for this event (a
+ * customer-managed policy's document); the offline replay passes none.
+ */
+export function alertForEvent(event: unknown, context?: GuardContext, facts?: LookedUpFacts): ReadEvent {
   const reader = READERS.find((r) => r.matches(event));
   if (!reader) {
     const reason = 'no reader for this kind of event';
     return { alert: unrecognisedAlert(event, reason), recognised: false, reason };
   }
   try {
-    const alert = reader.read(event, context);
+    const alert = reader.read(event, context, facts);
     const onceKey = alert ? reader.onceKey?.(event) : undefined;
     return onceKey ? { alert, recognised: true, onceKey } : { alert, recognised: true };
   } catch (error) {

@@ -2,7 +2,7 @@
  * The reader of tamper, credential and abuse calls and root activity: asks every detection that selects the call, in
  * catalog order, and writes the alert of the first that flags it.
  */
-import { EventReader, MalformedEventError } from './event-reader';
+import { EventReader, LookedUpFacts, MalformedEventError } from './event-reader';
 import { CloudTrailVerdict, judgeCloudTrail } from './judge-cloudtrail';
 import { CallSignal, DetectionOf, EMPTY_GUARD_CONTEXT, GuardContext, judgedCallDetections, JudgedCallId } from '../../../lib/catalog';
 import type { Alert } from '../alerts/alert';
@@ -41,11 +41,11 @@ function cloudTrailAlert(record: CloudTrailRecord, detection: JudgedCall, verdic
 /** Tamper, credential and abuse calls and root activity; the guard's context says which resources are its own and who deploys it. */
 export const CLOUDTRAIL_READER: EventReader = {
   matches: (event) => selected(event) !== undefined,
-  read: (event, context?: GuardContext) => {
+  read: (event, context?: GuardContext, facts?: LookedUpFacts) => {
     const found = selected(event);
     if (!found) throw new MalformedEventError('CloudTrail record no longer selected');
     for (const detection of found.detections) {
-      const verdict = judgeCloudTrail(found.record, detection, context ?? EMPTY_GUARD_CONTEXT);
+      const verdict = judgeCloudTrail(found.record, detection, context ?? EMPTY_GUARD_CONTEXT, facts);
       if (verdict.flagged) return cloudTrailAlert(found.record, detection, verdict);
     }
     return undefined;

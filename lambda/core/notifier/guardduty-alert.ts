@@ -91,16 +91,23 @@ function describeActors(finding: unknown): string[] {
   return who;
 }
 
-/** The GuardDuty finding inside an EventBridge event, or the event itself when it is a bare finding. */
-export function guardDutyFindingOf(event: unknown): unknown {
-  if (stringAt(event, 'source') === 'aws.guardduty' && isObject(fieldAt(event, 'detail'))) return fieldAt(event, 'detail');
-  return event;
+/** Whether the event is a GuardDuty finding as EventBridge delivers it. */
+function isWrappedFinding(event: unknown): boolean {
+  return stringAt(event, 'source') === 'aws.guardduty' && stringAt(event, 'detail-type') === 'GuardDuty Finding' && isObject(fieldAt(event, 'detail'));
 }
 
-/** Whether the event is, or wraps, a GuardDuty finding. */
+/** The GuardDuty finding inside an EventBridge event, or the event itself when it is a bare finding. */
+export function guardDutyFindingOf(event: unknown): unknown {
+  return isWrappedFinding(event) ? fieldAt(event, 'detail') : event;
+}
+
+/**
+ * Whether the event is, or wraps, a GuardDuty finding: `detail-type: GuardDuty Finding`, or a bare finding. Other
+ * events from `aws.guardduty` are not findings: its API calls are the CloudTrail reader's, anything else is unrecognised.
+ */
 export function isGuardDutyEvent(event: unknown): boolean {
-  return stringAt(event, 'source') === 'aws.guardduty'
-    || (stringAt(event, 'schemaVersion') !== undefined && stringAt(event, 'service.serviceName') === 'guardduty');
+  return isWrappedFinding(event)
+    || (stringAt(event, 'source') === undefined && stringAt(event, 'schemaVersion') !== undefined && stringAt(event, 'service.serviceName') === 'guardduty');
 }
 
 /** The alert for a GuardDuty finding. Throws `MalformedEventError` when the finding lacks its type or severity. */

@@ -1,5 +1,7 @@
 /** Judges tamper and credential calls where the pattern alone cannot: whose resource, which user, which policy, MFA or not. */
-import { isGuardDeployment, isGuardResource } from './guard-context';
+import { judgeAdminPolicy } from './admin-policy';
+import type { LookedUpFacts } from './event-reader';
+import { isGuardDeployment, isGuardResource, subscriptionTopicArn } from './guard-context';
 import { ABUSE_JUDGES } from './judge-abuse';
 import { regionEnabled } from './region-enabled';
 import type { CallSignal, DetectionOf, GuardContext, JudgedCallId } from '../../../lib/catalog';
@@ -30,16 +32,11 @@ function forAnotherUser(record: CloudTrailRecord, what: string): CloudTrailVerdi
   return target === caller ? pass(`${what} for the caller itself`) : flag(`${what} for user ${target} by ${principalName(record.principalArn)}`);
 }
 
-function isAdminPolicy(record: CloudTrailRecord): boolean {
-  const arn = stringAt(record.request, 'policyArn');
-  if (arn) return /:policy\/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$/.test(arn);
-  const document = stringAt(record.request, 'policyDocument') ?? '';
-  return /"Action"\s*:\s*"\*"/.test(document) || /"Action"\s*:\s*\[\s*"\*"\s*\]/.test(document);
-}
-
-/** The resource a guard-tampering call names. */
+/** The resource a guard-tampering call names: an unsubscribed subscription by its topic. */
 function namedResource(record: CloudTrailRecord): string | undefined {
-  for (const path of ['name', 'rule', 'functionName', 'topicArn', 'subscriptionArn', 'keyId']) {
+  const subscription = stringAt(record.request, 'subscriptionArn');
+  if (subscription !== undefined) return subscriptionTopicArn(subscription);
+  for (const path of ['name', 'rule', 'functionName', 'topicArn', 'keyId']) {
     const v = stringAt(record.request, path);
     if (v) return v;
   }
@@ -51,8 +48,11 @@ function flagCall(record: CloudTrailRecord): CloudTrailVerdict {
   return flag(record.errorCode ? `${record.eventName} attempted (failed: ${record.errorCode})` : record.eventName);
 }
 
+/** A judge of one detection's calls; `facts` holds what the notifier looked up for the call (none in the replay). */
+export type CallJudge = (record: CloudTrailRecord, context: GuardContext, facts?: LookedUpFacts) => CloudTrailVerdict;
+
 /** A judge per tamper and credential detection: a detection without one fails to compile. */
-export const CALL_JUDGES: Readonly<Record<JudgedCallId, (record: CloudTrailRecord, context: GuardContext) => CloudTrailVerdict>> = {
+export const CALL_JUDGES: Readonly<Record<JudgedCallId, CallJudge>> = {
   ...ABUSE_JUDGES,
   'cloudtrail-tampering': flagCall,
   'config-tampering': flagCall,
@@ -94,21 +94,31 @@ export const CALL_JUDGES: Readonly<Record<JudgedCallId, (record: CloudTrailRecor
   },
   'access-key-for-another-user': (r) => forAnotherUser(r, 'access key'),
   'login-profile-change': (r) => forAnotherUser(r, 'console password'),
-  'admin-policy-attached': (r) => (isAdminPolicy(r)
-    ? flag(`administrator access granted to ${stringAt(r.request, 'userName') ?? stringAt(r.request, 'roleName') ?? stringAt(r.request, 'groupName') ?? 'an identity'}`)
-    : pass('policy grants less than administrator access')),
+  'admin-policy-attached': (r, _c, facts) => {
+    const verdict = judgeAdminPolicy(r, facts);
+    const grantee = stringAt(r.request, 'userName') ?? stringAt(r.request, 'roleName') ?? stringAt(r.request, 'groupName') ?? 'an identity';
+    return verdict.admin ? flag(`administrator access granted to ${grantee}: ${verdict.reason}`) : pass(verdict.reason);
+  },
   'public-function-url': (r) => (stringAt(r.request, 'authType') === 'NONE' ? flag(`function URL without authentication on ${stringAt(r.request, 'functionName') ?? 'a function'}`) : pass('function URL requires IAM')),
 };
 
+/**
+ * A change of one of the guard's own rules, functions, topic (and its subscriptions) or keys is tampering, unless one
+ * of the roles that deploy the guard, named exactly, made it: the only exemption any judge grants.
+ */
 function guardResourceJudge(record: CloudTrailRecord, context: GuardContext): CloudTrailVerdict {
   const resource = namedResource(record);
-  return isGuardResource(resource, context) ? flag(`${record.eventName} on MiningGuard's ${resource}`) : pass(`${resource ?? 'the resource'} is not MiningGuard's`);
+  if (!isGuardResource(resource, context)) return pass(`${resource ?? 'the resource'} is not MiningGuard's`);
+  if (isGuardDeployment(record, context)) return pass(`MiningGuard's ${resource} changed by its deploying role (${principalName(record.principalArn)})`);
+  return flag(`${record.eventName} on MiningGuard's ${resource}`);
 }
 
-/** The verdict on one selected call. The guard's own deployment is never tampering. */
+/**
+ * The verdict on one selected call. Whoever makes it, CloudFormation included, is judged alike; only changes to the
+ * guard's own resources by its exact deploying role are exempt.
+ */
 export function judgeCloudTrail(
-  record: CloudTrailRecord, detection: DetectionOf<CallSignal, JudgedCallId>, context: GuardContext,
+  record: CloudTrailRecord, detection: DetectionOf<CallSignal, JudgedCallId>, context: GuardContext, facts?: LookedUpFacts,
 ): CloudTrailVerdict {
-  if (isGuardDeployment(record, context)) return pass(`made by the deploying CloudFormation role (${principalName(record.principalArn)})`);
-  return CALL_JUDGES[detection.id](record, context);
+  return CALL_JUDGES[detection.id](record, context, facts);
 }

@@ -1,6 +1,9 @@
 import * as fc from 'fast-check';
 import { toAlertMessage } from '../../../../lambda/core/alerts/render-alert';
 import { alertForEvent } from '../../../../lambda/core/notifier/alert-for-event';
+import { CLOUDTRAIL_READER } from '../../../../lambda/core/notifier/cloudtrail-alert';
+import { GUARDDUTY_READER } from '../../../../lambda/core/notifier/guardduty-alert';
+import { CREDENTIAL_DETECTIONS, eventBridgeDetailType, GuardContext, TAMPER_DETECTIONS } from '../../../../lib/catalog';
 import { cloudTrailRecord, eventBridgeEvent } from '../../../fixtures/documented-cloudtrail';
 import { documentedFinding, guardDutyEvent } from '../../../fixtures/documented-findings';
 
@@ -63,5 +66,76 @@ describe('alertForEvent', () => {
       expect(message.subject.length).toBeLessThan(100);
       expect(() => JSON.parse(message.message)).not.toThrow();
     }), { numRuns: 3000 });
+  });
+});
+
+describe('every catalog tamper and credential call is read by the CloudTrail reader, bare or as EventBridge delivers it', () => {
+  const GUARD_TOPIC = 'arn:aws:sns:sa-east-1:123456789012:Guard-AlertsTopic-1A2B';
+  const GUARD_KEY = 'arn:aws:kms:sa-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const CONTEXT: GuardContext = { deployPrincipals: [], guardNamePrefixes: ['Guard-'], guardArns: [GUARD_TOPIC, GUARD_KEY], trailBuckets: ['guard-trail'] };
+  /** A request that every judge flags: the guard's own resources, another user, an admin grant, no auth, a disabled detector. */
+  const WORST_REQUEST = {
+    name: 'Guard-Rule',
+    functionName: 'Guard-Notifier',
+    topicArn: GUARD_TOPIC,
+    subscriptionArn: `${GUARD_TOPIC}:0f1e2d3c-4b5a`,
+    keyId: GUARD_KEY,
+    userName: 'someone-else',
+    roleName: 'backdoor',
+    policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+    policyName: 'p',
+    policyDocument: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+    authType: 'NONE',
+    enable: false,
+    action: 'ARCHIVE',
+    detectorId: 'abc',
+    bucketName: 'guard-trail',
+    reservedConcurrentExecutions: 0,
+    regionName: 'af-south-1',
+  };
+  const calls = [...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS]
+    .flatMap((d) => d.signal.eventNames.map((name) => [d.id, d.signal.eventSource, name] as const));
+
+  test.each(calls)('%s: %s %s', (id, eventSource, eventName) => {
+    // GIVEN the call as CloudTrail records it, and as EventBridge delivers it (source aws.<service>, its detail type)
+    const record = {
+      ...cloudTrailRecord(eventSource, eventName, WORST_REQUEST, eventName === 'ConsoleLogin' ? { ConsoleLogin: 'Success' } : null),
+      ...(eventName === 'ConsoleLogin' ? { additionalEventData: { MFAUsed: 'No' } } : {}),
+    };
+    const wrapped: Record<string, unknown> = { ...eventBridgeEvent(record), 'detail-type': eventBridgeDetailType(eventSource) };
+    expect(wrapped.source).toBe(`aws.${eventSource.split('.')[0]}`);
+    // WHEN
+    const bare = alertForEvent(record, CONTEXT);
+    const delivered = alertForEvent(wrapped, CONTEXT);
+    // THEN both are the CloudTrail reader's, and raise the same detection
+    expect(CLOUDTRAIL_READER.matches(wrapped)).toBe(true);
+    expect(GUARDDUTY_READER.matches(wrapped)).toBe(false);
+    expect(bare).toMatchObject({ recognised: true, alert: { detectionId: id } });
+    expect(delivered).toMatchObject({ recognised: true, alert: { detectionId: id, severity: bare.alert?.severity } });
+  });
+});
+
+describe('the GuardDuty reader takes findings only', () => {
+  test('UpdateDetector disabling the detector, as EventBridge delivers it from aws.guardduty, is critical tampering', () => {
+    const event = eventBridgeEvent(cloudTrailRecord('guardduty.amazonaws.com', 'UpdateDetector', { detectorId: 'abc', enable: false }));
+    expect(event).toMatchObject({ 'source': 'aws.guardduty', 'detail-type': 'AWS API Call via CloudTrail' });
+    expect(alertForEvent(event).alert).toMatchObject({ detectionId: 'guardduty-tampering', severity: 'CRITICAL' });
+  });
+
+  test.each([
+    ['a GuardDuty API call no detection selects', eventBridgeEvent(cloudTrailRecord('guardduty.amazonaws.com', 'ListDetectors', {}))],
+    ['another detail type from aws.guardduty', { 'source': 'aws.guardduty', 'detail-type': 'GuardDuty Malware Protection Object Scan Result', 'detail': { type: 'x', severity: 5 } }],
+    ['a finding-shaped detail without its detail type', { source: 'aws.guardduty', detail: { type: 'CryptoCurrency:EC2/BitcoinTool.B', severity: 8 } }],
+  ])('%s is unrecognised, never a finding', (_name, event) => {
+    expect(GUARDDUTY_READER.matches(event)).toBe(false);
+    const read = alertForEvent(event);
+    expect(read.recognised).toBe(false);
+    expect(read.alert?.detectionId).toBe('unrecognised-event');
+  });
+
+  test('a finding as EventBridge delivers it, and a bare one, are the GuardDuty reader\'s', () => {
+    const finding = documentedFinding('CryptoCurrency:EC2/BitcoinTool.B');
+    expect(GUARDDUTY_READER.matches(guardDutyEvent(finding))).toBe(true);
+    expect(GUARDDUTY_READER.matches(finding)).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ const DOCS = readJsonLines('cloudtrail/benign/awsdocs_cloudtrail_examples.jsonl'
 const byId = (eventId: string) => [...INVICTUS, ...STRATUS, ...DOCS].find((r) => r.eventID === eventId)!;
 
 const CONTEXT: GuardContext = {
-  deployPrincipals: ['arn:aws:sts::123456789012:assumed-role/cdk-*-cfn-exec-role-*/*'],
+  deployPrincipals: ['arn:aws:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-sa-east-1'],
   guardNamePrefixes: ['MiningGuardBasic-'],
   guardArns: [],
   trailBuckets: [],
@@ -93,13 +93,15 @@ describe('CLOUDTRAIL_READER.read', () => {
 
   test('a change to the guard\'s own rule is tampering, unless the deploying role made it', () => {
     // GIVEN the documented DisableRule on a rule named with the guard's prefix
-    const disable = (principalArn: string) => eventBridgeEvent(cloudTrailRecord('events.amazonaws.com', 'DisableRule', {
-      name: 'MiningGuardBasic-MiningGuardLaunchWatchRuleec2-1A2B3C',
-    }, null, { principalArn }));
+    const disable = (principalArn: string, sessionIssuer?: string) => {
+      const record = cloudTrailRecord('events.amazonaws.com', 'DisableRule', { name: 'MiningGuardBasic-MiningGuardLaunchWatchRuleec2-1A2B3C' }, null, { principalArn });
+      const identity = { ...(record.userIdentity as object), ...(sessionIssuer ? { sessionContext: { sessionIssuer: { type: 'Role', arn: sessionIssuer } } } : {}) };
+      return eventBridgeEvent({ ...record, userIdentity: identity });
+    };
     // WHEN
     const byAttacker = CLOUDTRAIL_READER.read(disable('arn:aws:iam::123456789012:user/ci-bot'), CONTEXT);
     const deployer = 'arn:aws:sts::123456789012:assumed-role/cdk-hnb659fds-cfn-exec-role-123456789012-sa-east-1/AWSCloudFormation';
-    const byDeployer = CLOUDTRAIL_READER.read(disable(deployer), CONTEXT);
+    const byDeployer = CLOUDTRAIL_READER.read(disable(deployer, CONTEXT.deployPrincipals[0]), CONTEXT);
     // THEN
     expect(byAttacker?.what)
       .toBe(`${detection('guard-rule-tampering').title}: DisableRule on MiningGuard's MiningGuardBasic-MiningGuardLaunchWatchRuleec2-1A2B3C.`);

@@ -1,12 +1,14 @@
 import * as fc from 'fast-check';
 import { CloudTrailRecord, readRecord } from '../../../../lambda/core/events/cloudtrail-record';
-import { isGuardDeployment, isGuardResource } from '../../../../lambda/core/notifier/guard-context';
+import { isGuardDeployment, isGuardResource, subscriptionTopicArn } from '../../../../lambda/core/notifier/guard-context';
 import { EMPTY_GUARD_CONTEXT, GuardContext } from '../../../../lib/catalog';
 import { cloudTrailRecord } from '../../../fixtures/documented-cloudtrail';
 import { readJsonLines } from '../../../fixtures/real-events';
 
+const DEPLOY_ROLE = 'arn:aws:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-sa-east-1';
+
 const CONTEXT: GuardContext = {
-  deployPrincipals: ['arn:aws:sts::123456789012:assumed-role/cdk-*-cfn-exec-role-*/*', 'arn:aws:iam::123456789012:role/deploy/pipeline-role'],
+  deployPrincipals: [DEPLOY_ROLE, 'arn:aws:iam::123456789012:role/deploy/pipeline-role'],
   guardNamePrefixes: ['MiningGuardBasic-'],
   guardArns: [
     'arn:aws:kms:sa-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
@@ -26,33 +28,42 @@ const disableRule = (principalArn: string, identity: Record<string, unknown> = {
   return read({ ...record, userIdentity: { ...(record.userIdentity as object), ...identity } });
 };
 
+/** A call CloudFormation makes in a session of a role, as CloudTrail records it. */
+const sessionOf = (roleArn: string) => {
+  const [, account, name] = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn)!;
+  return disableRule(`arn:aws:sts::${account}:assumed-role/${name}/AWSCloudFormation`, {
+    invokedBy: 'cloudformation.amazonaws.com',
+    sessionContext: { sessionIssuer: { type: 'Role', arn: roleArn, accountId: account, userName: name } },
+  });
+};
+
 describe('isGuardDeployment', () => {
-  test('the CDK deployment role\'s session deploys the guard', () => {
-    const record = disableRule('arn:aws:sts::123456789012:assumed-role/cdk-hnb659fds-cfn-exec-role-123456789012-sa-east-1/AWSCloudFormation');
-    expect(isGuardDeployment(record, CONTEXT)).toBe(true);
+  test('a session of the guard\'s exact deploying role deploys the guard', () => {
+    expect(isGuardDeployment(sessionOf(DEPLOY_ROLE), CONTEXT)).toBe(true);
+    expect(isGuardDeployment(sessionOf('arn:aws:iam::123456789012:role/deploy/pipeline-role'), CONTEXT)).toBe(true);
   });
 
-  test('CloudFormation acting for anyone deploys the guard', () => {
-    const record = disableRule('arn:aws:iam::123456789012:user/deployer', { invokedBy: 'cloudformation.amazonaws.com' });
-    expect(isGuardDeployment(record, EMPTY_GUARD_CONTEXT)).toBe(true);
-  });
-
-  test('a role with a path is matched through the role behind its session', () => {
-    const record = disableRule('arn:aws:sts::123456789012:assumed-role/pipeline-role/build-42', {
-      sessionContext: { sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::123456789012:role/deploy/pipeline-role' } },
-    });
-    expect(isGuardDeployment(record, CONTEXT)).toBe(true);
-    // Without the session issuer the path is unknown, and the pattern names the role with its path.
-    expect(isGuardDeployment(disableRule('arn:aws:sts::123456789012:assumed-role/pipeline-role/build-42'), CONTEXT)).toBe(false);
+  test('CloudFormation acting for anyone else does not: invokedBy says a service acted, not for whom', () => {
+    expect(isGuardDeployment(disableRule('arn:aws:iam::123456789012:user/deployer', { invokedBy: 'cloudformation.amazonaws.com' }), CONTEXT)).toBe(false);
+    expect(isGuardDeployment(sessionOf('arn:aws:iam::123456789012:role/team-stack-role'), CONTEXT)).toBe(false);
   });
 
   test.each([
-    ['an IAM user', 'arn:aws:iam::123456789012:user/ci-bot'],
-    ['a deployment role of another account',
-      'arn:aws:sts::999999999999:assumed-role/cdk-hnb659fds-cfn-exec-role-999999999999-sa-east-1/AWSCloudFormation'],
-    ['a role whose name only starts like the deployment role\'s', 'arn:aws:sts::123456789012:assumed-role/cdk-evil/session'],
-  ])('%s does not deploy the guard', (_name, principalArn) => {
-    expect(isGuardDeployment(disableRule(principalArn), CONTEXT)).toBe(false);
+    ['a look-alike role named like the CDK\'s execution role', 'arn:aws:iam::123456789012:role/cdk-evil-cfn-exec-role-x'],
+    ['the same role name in another account', 'arn:aws:iam::999999999999:role/cdk-hnb659fds-cfn-exec-role-123456789012-sa-east-1'],
+    ['the deploying role\'s name under another path', 'arn:aws:iam::123456789012:role/other/pipeline-role'],
+    ['the deploying role\'s name with a suffix', `${DEPLOY_ROLE}-copy`],
+  ])('%s does not deploy the guard', (_name, roleArn) => {
+    expect(isGuardDeployment(sessionOf(roleArn), CONTEXT)).toBe(false);
+  });
+
+  test('a session whose record names no session issuer is not taken for the deploying role', () => {
+    expect(isGuardDeployment(disableRule('arn:aws:sts::123456789012:assumed-role/cdk-hnb659fds-cfn-exec-role-123456789012-sa-east-1/AWSCloudFormation'), CONTEXT)).toBe(false);
+  });
+
+  test('an IAM user does not deploy the guard, and without deploying roles nobody does', () => {
+    expect(isGuardDeployment(disableRule('arn:aws:iam::123456789012:user/ci-bot'), CONTEXT)).toBe(false);
+    expect(isGuardDeployment(sessionOf(DEPLOY_ROLE), EMPTY_GUARD_CONTEXT)).toBe(false);
   });
 
   test('no real call of the attack logs is taken for the guard\'s deployment, not even those AWS made internally', () => {
@@ -61,6 +72,25 @@ describe('isGuardDeployment', () => {
       .filter((r): r is CloudTrailRecord => typeof r !== 'string');
     expect(records.some((r) => r.invokedBy === 'AWS Internal')).toBe(true);
     expect(records.filter((r) => isGuardDeployment(r, CONTEXT))).toEqual([]);
+  });
+});
+
+describe('subscriptionTopicArn', () => {
+  test.each([
+    ['arn:aws:sns:sa-east-1:123456789012:alerts-topic:1d4a1c1e-1e7f-4d7b-9f3c-6b5e8a2f0c11', 'arn:aws:sns:sa-east-1:123456789012:alerts-topic'],
+    ['arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts.fifo:abc', 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts.fifo'],
+  ])('%s is a subscription of %s', (subscription, topic) => {
+    expect(subscriptionTopicArn(subscription)).toBe(topic);
+  });
+
+  test.each([
+    ['nothing', undefined],
+    ['a topic ARN', 'arn:aws:sns:sa-east-1:123456789012:alerts-topic'],
+    ['a subscription of another service', 'arn:aws:sqs:sa-east-1:123456789012:queue:abc'],
+    ['a pending confirmation', 'pending confirmation'],
+    ['a very long value', `arn:aws:sns:sa-east-1:123456789012:${'a'.repeat(600)}:id`],
+  ])('%s names no topic', (_name, value) => {
+    expect(subscriptionTopicArn(value)).toBeUndefined();
   });
 });
 
