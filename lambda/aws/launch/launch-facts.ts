@@ -12,6 +12,7 @@ import type { SpecLookup } from '../../core/launch/evaluate-launch';
 import { isLaunchDetection } from '../../core/launch/judge-launch';
 import { describeLaunch } from '../../core/launch/launch-request';
 import { NamedTypes, namesToLookUp, OFFLINE_NAMED_TYPES } from '../../core/launch/named-types';
+import { taskDefinitionLabel } from '../../core/launch/task-size';
 
 export interface LaunchFacts {
   readonly specs: SpecLookup;
@@ -32,6 +33,6 @@ export async function learnLaunchFacts(record: CloudTrailRecord, onFailure: (rea
   const ran = request.taskDefinition;
   if (ran === undefined) return { specs, named };
   const taskSize = await lookUpTaskSize(record.region, ran);
-  if ('unknown' in taskSize) onFailure(`task definition ${ran} in ${record.region}: ${taskSize.unknown}`);
+  if ('unknown' in taskSize) onFailure(`task definition ${taskDefinitionLabel(ran)} in ${record.region}: ${taskSize.unknown}`);
   return { specs, named: { ...named, ofTaskDefinition: (ref) => (ref === ran ? taskSize : OFFLINE_NAMED_TYPES.ofTaskDefinition(ref)) } };
 }

@@ -1,7 +1,7 @@
 /** Judges a launch against the policy: how much compute, what it costs, whether it is flagged and why. */
 import type { InstanceSpec } from './instance-types';
 import type { LaunchRequest } from './launch-request';
-import { tasksTimes } from './task-size';
+import { taskDefinitionLabel, tasksTimes } from './task-size';
 import type { LaunchDetection, ResolvedLaunchSettings, Response, Severity } from '../../../lib/catalog';
 import { exemptBy, judgeFamily, maxSeverity, principalMatches, regionAllowed } from '../../../lib/catalog';
 import type { CloudTrailRecord } from '../events/cloudtrail-record';
@@ -82,6 +82,13 @@ function ranTasks(request: LaunchRequest, tasks: number): string | undefined {
   return `${tasksTimes(tasks, request.taskVcpus, 'vCPU')}${gpus > 0 ? ` (${tasksTimes(tasks, gpus, 'GPU')})` : ''}`;
 }
 
+/**
+ * Instance types ECS runs GPU tasks on, one of each GPU family it supports: a task that asks for GPUs is outside a
+ * policy that denies them all, however it reaches them (its own container instances, or instances already running).
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-gpu.html
+ */
+const ECS_GPU_TYPES: readonly string[] = ['p3.2xlarge', 'p4d.24xlarge', 'p5.48xlarge', 'g4dn.xlarge', 'g5.xlarge', 'g6.xlarge'];
+
 /** Cost per hour above which a flagged launch is CRITICAL. */
 const CRITICAL_USD_PER_HOUR = 50;
 
@@ -131,7 +138,11 @@ export function evaluateLaunch(
   reasons.push(...deniedTypes);
   if (vcpus > policy.maxVcpusPerCall) reasons.push(`${ranTasks(request, tasks) ?? `${vcpus} vCPUs`} in one call, more than the ${policy.maxVcpusPerCall} allowed (maxVcpusPerCall)`);
   if (request.taskSizeUnknown !== undefined && tasks > 0) {
-    reasons.push(`${tasks} task${tasks === 1 ? '' : 's'} of task definition ${request.taskDefinition} whose vCPUs are unknown: ${request.taskSizeUnknown}`);
+    reasons.push(`${tasks} task${tasks === 1 ? '' : 's'} of task definition ${taskDefinitionLabel(request.taskDefinition ?? '')} whose vCPUs are unknown: ${request.taskSizeUnknown}`);
+  }
+  const taskGpus = request.taskGpus ?? 0;
+  if (taskGpus > 0 && ECS_GPU_TYPES.every((type) => !judgeFamily(policy, type).allowed)) {
+    reasons.push(`${tasksTimes(tasks, taskGpus, 'GPU')} asked of ECS, and the policy allows no GPU instance family ECS places GPU tasks on`);
   }
   if (units > policy.maxInstancesPerCall) reasons.push(`${units} instances or tasks in one call, more than the ${policy.maxInstancesPerCall} allowed`);
   if (request.taskVcpus !== undefined && request.taskVcpus > policy.maxVcpusPerTask) {

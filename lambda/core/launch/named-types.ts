@@ -3,7 +3,7 @@
  * by the Auto Scaling group whose capacity it changes; and with the size of the ECS tasks it runs, by task definition.
  */
 import type { LaunchRequest, LaunchTemplateRef } from './launch-request';
-import type { TaskSizeAnswer } from './task-size';
+import { taskDefinitionLabel, TaskSizeAnswer } from './task-size';
 
 /** An instance type that was learned, or why it could not be. */
 export type TypeAnswer = { readonly type: string } | { readonly unknown: string };
@@ -60,7 +60,7 @@ export function withTaskSize(request: LaunchRequest, named: NamedTypes): LaunchR
   const answer = named.ofTaskDefinition(request.taskDefinition);
   if ('unknown' in answer) {
     if (request.taskVcpus !== undefined) return request;
-    return { ...request, taskSizeUnknown: answer.unknown, unknowns: [...request.unknowns, `vCPUs of task definition ${request.taskDefinition}: ${answer.unknown}`] };
+    return { ...request, taskSizeUnknown: answer.unknown, unknowns: [...request.unknowns, `vCPUs of task definition ${taskDefinitionLabel(request.taskDefinition)}: ${answer.unknown}`] };
   }
   const gpus = Math.max(request.taskGpus ?? 0, answer.size.gpus);
   return { ...request, taskVcpus: request.taskVcpus ?? answer.size.vcpus, ...(gpus > 0 ? { taskGpus: gpus } : {}) };

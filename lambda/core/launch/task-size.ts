@@ -89,6 +89,15 @@ export function taskDefinitionKey(name: TaskDefinitionName): string {
   return name.revision === undefined ? name.family : `${name.family}:${name.revision}`;
 }
 
+/**
+ * A task definition as an alert names it: `family:revision` or `family`, never the call's own text, which may be an
+ * ARN of any length or no name at all.
+ */
+export function taskDefinitionLabel(ref: string): string {
+  const name = parseTaskDefinition(ref);
+  return name ? taskDefinitionKey(name) : '(a name ECS would refuse)';
+}
+
 /** `10 tasks x 16 vCPUs = 160 vCPUs`: how a run call's vCPUs or GPUs add up. */
 export function tasksTimes(count: number, each: number, unit: string): string {
   const plural = (n: number) => `${n} ${unit}${n === 1 ? '' : 's'}`;

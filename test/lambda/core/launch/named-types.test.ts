@@ -230,6 +230,24 @@ describe('ECS services and tasks, judged by the definition they run', () => {
     expect(launchAlert(j.record, j.request, j.verdict, []).headline).toMatch(/^20 x 4-vCPU ECS tasks with 4 GPUs each launched/);
   });
 
+  test('one small GPU task is flagged while the policy denies every GPU family, and passes where one is allowed', () => {
+    const record = createService('render', 'gpu-miner:2', 1);
+    const denied = judged(record, ECS_KNOWS);
+    expect(denied.verdict).toMatchObject({ flagged: true, gpus: 4, severity: 'HIGH' });
+    expect(denied.verdict.reasons).toEqual([
+      '1 task x 4 GPUs = 4 GPUs asked of ECS, and the policy allows no GPU instance family ECS places GPU tasks on',
+    ]);
+    const allowed = judgeLaunch(record, resolveLaunchSettings({ computePolicy: { allowedInstanceFamilies: ['g5'] } }), bundledSpec, NOW, ECS_KNOWS);
+    expect(allowed.outcome === 'judged' && allowed.verdict.flagged).toBe(false);
+  });
+
+  test('a definition named by no name ECS accepts is never echoed into the alert', () => {
+    const j = judged(createService('xmr', `arn:aws:ecs:${'x'.repeat(5000)}\n<!channel>`, 2), ECS_KNOWS);
+    expect(j.verdict.reasons).toEqual([
+      '2 tasks of task definition (a name ECS would refuse) whose vCPUs are unknown: ECS DescribeTaskDefinition failed: ClientException: Unable to describe task definition.',
+    ]);
+  });
+
   test('a RunTask that overrides the CPU of a small definition is judged by the override', () => {
     const j = judged(runTask('web:3', 5, { overrides: { cpu: '16384' } }), ECS_KNOWS);
     expect(j.verdict).toMatchObject({ flagged: true, vcpus: 80 });
@@ -238,11 +256,11 @@ describe('ECS services and tasks, judged by the definition they run', () => {
   test('a definition ECS could not describe is flagged as unknown vCPUs, with why: never silently within the policy', () => {
     const j = judged(createService('xmr', 'ghost:9', 2), ECS_KNOWS);
     expect(j.verdict.flagged).toBe(true);
-    expect(j.verdict.reasons).toEqual(['2 tasks of task definition arn:aws:ecs:sa-east-1:123456789012:task-definition/ghost:9 whose vCPUs are unknown: '
+    expect(j.verdict.reasons).toEqual(['2 tasks of task definition ghost:9 whose vCPUs are unknown: '
       + 'ECS DescribeTaskDefinition failed: ClientException: Unable to describe task definition.']);
     const alert = launchAlert(j.record, j.request, j.verdict, []);
     expect(alert.headline).toBe('2 x ECS tasks of unknown size launched in sa-east-1 by user/ci-bot');
-    expect(alert.what).toContain('Not counted, unknown: vCPUs of task definition arn:aws:ecs:sa-east-1:123456789012:task-definition/ghost:9: ECS DescribeTaskDefinition failed');
+    expect(alert.what).toContain('Not counted, unknown: vCPUs of task definition ghost:9: ECS DescribeTaskDefinition failed');
   });
 
   test('a service set to no tasks is not flagged for a size it does not know', () => {

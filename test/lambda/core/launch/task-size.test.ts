@@ -1,5 +1,7 @@
 import * as fc from 'fast-check';
-import { containerGpus, cpuUnits, parseTaskDefinition, taskDefinitionKey, taskSizeOf, tasksTimes } from '../../../../lambda/core/launch/task-size';
+import {
+  containerGpus, cpuUnits, parseTaskDefinition, taskDefinitionKey, taskDefinitionLabel, taskSizeOf, tasksTimes,
+} from '../../../../lambda/core/launch/task-size';
 import { minerContainer, registerTaskDefinition, taskDefinitionArn } from '../../../fixtures/documented-ecs';
 
 describe('the size of a task', () => {
@@ -73,6 +75,12 @@ describe('how a call names a task definition', () => {
   test.each(['', 'miner:latest', 'miner:3:4', 'mi ner', 'a'.repeat(256), 'arn:aws:ecs:sa-east-1:1:service/c/s'])('%p is no name ECS accepts', (ref) => {
     expect(parseTaskDefinition(ref)).toBeUndefined();
   });
+});
+
+test('an alert names a definition by family and revision, and never echoes a name ECS would refuse', () => {
+  expect(taskDefinitionLabel(taskDefinitionArn('miner', 3))).toBe('miner:3');
+  expect(taskDefinitionLabel('miner')).toBe('miner');
+  expect(taskDefinitionLabel('<!channel>\nWHAT MININGGUARD DID')).toBe('(a name ECS would refuse)');
 });
 
 test('how tasks add up, as the verdict says it', () => {

@@ -208,7 +208,7 @@ describe('TemplateMemory, ECS task definitions', () => {
     const memory = new TemplateMemory();
     const early = replayed(memory, createService('xmr', 'miner:1', 10));
     expect(early.verdict.flagged).toBe(true);
-    expect(early.request.unknowns).toEqual([`vCPUs of task definition ${taskDefinitionArn('miner', 1)}: ${NOT_REGISTERED.unknown}`]);
+    expect(early.request.unknowns).toEqual([`vCPUs of task definition miner:1: ${NOT_REGISTERED.unknown}`]);
     replayed(memory, registerTaskDefinition('miner', { cpu: '16384' }, { errorCode: 'ClientException' }));
     expect(memory.ofTaskDefinition('miner')).toEqual(NOT_REGISTERED);
     expect(memory.ofTaskDefinition('not a name')).toEqual({ unknown: 'not a task definition name ECS accepts' });
