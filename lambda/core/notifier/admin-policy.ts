@@ -2,7 +2,7 @@
  * Judges a policy granted to a user, role or group: an inline document from the request, a known AWS managed
  * policy by its ARN, or a customer-managed policy by the document the notifier looked up before judging.
  */
-import type { LookedUpFacts } from './event-reader';
+import type { LookedUpFacts, PolicyLookup } from './event-reader';
 import { judgePolicyDocument } from './policy-document';
 import { CloudTrailRecord, readRecord } from '../events/cloudtrail-record';
 import { fieldAt, stringAt } from '../events/event-fields';
@@ -36,6 +36,26 @@ export function policiesToLookUp(event: unknown): string[] {
   if (typeof record === 'string' || record.eventSource !== 'iam.amazonaws.com' || !ATTACH_CALLS.includes(record.eventName)) return [];
   const arn = stringAt(record.request, 'policyArn');
   return arn !== undefined && CUSTOMER_POLICY_ARN.test(arn) ? [arn] : [];
+}
+
+/**
+ * The default-version documents of customer-managed policies that replayed records created, by policy ARN: a
+ * `CreatePolicy` (whose document is version v1, the default) or a `CreatePolicyVersion` that set itself as default,
+ * later records winning. What the offline replay can pass as facts in place of the IAM lookup it cannot make.
+ */
+export function policyDocumentsIn(records: Iterable<unknown>): Map<string, PolicyLookup> {
+  const documents = new Map<string, PolicyLookup>();
+  for (const event of records) {
+    const record = readRecord(event);
+    if (typeof record === 'string' || record.eventSource !== 'iam.amazonaws.com' || record.errorCode !== undefined) continue;
+    const document = fieldAt(record.request, 'policyDocument');
+    if (document === undefined) continue;
+    const arn = record.eventName === 'CreatePolicy' ? stringAt(record.response, 'policy.arn')
+      : record.eventName === 'CreatePolicyVersion' && fieldAt(record.request, 'setAsDefault') === true ? stringAt(record.request, 'policyArn')
+        : undefined;
+    if (arn !== undefined && CUSTOMER_POLICY_ARN.test(arn)) documents.set(arn, { document });
+  }
+  return documents;
 }
 
 /** Text from a request, quoted and cut short for an alert. */

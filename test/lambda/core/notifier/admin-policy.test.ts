@@ -1,7 +1,8 @@
 import { CloudTrailRecord, readRecord } from '../../../../lambda/core/events/cloudtrail-record';
-import { ADMIN_MANAGED_POLICIES, judgeAdminPolicy, policiesToLookUp } from '../../../../lambda/core/notifier/admin-policy';
+import { ADMIN_MANAGED_POLICIES, judgeAdminPolicy, policiesToLookUp, policyDocumentsIn } from '../../../../lambda/core/notifier/admin-policy';
 import type { LookedUpFacts, PolicyLookup } from '../../../../lambda/core/notifier/event-reader';
 import { cloudTrailRecord, eventBridgeEvent } from '../../../fixtures/documented-cloudtrail';
+import { readJsonLines } from '../../../fixtures/real-events';
 
 const CUSTOMER_POLICY = 'arn:aws:iam::123456789012:policy/team/ops-all';
 
@@ -75,5 +76,38 @@ describe('policiesToLookUp', () => {
     ['not a record', 'AttachUserPolicy'],
   ])('nothing for %s', (_name, event) => {
     expect(policiesToLookUp(event)).toEqual([]);
+  });
+});
+
+describe('policyDocumentsIn: what replayed logs tell of the policies they created', () => {
+  const ALL = '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';
+  const created = (name: string, document: string) => cloudTrailRecord('iam.amazonaws.com', 'CreatePolicy', { policyName: name, policyDocument: document }, {
+    policy: { policyName: name, arn: `arn:aws:iam::123456789012:policy/${name}`, defaultVersionId: 'v1' },
+  });
+
+  test('a created policy\'s document, and a later default version\'s, by ARN', () => {
+    const found = policyDocumentsIn([
+      created('ops', '{"Statement":[]}'),
+      eventBridgeEvent(cloudTrailRecord('iam.amazonaws.com', 'CreatePolicyVersion', { policyArn: 'arn:aws:iam::123456789012:policy/ops', policyDocument: ALL, setAsDefault: true })),
+      cloudTrailRecord('iam.amazonaws.com', 'CreatePolicyVersion', { policyArn: 'arn:aws:iam::123456789012:policy/ops', policyDocument: '{}', setAsDefault: false }),
+    ]);
+    expect([...found]).toEqual([['arn:aws:iam::123456789012:policy/ops', { document: ALL }]]);
+  });
+
+  test('the real Stratus logs\' policies are learned and judged as the deployed guard would judge their documents', () => {
+    const records = readJsonLines('cloudtrail/benign/invictus_terraform_setup_teardown.jsonl');
+    const documents = policyDocumentsIn(records);
+    const attached = records.map((r) => readRecord(r))
+      .find((r): r is CloudTrailRecord => typeof r !== 'string' && r.eventName === 'AttachRolePolicy' && policiesToLookUp(r.raw).length > 0)!;
+    expect(judgeAdminPolicy(attached, { policyDocuments: documents })).toMatchObject({ admin: false, reason: expect.stringContaining('customer-managed policy arn:aws:iam::123837392027:policy/stratus-red-team-ec2lui-policy-') });
+  });
+
+  test.each([
+    ['a failed CreatePolicy', { ...created('x', ALL), errorCode: 'AccessDenied' }],
+    ['a CreatePolicy without its response', cloudTrailRecord('iam.amazonaws.com', 'CreatePolicy', { policyName: 'x', policyDocument: ALL })],
+    ['another service', cloudTrailRecord('s3.amazonaws.com', 'CreatePolicy', { policyDocument: ALL }, { policy: { arn: 'arn:aws:iam::123456789012:policy/x' } })],
+    ['not a record', 42],
+  ])('nothing from %s', (_name, record) => {
+    expect(policyDocumentsIn([record]).size).toBe(0);
   });
 });
