@@ -2,6 +2,7 @@
 import type { NotifierCall } from './notifier-calls';
 import { SEVERITIES } from '../../../lib/catalog';
 import type { Alert } from '../alerts/alert';
+import { oneLine } from '../alerts/alert-text';
 import { callSections } from '../alerts/call-sections';
 import { principalName, readRecord } from '../events/cloudtrail-record';
 
@@ -37,7 +38,7 @@ export function handOffFailedAlert(failures: readonly FailedHandOff[]): Alert | 
     headline: failures.length === 1 ? `Unjudged ${call}` : `${failures.length} unjudged calls, first ${call}`,
     what: `MiningGuard read ${failures.length === 1 ? 'this call' : `${failures.length} tamper and credential calls`} from the trail's log group `
       + `and could not hand ${failures.length === 1 ? 'it' : 'them'} to the notifier, which judges whether a call is the guard's own deployment or tampering. `
-      + `It is alerted unjudged:\n${[...lines, ...more].join('\n')}`,
+      + `It is alerted unjudged:\n${[...lines, ...more].map(oneLine).join('\n')}`,
     who,
     where: failures.length === 1 ? where : `${where}, and others listed above`,
     why: lead.call.detection.rationale,

@@ -2,6 +2,7 @@
 import type { LaunchVerdict } from './evaluate-launch';
 import type { LaunchRequest } from './launch-request';
 import type { Alert, AlertLink } from '../alerts/alert';
+import { textLines } from '../alerts/alert-text';
 import { callSections } from '../alerts/call-sections';
 import { ec2InstanceUrl } from '../alerts/console-links';
 import type { CloudTrailRecord } from '../events/cloudtrail-record';
@@ -56,12 +57,12 @@ export function launchAlert(record: CloudTrailRecord, request: LaunchRequest, ve
     detectionId: verdict.detection.id,
     title: verdict.detection.title,
     headline: `${summarizeRequest(record, request)} ${verdict.failed ? 'attempted' : verbOf(record, request)} in ${record.region} by ${who}${request.instanceTypes.length > 0 ? ` (${formatCost(verdict.usdPerHour, verdict.estimated)})` : ''}`,
-    what: [
+    what: textLines([
       `${verb}: ${summarizeRequest(record, request)}, ${verdict.vcpus} vCPUs${verdict.gpus > 0 ? `, ${verdict.gpus} GPUs` : ''}, ${formatCost(verdict.usdPerHour, verdict.estimated)} on demand.`,
       `Flagged because: ${verdict.reasons.join('; ')}.`,
       verdict.estimated ? 'Figures marked estimated come from the instance size, not from AWS\'s specifications.' : '',
       ...request.unknowns.map((u) => `Not counted, unknown: ${u}.`),
-    ].filter(Boolean).join('\n'),
+    ]),
     who: call.who,
     where: call.where,
     why: verdict.detection.rationale,

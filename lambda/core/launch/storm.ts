@@ -6,6 +6,7 @@
 import type { DetectionId, Severity } from '../../../lib/catalog';
 import { LAUNCH_BURST, maxSeverity } from '../../../lib/catalog';
 import type { Alert } from '../alerts/alert';
+import { oneLine } from '../alerts/alert-text';
 
 /** How long one principal's detections fold together. */
 export const STORM_WINDOW_MS = 5 * 60 * 1000;
@@ -70,7 +71,7 @@ export function stormSummaryAlert(window: StormWindow, account: string): Alert |
       '',
       ...listed.map((e) => `${e.eventTime} ${e.region} ${e.detection} [${e.severity}] ${e.summary} (event ${e.eventId})`),
       ...(folded > listed.length ? [`... and ${folded - listed.length} more, in CloudTrail.`] : []),
-    ].join('\n'),
+    ].map(oneLine).join('\n'),
     who: [`Principal: ${window.principal}`],
     where: `Account ${account}, regions ${window.regions.join(', ')}`,
     why: LAUNCH_BURST.rationale,

@@ -7,6 +7,7 @@
 import { EventReader, MalformedEventError } from './event-reader';
 import { classifyAlarmMetric, Detection, DetectionId } from '../../../lib/catalog';
 import type { Alert } from '../alerts/alert';
+import { textLines } from '../alerts/alert-text';
 import { cloudWatchAlarmUrl } from '../alerts/console-links';
 import { fieldAt, isObject, stringAt } from '../events/event-fields';
 
@@ -138,11 +139,11 @@ export function alarmAlert(event: unknown): Alert | undefined {
     detectionId: detection.id,
     title: detection.title,
     headline: `${measuredText} in ${region}`,
-    what: [
+    what: textLines([
       `CloudWatch alarm ${alarmName} went from ${previous ?? 'an unknown state'} to ALARM${time ? ` at ${time}` : ''}: ${measuredText}.`,
       description ? `The alarm says: ${description.length > MAX_DESCRIPTION ? `${description.slice(0, MAX_DESCRIPTION)}...` : description}` : undefined,
       reason ? `CloudWatch says: ${reason}` : undefined,
-    ].filter(Boolean).join('\n'),
+    ]),
     who: ['A CloudWatch alarm: the metric does not name who caused it. CloudTrail does (see what to do next).'],
     where,
     why: detection.rationale,

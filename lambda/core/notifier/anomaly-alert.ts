@@ -2,6 +2,7 @@
 import { EventReader, MalformedEventError } from './event-reader';
 import { detection as catalogDetection } from '../../../lib/catalog';
 import type { Alert, AlertLink } from '../alerts/alert';
+import { textLines } from '../alerts/alert-text';
 import { times, usd } from '../alerts/money';
 import { fieldAt, isObject, numberAt, stringAt } from '../events/event-fields';
 import { jsonMessageOf, snsNotificationOf } from '../events/sns-notification';
@@ -84,12 +85,12 @@ export function anomalyAlert(event: unknown): Alert {
     detectionId: detection.id,
     title: detection.title,
     headline: `Cost anomaly +${usd(totalImpact)}${percentage !== undefined ? ` (${times(1 + percentage / 100)})` : ''} in ${shortService(subject)}${regions.length === 1 ? ` ${regions[0]}` : ''}`,
-    what: [
+    what: textLines([
       `AWS Cost Anomaly Detection found unusual spend${start ? ` from ${start}${end && end !== start ? ` to ${end}` : ''}` : ''}.`,
       `${impact}.`,
       services.length > 0 ? `Services: ${services.join(', ')}.` : undefined,
       stringAt(anomaly, 'anomalyScore.currentScore') ? `Anomaly score ${stringAt(anomaly, 'anomalyScore.currentScore')} (max ${stringAt(anomaly, 'anomalyScore.maxScore') ?? '?'}).` : undefined,
-    ].filter(Boolean).join('\n'),
+    ]),
     who: causes.length > 0
       ? causes.slice(0, MAX_ROOT_CAUSES).map((c) => `Root cause: ${describeRootCause(c)}`)
         .concat(causes.length > MAX_ROOT_CAUSES ? [`... and ${causes.length - MAX_ROOT_CAUSES} more root causes: see the anomaly.`] : [])

@@ -2,6 +2,7 @@
 import { EventReader, MalformedEventError } from './event-reader';
 import { detection as catalogDetection } from '../../../lib/catalog';
 import type { Alert } from '../alerts/alert';
+import { textLines } from '../alerts/alert-text';
 import { consoleOrigin } from '../alerts/console-links';
 import { snsNotificationOf } from '../events/sns-notification';
 
@@ -50,10 +51,13 @@ export function budgetAlert(event: unknown): Alert {
     title: detection.title,
     headline: `${alertType} ${budgetType.toLowerCase()} ${amount ?? ''} passed ${threshold ?? 'the threshold'} of budget ${budgetName}`,
     what: [
-      `AWS Budgets reports that the ${alertType} ${budgetType.toLowerCase()} of budget "${budgetName}" passed its alert threshold.`,
-      [amount && `${alertType} amount: ${amount}`, threshold && `threshold: ${threshold}`, budgeted && `budgeted: ${budgeted}`].filter(Boolean).join(', '),
+      textLines([
+        `AWS Budgets reports that the ${alertType} ${budgetType.toLowerCase()} of budget "${budgetName}" passed its alert threshold.`,
+        [amount && `${alertType} amount: ${amount}`, threshold && `threshold: ${threshold}`, budgeted && `budgeted: ${budgeted}`].filter(Boolean).join(', '),
+      ]),
+      // AWS's own lines, quoted as lines: the renderer still makes each one line and never a heading.
       `\nThe notification as AWS Budgets sent it:\n${notification.message.trim()}`,
-    ].filter(Boolean).join('\n'),
+    ].join('\n'),
     who: ['AWS Budgets does not say who spent: Cost Explorer shows which service, region and usage type.'],
     where: account ? `Account ${account}, all regions` : 'All regions of the budget\'s account',
     why: detection.rationale,

@@ -6,6 +6,7 @@ import { EventReader, LookedUpFacts, MalformedEventError } from './event-reader'
 import { CloudTrailVerdict, judgeCloudTrail } from './judge-cloudtrail';
 import { CallSignal, DetectionOf, EMPTY_GUARD_CONTEXT, GuardContext, judgedCallDetections, JudgedCallId } from '../../../lib/catalog';
 import type { Alert } from '../alerts/alert';
+import { textLines } from '../alerts/alert-text';
 import { callSections } from '../alerts/call-sections';
 import { CloudTrailRecord, principalName, readRecord } from '../events/cloudtrail-record';
 
@@ -27,7 +28,7 @@ function cloudTrailAlert(record: CloudTrailRecord, detection: JudgedCall, verdic
     detectionId: detection.id,
     title: detection.title,
     headline: `${call}${record.errorCode ? ' attempted' : ''} by ${principalName(record.principalArn)} in ${record.region}`,
-    what: `${detection.title}: ${verdict.reasons.join('; ')}.${record.errorCode ? `\nThe call failed (${record.errorCode}), which shows intent all the same.` : ''}`,
+    what: textLines([`${detection.title}: ${verdict.reasons.join('; ')}.`, record.errorCode && `The call failed (${record.errorCode}), which shows intent all the same.`]),
     who,
     where,
     why: detection.rationale,

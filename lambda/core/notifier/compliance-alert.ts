@@ -2,6 +2,7 @@
 import { EventReader, MalformedEventError } from './event-reader';
 import { classifyConfigRule } from '../../../lib/catalog';
 import type { Alert, AlertLink } from '../alerts/alert';
+import { textLines } from '../alerts/alert-text';
 import { configRuleUrl, ec2InstanceUrl } from '../alerts/console-links';
 import { stringAt } from '../events/event-fields';
 
@@ -40,10 +41,10 @@ export function complianceAlert(event: unknown): Alert {
     detectionId: detection.id,
     title: detection.title,
     headline: `${detection.title}: ${subjectResource} in ${region}`,
-    what: [
+    what: textLines([
       `AWS Config rule ${ruleName} found ${resourceType} ${resourceId} ${compliance}${previous ? ` (was ${previous})` : ''}.`,
       annotation ? `Config says: ${annotation}` : undefined,
-    ].filter(Boolean).join('\n'),
+    ]),
     who: ['AWS Config evaluated the resource; see CloudTrail for who changed it.'],
     where: `Account ${account}, region ${region}`,
     why: detection.rationale,

@@ -2,6 +2,7 @@
 import { EventReader, MalformedEventError } from './event-reader';
 import { classifyGuardDutyFinding, guardDutySeverityLabel, maxSeverity } from '../../../lib/catalog';
 import type { Alert, AlertLink } from '../alerts/alert';
+import { textLines } from '../alerts/alert-text';
 import { cloudTrailEventsUrl, ec2InstanceUrl, guardDutyFindingUrl, iamUserUrl } from '../alerts/console-links';
 import { fieldAt, isObject, numberAt, stringAt } from '../events/event-fields';
 
@@ -149,7 +150,7 @@ export function guardDutyAlert(event: unknown): Alert {
     detectionId: detection.id,
     title: detection.title,
     headline: `${type} on ${resource.short} in ${region}`,
-    what: `${description}\nGuardDuty finding ${type} on ${resource.long}, GuardDuty severity ${severityScore} (${gdLabel})${seen ? `, ${seen}` : ''}.`,
+    what: textLines([description, `GuardDuty finding ${type} on ${resource.long}, GuardDuty severity ${severityScore} (${gdLabel})${seen ? `, ${seen}` : ''}.`]),
     who: describeActors(finding),
     where: `Account ${account}, region ${region}`,
     why: detection.rationale,

@@ -2,6 +2,7 @@
 import type { SpendEvaluation } from './evaluate-spend';
 import { detection as catalogDetection } from '../../../lib/catalog';
 import type { Alert } from '../alerts/alert';
+import { textLines } from '../alerts/alert-text';
 import { consoleOrigin } from '../alerts/console-links';
 import { times, usd } from '../alerts/money';
 
@@ -35,12 +36,12 @@ export function spendAlert(evaluation: SpendEvaluation, context: SpendContext): 
     title: detection.title,
     // The budget's name sits in the middle, where a long one is shortened first; the figures stay whole.
     headline: `Spend ${ratio !== undefined ? `${times(ratio)} faster` : 'accelerating'} on ${budget.name}: ${usd(burn)}/h, month-end ~${usd(projected)}`,
-    what: [
+    what: textLines([
       `Budget "${budget.name}": actual spend rose by ${usd(evaluation.increaseUsd ?? 0)} to ${usd(budget.actualUsd)} in ${hours(evaluation.measuredHours ?? 0)}: a burn rate of ${usd(burn)}/h.`,
       comparisons.length > 0 ? `That is faster than ${comparisons.join(' and ')}.` : undefined,
       `At this rate the month ends at about ${usd(projected)}${budget.forecastUsd !== undefined ? ` (AWS Budgets' own forecast: ${usd(budget.forecastUsd)})` : ''}${budget.limitUsd !== undefined ? `, against a budget of ${usd(budget.limitUsd)}` : ''}.`,
       evaluation.hoursToLimit !== undefined ? `The budget is reached in about ${hours(evaluation.hoursToLimit)}.` : undefined,
-    ].filter(Boolean).join('\n'),
+    ]),
     who: ['AWS Budgets does not say who spent: Cost Explorer shows which service, region and usage type.'],
     where: `Account ${context.account}, all regions`,
     why: detection.rationale,

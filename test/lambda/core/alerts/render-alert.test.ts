@@ -414,6 +414,18 @@ describe('text an attacker wrote, through the real alert builders', () => {
       return launchAlert(j.record, j.request, j.verdict, plannedLines(j.plan.actions.map(describeAction)));
     }
 
+    test.each(SHAPES)('%s: a line break in any field never starts a line of the email or the chat description', (_name, event, alertOf) => {
+      // Every field in turn carries a line break followed by a line of its own: the readers write `what` with
+      // `textLines` and the renderer makes every other field one line, so that line never starts one.
+      for (const path of stringPaths(event)) {
+        const alert = alertOf(withValue(event, path, 'x\nForged line.'));
+        if (!alert) continue;
+        const { email, chat } = rendered(alert);
+        expect([path, email.split('\n').filter((l) => l.startsWith('Forged line.'))]).toEqual([path, []]);
+        expect([path, chat.content.description.split('\n').filter((l) => l.startsWith('Forged line.'))]).toEqual([path, []]);
+      }
+    });
+
     test.each(SHAPES)('%s: no email line but the guard\'s headings reads as one, and chat holds no `<` but its links', (_name, event, alertOf) => {
       const paths = stringPaths(event);
       fc.assert(fc.property(fc.nat(paths.length - 1), hostile, (i, text) => {
