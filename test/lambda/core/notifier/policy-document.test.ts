@@ -88,3 +88,8 @@ describe('judgePolicyDocument: unreadable documents are flagged for a person, ne
     }), { numRuns: 2000 });
   });
 });
+
+test('a pattern written to make a matcher backtrack is judged at once', () => {
+  const hostile = allow({ Action: [`${'*a'.repeat(120)}b`, `iam:${'?*'.repeat(120)}`] });
+  expect(judgePolicyDocument(hostile).grantsAdmin).toBe(false);
+});
