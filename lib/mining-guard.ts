@@ -36,7 +36,9 @@ export interface MiningGuardProps {
   readonly alertSlack?: SlackChannelOptions;
 
   /**
-   * HTTPS endpoints that receive every alert as JSON.
+   * HTTPS endpoints that receive every alert as JSON, retried for about 40 minutes, then kept in a dead-letter queue
+   * that alarms. A URL carrying a secret (`user:password@`, `?token=`) is refused: pass one held in AWS Secrets Manager
+   * as `SecretValue.secretsManager('mining-guard/webhook-url').unsafeUnwrap()` instead (see `AlertChannelProps.webhookUrls`).
    * @default - no webhooks
    */
   readonly alertWebhookUrls?: string[];

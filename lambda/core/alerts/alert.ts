@@ -7,7 +7,11 @@ export interface AlertLink {
   readonly url: string;
 }
 
-/** One alert, as MiningGuard sends it to people. */
+/**
+ * One alert, as MiningGuard sends it to people. Every text is one line, except `what`: its line breaks are the
+ * guard's own, so readers write it with `textLines`, which keeps any line break an event wrote from starting a line.
+ * Text may quote events as it is; the renderer makes it inert and bounded (see `render-alert`).
+ */
 export interface Alert {
   readonly severity: Severity;
   /** The catalog id of the detection. */
@@ -16,7 +20,7 @@ export interface Alert {
   readonly title: string;
   /** One line naming what happened, to what, where; becomes the subject after the `[MiningGuard][SEVERITY]` tag. */
   readonly headline: string;
-  /** What happened, in sentences. */
+  /** What happened, in sentences; the one text of several lines (written with `textLines`). */
   readonly what: string;
   /** Who did it or what it came from: principal, source IP, user agent. One item a line. */
   readonly who: readonly string[];
