@@ -254,7 +254,7 @@ describe('records that cannot be read or judged', () => {
 
   test('are counted and named in the summary, and the rest is judged', () => {
     // GIVEN a record that is none, a call the notifier cannot be handed (its time is a number), and a launch
-    const stop = { ...cloudTrailRecord('cloudtrail.amazonaws.com', 'StopLogging', { name: 'org-trail' }), eventTime: 42 };
+    const stop: Record<string, unknown> = { ...cloudTrailRecord('cloudtrail.amazonaws.com', 'StopLogging', { name: 'org-trail' }), eventTime: 42 };
     const out: ReplayLine[] = [];
     const summary = replay([{ hello: 'world' }, stop, runInstances('p4d.24xlarge', 2)], { settings, specs: bundledSpec }, (l) => out.push(l));
     expect(out.map((l) => l.eventName)).toEqual(['RunInstances']);
