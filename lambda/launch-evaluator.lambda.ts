@@ -31,6 +31,9 @@ import { stormSummaryAlert, StormWindow } from './core/launch/storm';
 
 const logger = new Logger({ serviceName: SERVICE_NAMES.launchEvaluator });
 
+/** The longest value from an event that a log line quotes. */
+const LOGGED_LENGTH = 200;
+
 /** Read once per container: bad settings fail every invocation loudly rather than judging with wrong ones. */
 let containerSettings: ResolvedLaunchSettings | undefined;
 
@@ -51,8 +54,9 @@ async function judgeAndAct(
     judgement = judgedOrUnreadable(() => judgeLaunch(value, settings, specs, now, named));
   }
   if (judgement.outcome === 'malformed') {
-    // Ids and names only: the record is attacker-controlled, and may be large.
-    logger.warn('Unreadable record', { reason: judgement.reason, eventId: stringAt(unwrapRecord(value), 'eventID'), eventName: stringAt(unwrapRecord(value), 'eventName') });
+    // Ids and names only, cut short: the record is attacker-controlled, and may be large.
+    const named = (path: string) => stringAt(unwrapRecord(value), path)?.slice(0, LOGGED_LENGTH);
+    logger.warn('Unreadable record', { reason: judgement.reason.slice(0, LOGGED_LENGTH), eventId: named('eventID'), eventName: named('eventName') });
     await publishAlert(topicArn, toAlertMessage(unrecognisedAlert(value, judgement.reason)));
     return { result: 'malformed' };
   }
@@ -238,7 +242,7 @@ export const handler = async (event: unknown, lambdaContext?: Context): Promise<
   for (const call of calls) {
     if (call === null) continue;
     if (call && 'unreadable' in call) {
-      logger.warn('Skipped a call the notifier judges: a field has the wrong type', { reason: call.unreadable });
+      logger.warn('Skipped a call the notifier judges: a field has the wrong type', { reason: call.unreadable.slice(0, LOGGED_LENGTH) });
       outcomes.push({ result: 'skipped' });
     } else if (call) {
       handed.push(call);
@@ -251,7 +255,7 @@ export const handler = async (event: unknown, lambdaContext?: Context): Promise<
   }
   // Unreadable parts of the batch are alerted after the rest was judged, never instead of it.
   for (const u of unreadable) {
-    logger.warn('Unreadable payload', { reason: u.reason });
+    logger.warn('Unreadable payload', { reason: u.reason.slice(0, LOGGED_LENGTH) });
     await publishAlert(topicArn, toAlertMessage(unrecognisedAlert(u.value, u.reason)));
     outcomes.push({ result: 'malformed' });
   }

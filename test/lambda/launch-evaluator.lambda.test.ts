@@ -1,4 +1,5 @@
 import { gzipSync } from 'zlib';
+import { Logger } from '@aws-lambda-powertools/logger';
 import {
   CreateTagsCommand, DescribeInstancesCommand, DescribeInstanceTypesCommand, EC2Client, ModifyInstanceAttributeCommand, StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
@@ -7,8 +8,10 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { CloudTrailRecord } from '../../lambda/core/events/cloudtrail-record';
+import { LAUNCH_REQUEST_READERS } from '../../lambda/core/launch/launch-request';
 import { handler } from '../../lambda/launch-evaluator.lambda';
-import { cloudTrailRecord, eventBridgeEvent, runInstances } from '../fixtures/documented-cloudtrail';
+import { cloudTrailRecord, createComputeEnvironment, eventBridgeEvent, runInstances } from '../fixtures/documented-cloudtrail';
 import { createService, registerTaskDefinition, runTask } from '../fixtures/documented-ecs';
 import { mockedHandlerEnvironment } from '../harness/handler-environment';
 
@@ -207,5 +210,44 @@ describe('ECS services and tasks, judged by the task definition\'s CPU and GPUs'
     const { outcomes } = await handler(eventBridgeEvent(createService('web', 'web:2', 2)));
     expect(outcomes.map((o) => o.result)).toEqual(['within-policy']);
     expect(published()).toEqual([]);
+  });
+});
+
+describe('a record that cannot be judged', () => {
+  const SECRET = 'AKIASECRETLOOKING0001/wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  let lines: unknown[][];
+
+  beforeEach(() => {
+    lines = [];
+    for (const level of ['debug', 'info', 'warn', 'error'] as const) {
+      jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, ...args: unknown[]) {
+        lines.push([level, ...args]);
+      } as never);
+    }
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  test('is alerted as unreadable, saying why, and the rest of the batch is judged', async () => {
+    // GIVEN a Batch record whose reader trips over a field (any exception from judging), in a batch with a launch
+    const readers = LAUNCH_REQUEST_READERS as Record<string, (r: CloudTrailRecord) => unknown>;
+    jest.spyOn(readers, 'CreateComputeEnvironment').mockImplementation(() => {
+      throw new TypeError('types.filter is not a function');
+    });
+    const batch = createComputeEnvironment('miner', ['p4d.24xlarge'], 96, { eventId: 'ce-1' });
+    // WHEN
+    const { outcomes } = await handler(logsDelivery([batch, runInstances('p3.2xlarge', 1)]));
+    // THEN
+    expect(outcomes.map((o) => o.result)).toEqual(['malformed', 'alerted']);
+    const [unreadable, launch] = published();
+    expect(unreadable.subject).toMatch(/Unrecognised event/);
+    expect(unreadable.message).toContain('it could not be judged (TypeError: types.filter is not a function)');
+    expect(launch.subject).toContain('1 x p3.2xlarge launched');
+  });
+
+  test('is logged by its eventID, name and reason, never whole', async () => {
+    const unreadable = { ...runInstances('p3.2xlarge', 1), eventTime: undefined, eventID: 'run-1', userAgent: SECRET };
+    await handler(logsDelivery([unreadable]));
+    expect(JSON.stringify(lines)).not.toContain(SECRET);
+    expect(lines).toContainEqual(['warn', 'Unreadable record', { reason: 'CloudTrail record without eventID or eventTime', eventId: 'run-1', eventName: 'RunInstances' }]);
   });
 });

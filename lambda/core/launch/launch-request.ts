@@ -58,9 +58,13 @@ export interface LaunchRequest {
 
 const EMPTY: LaunchRequest = { instanceTypes: [], units: 0, protection: [], unprotection: [], resources: [], launchTemplates: [], unknowns: [] };
 
-/** CloudTrail writes lists as `{ items: [...] }` or `{ item: [...] }` in EC2 events, and plain arrays elsewhere. */
+/**
+ * CloudTrail writes lists as `{ items: [...] }` or `{ item: [...] }` in EC2 events, and plain arrays elsewhere. A lone
+ * string where a list belongs is read as a list of one, so a forged or odd record is judged by what it names.
+ */
 function list(value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
+  if (typeof value === 'string') return [value];
   const items = fieldAt(value, 'items') ?? fieldAt(value, 'item');
   if (Array.isArray(items)) return items;
   return isObject(items) ? [items] : [];

@@ -31,12 +31,12 @@ export interface ReadEvent {
  * customer-managed policy's document); the offline replay passes none.
  */
 export function alertForEvent(event: unknown, context?: GuardContext, facts?: LookedUpFacts): ReadEvent {
-  const reader = READERS.find((r) => r.matches(event));
-  if (!reader) {
-    const reason = 'no reader for this kind of event';
-    return { alert: unrecognisedAlert(event, reason), recognised: false, reason };
-  }
   try {
+    const reader = READERS.find((r) => r.matches(event));
+    if (!reader) {
+      const reason = 'no reader for this kind of event';
+      return { alert: unrecognisedAlert(event, reason), recognised: false, reason };
+    }
     const alert = reader.read(event, context, facts);
     const onceKey = alert ? reader.onceKey?.(event) : undefined;
     return onceKey ? { alert, recognised: true, onceKey } : { alert, recognised: true };

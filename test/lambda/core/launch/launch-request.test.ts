@@ -324,6 +324,18 @@ describe('Batch and SageMaker', () => {
     expect(described(updateComputeEnvironment('miners', [], 4096))).toMatchObject({ instanceTypes: [], statedVcpus: 4096 });
   });
 
+  test.each<[string, unknown, string[]]>([
+    ['a lone string', 'p4d.24xlarge', ['p4d.24xlarge']],
+    ['a number', 5, []],
+    ['null', null, []],
+    ['an object', { instanceTypes: 'p4d.24xlarge' }, []],
+    ['a list of anything', [1, ['g5.48xlarge'], null, 'p3'], ['p3']],
+  ])('a Batch instanceTypes that is %s is read without throwing, each type named as a string judged', (_name, instanceTypes, types) => {
+    const record = createComputeEnvironment('miners', [], 96);
+    (record.requestParameters as { computeResources: Record<string, unknown> }).computeResources.instanceTypes = instanceTypes;
+    expect(described(record).instanceTypes.map((t) => t.type)).toEqual(types);
+  });
+
   test.each([
     ['a notebook', createNotebookInstance('nb', 'ml.p3.16xlarge'), [{ type: 'ml.p3.16xlarge', count: 1 }], 1,
       { kind: 'sagemaker-notebook', id: 'nb' }],

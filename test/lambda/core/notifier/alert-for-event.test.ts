@@ -139,3 +139,16 @@ describe('the GuardDuty reader takes findings only', () => {
     expect(GUARDDUTY_READER.matches(finding)).toBe(true);
   });
 });
+
+describe('a judge that trips over a field', () => {
+  // A getter that throws stands for any field of a shape a reader did not expect: the event must still reach a person.
+  const tripping = (field: string) => Object.defineProperty(
+    cloudTrailRecord('cloudtrail.amazonaws.com', 'StopLogging', { name: 'trail' }), field, { get: () => { throw new TypeError('types.filter is not a function'); }, enumerable: true },
+  );
+
+  test.each(['requestParameters', 'eventName'])('reading %s: the event is alerted as unreadable, saying why, never thrown', (field) => {
+    const read = alertForEvent(tripping(field));
+    expect(read).toMatchObject({ recognised: false, reason: 'it could not be judged (types.filter is not a function)', alert: { detectionId: 'unrecognised-event' } });
+    expect(read.alert?.what).toContain('it could not be judged (types.filter is not a function)');
+  });
+});
