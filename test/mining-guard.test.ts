@@ -4,6 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { MiningGuard, RecorderMode, VcpuUsageClass } from '../lib';
 import { JUDGED_CALL_DETECTIONS, LAUNCH_DETECTIONS } from '../lib/catalog';
 import { cloudTrailPatterns } from '../lib/common/cloudtrail-rules';
+import { findingEventPattern } from '../lib/threats/detector';
 
 /**
  * The finding rule, the launch calls' rules, the tamper/credential calls' rules, the storm flush, the spend
@@ -54,7 +55,7 @@ describe('MiningGuard', () => {
     const t = Template.fromStack(s);
     t.hasResourceProperties('AWS::Budgets::Budget', { Budget: { BudgetLimit: { Amount: 300, Unit: 'USD' } } });
     t.hasResourceProperties('AWS::CloudTrail::Trail', { TrailName: 'guard' });
-    t.hasResourceProperties('AWS::Events::Rule', { EventPattern: { detail: { severity: [{ numeric: ['>=', 7] }] } } });
+    t.hasResourceProperties('AWS::Events::Rule', { EventPattern: { detail: findingEventPattern(7).detail } });
     t.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 1);
   });
 
@@ -175,7 +176,7 @@ describe('MiningGuard', () => {
       });
       const regional = regionalTemplateOf(Template.fromStack(s));
       const rules = Object.values(regional.Resources).filter((r) => r.Type === 'AWS::Events::Rule').map((r) => r.Properties.EventPattern);
-      expect(rules).toContainEqual(expect.objectContaining({ detail: expect.objectContaining({ severity: [{ numeric: ['>=', 7] }] }) }));
+      expect(rules).toContainEqual(expect.objectContaining({ detail: findingEventPattern(7).detail }));
       const detector = Object.values(regional.Resources).find((r) => r.Type === 'AWS::GuardDuty::Detector')!;
       expect(detector.Properties.Features[0]).toEqual(expect.objectContaining({ Name: 'RUNTIME_MONITORING', Status: 'DISABLED' }));
       expect(Object.values(regional.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties.AlarmName))

@@ -26,8 +26,8 @@ export interface RegionalSettings {
   readonly homeRegion: string;
   /** The start of the names of the guard's alarms, which the home notifier alerts on. */
   readonly alarmNamePrefix: string;
-  /** The lowest GuardDuty severity forwarded, as the home region routes it. */
-  readonly minimumSeverity: number;
+  /** The lowest GuardDuty severity of the findings outside the catalog forwarded, as the home region routes them; none unless given. */
+  readonly minimumSeverity?: number;
   /** How a created detector is set up, as in the home region. */
   readonly detector: DetectorOptions;
   /** The vCPU alarms, when on. */
@@ -83,7 +83,7 @@ export function regionalPlan(scope: Construct, options: EveryRegionOptions = {})
 export function regionalSettings(props: {
   readonly homeRegion: string;
   readonly alarmNamePrefix: string;
-  readonly minimumSeverity: number;
+  readonly minimumSeverity?: number;
   readonly detector: DetectorOptions;
   readonly vcpuAlarms?: VcpuUsageAlarmsOptions;
   readonly compliance?: ComplianceRulesOptions;

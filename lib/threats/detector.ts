@@ -8,16 +8,16 @@ import { GUARDDUTY_SEVERITY_RANGE, guardDutyFindingTypePatterns, toEventFilter }
 
 /** The options that configure a created detector, which an adopted one cannot take. */
 export const DETECTOR_OPTIONS: readonly (keyof DetectorOptions)[] = [
-  'findingPublishingFrequency', 'runtimeMonitoring', 'malwareProtection', 's3Protection', 'lambdaProtection',
+  'findingPublishingFrequency', 'runtimeMonitoring', 'malwareProtection', 's3Protection', 'lambdaProtection', 'aiProtection',
 ];
 
-/** The minimum severity, checked: GuardDuty's scale, 1 unless given. */
-export function validMinimumSeverity(given: number | undefined): number {
-  const minimumSeverity = given ?? GUARDDUTY_SEVERITY_RANGE.min;
-  if (!(minimumSeverity >= GUARDDUTY_SEVERITY_RANGE.min && minimumSeverity <= GUARDDUTY_SEVERITY_RANGE.max)) {
+/** The minimum severity, checked against GuardDuty's scale; undefined when not given: no finding outside the catalog is routed. */
+export function validMinimumSeverity(given: number | undefined): number | undefined {
+  if (given === undefined) return undefined;
+  if (!(given >= GUARDDUTY_SEVERITY_RANGE.min && given <= GUARDDUTY_SEVERITY_RANGE.max)) {
     throw new Error(`ThreatDetection: minimumSeverity must be between ${GUARDDUTY_SEVERITY_RANGE.min} and ${GUARDDUTY_SEVERITY_RANGE.max} (GuardDuty's scale), got ${given}. Write e.g. 4 for Medium and above, 7 for High and above.`);
   }
-  return minimumSeverity;
+  return given;
 }
 
 /**
@@ -39,8 +39,11 @@ export function guardDutyDetector(scope: Construct, id: string, options: Detecto
       feature('EBS_MALWARE_PROTECTION', options.malwareProtection),
       feature('S3_DATA_EVENTS', options.s3Protection),
       feature('LAMBDA_NETWORK_LOGS', options.lambdaProtection),
+      feature('AI_PROTECTION', options.aiProtection),
     ],
   });
+  // CloudFormation takes every feature GuardDuty's CreateDetector takes; cfn-lint's list of feature names predates AI_PROTECTION.
+  detector.addMetadata('cfn-lint', { config: { ignore_checks: ['E3030'] } });
   if (options.s3Protection ?? true) {
     Validations.of(detector).acknowledge({
       id: 'cdk-validator-cfnguard::guardduty_s3_protection_enabled_check',
@@ -50,14 +53,16 @@ export function guardDutyDetector(scope: Construct, id: string, options: Detecto
   return detector;
 }
 
-/** The findings the catalog routes to people, at or above `minimumSeverity`, from any region. */
-export function findingEventPattern(minimumSeverity: number): events.EventPattern {
+/**
+ * The findings routed to people, from any region: every finding of a catalog type, whatever GuardDuty rated it (the
+ * notifier alerts at the catalog's severity or GuardDuty's, whichever is higher), and, when `minimumSeverity` is
+ * given, any other finding at or above it.
+ */
+export function findingEventPattern(minimumSeverity?: number): events.EventPattern {
+  const catalog = { type: guardDutyFindingTypePatterns().map(toEventFilter) };
   return {
     source: ['aws.guardduty'],
     detailType: ['GuardDuty Finding'],
-    detail: {
-      type: guardDutyFindingTypePatterns().map(toEventFilter),
-      severity: [{ numeric: ['>=', minimumSeverity] }],
-    },
+    detail: minimumSeverity === undefined ? catalog : { $or: [catalog, { severity: [{ numeric: ['>=', minimumSeverity] }] }] },
   };
 }

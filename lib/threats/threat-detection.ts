@@ -48,6 +48,15 @@ export interface DetectorOptions {
    * @default true
    */
   readonly lambdaProtection?: boolean;
+
+  /**
+   * AI Protection: watches Bedrock and SageMaker AI model invocations, which is how GuardDuty finds stolen keys buying
+   * model tokens (`Impact:IAMUser/CostHarvesting`, `Impact:IAMUser/AnomalousModelInvocation`). Only for a created
+   * detector. Billed by the model events analyzed: nothing in an account that invokes no models.
+   * @default true
+   * @see https://docs.aws.amazon.com/guardduty/latest/ug/findings-ai-protection.html
+   */
+  readonly aiProtection?: boolean;
 }
 
 /** What a `ThreatDetection` can be told apart from where its alerts go. */
@@ -63,9 +72,11 @@ export interface ThreatDetectionOptions extends DetectorOptions {
   readonly existingDetectorId?: string;
 
   /**
-   * The lowest GuardDuty severity routed to people, from 1 to 8.9. The catalog already limits routing to
-   * crypto-mining and credential findings; raise this to hear only about the severe ones.
-   * @default 1
+   * The lowest GuardDuty severity, from 1 to 8.9, at which findings outside the catalog are routed to people too.
+   * Findings of the catalog's types (crypto-mining, stolen credentials, cost abuse, a blinded defender) are always
+   * routed, whatever GuardDuty rated them, and alert at the catalog's severity or GuardDuty's, whichever is higher:
+   * this never silences them. Give e.g. 7 to hear about every other High finding as well.
+   * @default - only the catalog's finding types are routed
    * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-severity.html
    */
   readonly minimumSeverity?: number;
@@ -106,7 +117,9 @@ export class ThreatDetection extends Construct {
     }
 
     this.findingRule = new events.Rule(this, 'FindingRule', {
-      description: 'MiningGuard: GuardDuty findings of crypto-mining, stolen credentials and a blinded defender, to the notifier',
+      description: minimumSeverity === undefined
+        ? 'MiningGuard: GuardDuty findings of crypto-mining, stolen credentials, cost abuse and a blinded defender, to the notifier'
+        : `MiningGuard: GuardDuty findings of crypto-mining, stolen credentials, cost abuse and a blinded defender, and any other at or above ${minimumSeverity}, to the notifier`,
       eventPattern: findingEventPattern(minimumSeverity),
       targets: [props.alerts.notifier.ruleTarget()],
     });

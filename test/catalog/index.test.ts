@@ -57,13 +57,14 @@ describe('the detection catalog', () => {
     'Policy:IAMUser/RootCredentialUsage',
     'Discovery:IAMUser/AnomalousBehavior',
     'Impact:IAMUser/CostHarvesting',
+    'Impact:IAMUser/AnomalousModelInvocation',
+    'Recon:IAMUser/MaliciousIPCaller.Custom',
+    'PenTest:S3/ParrotLinux',
   ])('the issue\'s finding type %s is in the catalog', (type) => {
     expect(classifyGuardDutyFinding(type)).not.toBe(GUARDDUTY_OTHER);
   });
 
   test.each([
-    'Recon:IAMUser/MaliciousIPCaller.Custom',
-    'PenTest:S3/ParrotLinux',
     'Canary:EC2/Stateless.IntegTest',
     'Impact:EC2/PortSweep',
   ])('%s is not a catalog detection', (type) => {

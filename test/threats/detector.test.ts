@@ -1,5 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { guardDutyFindingTypePatterns, toEventFilter } from '../../lib/catalog';
+import { MAX_EVENT_PATTERN_LENGTH, patternLength } from '../../lib/common/cloudtrail-rules';
 import { DETECTOR_OPTIONS, findingEventPattern, guardDutyDetector, validMinimumSeverity } from '../../lib/threats/detector';
 
 describe('guardDutyDetector', () => {
@@ -9,24 +11,46 @@ describe('guardDutyDetector', () => {
     const props = Template.fromStack(stack).findResources('AWS::GuardDuty::Detector').Detector.Properties;
     expect(props.FindingPublishingFrequency).toBe('ONE_HOUR');
     expect(props.Features[0]).toEqual(expect.objectContaining({ Name: 'RUNTIME_MONITORING', Status: 'DISABLED' }));
-    expect(props.Features.slice(1).map((f: { Status: string }) => f.Status)).toEqual(['ENABLED', 'ENABLED', 'ENABLED']);
-    expect(DETECTOR_OPTIONS).toEqual(['findingPublishingFrequency', 'runtimeMonitoring', 'malwareProtection', 's3Protection', 'lambdaProtection']);
+    expect(props.Features.slice(1).map((f: { Status: string }) => f.Status)).toEqual(['ENABLED', 'ENABLED', 'ENABLED', 'ENABLED']);
+    expect(DETECTOR_OPTIONS).toEqual(['findingPublishingFrequency', 'runtimeMonitoring', 'malwareProtection', 's3Protection', 'lambdaProtection', 'aiProtection']);
   });
 });
 
 describe('findingEventPattern', () => {
-  test('GuardDuty findings of the catalog\'s types at or above the severity, from any region', () => {
-    const pattern = findingEventPattern(4);
+  test('by default, GuardDuty findings of the catalog\'s types only, at any severity, from any region', () => {
+    const pattern = findingEventPattern();
     expect(pattern.source).toEqual(['aws.guardduty']);
-    expect(pattern.detail?.severity).toEqual([{ numeric: ['>=', 4] }]);
     expect(pattern.region).toBeUndefined();
+    expect(pattern.detail).toEqual({ type: guardDutyFindingTypePatterns().map(toEventFilter) });
     expect(pattern.detail?.type).toEqual(expect.arrayContaining([{ prefix: 'CryptoCurrency:' }]));
+  });
+
+  test('with a minimum severity, the catalog\'s types at any severity, or any other finding at or above it', () => {
+    expect(findingEventPattern(4).detail).toEqual({
+      $or: [{ type: guardDutyFindingTypePatterns().map(toEventFilter) }, { severity: [{ numeric: ['>=', 4] }] }],
+    });
+  });
+
+  test('fits EventBridge\'s pattern length', () => {
+    expect(patternLength(findingEventPattern(8.9))).toBeLessThanOrEqual(MAX_EVENT_PATTERN_LENGTH);
+  });
+});
+
+describe('the AI Protection feature', () => {
+  test('is on by default and can be turned off; cfn-lint, whose feature names predate it, is told so on the detector alone', () => {
+    const stack = new Stack(new App(), 'Test');
+    guardDutyDetector(stack, 'On', {});
+    guardDutyDetector(stack, 'Off', { aiProtection: false });
+    const detectors = Template.fromStack(stack).findResources('AWS::GuardDuty::Detector');
+    expect(detectors.On.Properties.Features).toContainEqual({ Name: 'AI_PROTECTION', Status: 'ENABLED' });
+    expect(detectors.Off.Properties.Features).toContainEqual({ Name: 'AI_PROTECTION', Status: 'DISABLED' });
+    expect(detectors.On.Metadata['cfn-lint']).toEqual({ config: { ignore_checks: ['E3030'] } });
   });
 });
 
 describe('validMinimumSeverity', () => {
-  test('1 unless given; GuardDuty\'s scale only', () => {
-    expect(validMinimumSeverity(undefined)).toBe(1);
+  test('none unless given; GuardDuty\'s scale only', () => {
+    expect(validMinimumSeverity(undefined)).toBeUndefined();
     expect(validMinimumSeverity(7)).toBe(7);
     for (const bad of [0, 9, Number.NaN]) {
       expect(() => validMinimumSeverity(bad)).toThrow(/minimumSeverity must be between 1 and 8.9 .* Write e.g. 4 for Medium and above/);

@@ -1,7 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { alertForEvent } from '../../lambda/core/notifier/alert-for-event';
 import { AlertChannel, FindingPublishingFrequency, ThreatDetection, ThreatDetectionOptions } from '../../lib';
-import { guardDutyFindingTypePatterns, toEventFilter } from '../../lib/catalog';
+import { detection, guardDutyFindingTypePatterns, toEventFilter } from '../../lib/catalog';
+import { documentedFinding, guardDutyEvent } from '../fixtures/documented-findings';
+import { matchEvents } from '../harness/event-patterns';
 
 function deploy(options: ThreatDetectionOptions = {}): Template {
   const s = new Stack(new App(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
@@ -30,6 +33,7 @@ describe('ThreatDetection', () => {
         { Name: 'EBS_MALWARE_PROTECTION', Status: 'ENABLED' },
         { Name: 'S3_DATA_EVENTS', Status: 'ENABLED' },
         { Name: 'LAMBDA_NETWORK_LOGS', Status: 'ENABLED' },
+        { Name: 'AI_PROTECTION', Status: 'ENABLED' },
       ],
     });
   });
@@ -41,6 +45,7 @@ describe('ThreatDetection', () => {
       malwareProtection: false,
       s3Protection: false,
       lambdaProtection: false,
+      aiProtection: false,
     });
     t.hasResourceProperties('AWS::GuardDuty::Detector', {
       FindingPublishingFrequency: 'ONE_HOUR',
@@ -49,19 +54,19 @@ describe('ThreatDetection', () => {
         { Name: 'EBS_MALWARE_PROTECTION', Status: 'DISABLED' },
         { Name: 'S3_DATA_EVENTS', Status: 'DISABLED' },
         { Name: 'LAMBDA_NETWORK_LOGS', Status: 'DISABLED' },
+        { Name: 'AI_PROTECTION', Status: 'DISABLED' },
       ],
     });
   });
 
-  test('the finding rule routes exactly the catalog\'s finding types, at or above the minimum severity, to the notifier with a dead-letter queue', () => {
+  test('the finding rule routes the catalog\'s finding types at any severity, and others at or above the minimum, to the notifier with a dead-letter queue', () => {
     const t = deploy({ minimumSeverity: 4 });
     t.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         'source': ['aws.guardduty'],
         'detail-type': ['GuardDuty Finding'],
         'detail': {
-          type: guardDutyFindingTypePatterns().map(toEventFilter),
-          severity: [{ numeric: ['>=', 4] }],
+          $or: [{ type: guardDutyFindingTypePatterns().map(toEventFilter) }, { severity: [{ numeric: ['>=', 4] }] }],
         },
       },
       Targets: [Match.objectLike({
@@ -72,8 +77,33 @@ describe('ThreatDetection', () => {
     });
   });
 
-  test('the minimum severity defaults to 1: every catalog finding reaches people', () => {
-    deploy().hasResourceProperties('AWS::Events::Rule', { EventPattern: { detail: { severity: [{ numeric: ['>=', 1] }] } } });
+  test('without a minimum severity, only the catalog\'s finding types are routed, at any severity', () => {
+    deploy().hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { 'source': ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], 'detail': { type: guardDutyFindingTypePatterns().map(toEventFilter) } },
+    });
+  });
+
+  describe('minimumSeverity 8, with the deployed rule\'s pattern and EventBridge\'s matching as the emulator implements it', () => {
+    const rules = Object.values(deploy({ minimumSeverity: 8 }).findResources('AWS::Events::Rule')).map((r) => r.Properties.EventPattern)
+      .filter((p) => p.source?.[0] === 'aws.guardduty');
+    const routed = (finding: Record<string, unknown>) => matchEvents(rules, [guardDutyEvent(finding)])[0].some(Boolean);
+
+    test('a catalog finding GuardDuty rated 2 is routed, and alerts at the catalog\'s severity', () => {
+      expect(rules).toHaveLength(1);
+      const finding = documentedFinding('CryptoCurrency:EC2/BitcoinTool.B!DNS', 2);
+      expect(routed(finding)).toBe(true);
+      const alert = alertForEvent(guardDutyEvent(finding)).alert!;
+      expect([alert.detectionId, alert.severity]).toEqual(['guardduty-cryptocurrency', detection('guardduty-cryptocurrency').severity]);
+      for (const type of ['Stealth:IAMUser/CloudTrailLoggingDisabled', 'Policy:IAMUser/RootCredentialUsage', 'Impact:IAMUser/CostHarvesting']) {
+        expect([type, routed(documentedFinding(type, 2))]).toEqual([type, true]);
+      }
+    });
+
+    test('a finding outside the catalog is routed at 8 and above, not at 5', () => {
+      expect(routed(documentedFinding('Recon:EC2/Portscan', 5))).toBe(false);
+      expect(routed(documentedFinding('Recon:EC2/Portscan', 8))).toBe(true);
+      expect(alertForEvent(guardDutyEvent(documentedFinding('Recon:EC2/Portscan', 8))).alert?.detectionId).toBe('guardduty-other');
+    });
   });
 
   test('adopting a detector creates none and still routes its findings', () => {
