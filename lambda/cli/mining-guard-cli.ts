@@ -16,8 +16,8 @@ const USAGE = 'usage: mining-guard replay [--policy policy.json] FILE...\n'
   + '    Each file is read on its own: one that cannot be read (missing, a directory, empty, a gzip cut short) is named in the summary.\n'
   + '  --policy: the MiningGuard props that judge, as JSON: {"computePolicy": {...}, "launchWatch": {"responses": {...}, "dryRun": true},\n'
   + '    "guardContext": {...}}; fields not given keep the construct\'s defaults. guardContext is what the deployed notifier knows of its\n'
-  + '    guard (its GUARD_CONTEXT environment variable): {"deployPrincipals": [...], "guardNamePrefixes": [...], "guardArns": [...],\n'
-  + '    "trailBuckets": [...], "guardedRegions": [...]}, each a list of strings; without it, no resource is taken for the guard\'s own.\n'
+  + '    guard, copied from the GUARD_CONTEXT environment variable of its notifier function, e.g. {"guardArns": [...], "trailBuckets": [...]},\n'
+  + '    each field a list of strings; without it, no resource is taken for the guard\'s own.\n'
   + '  exit status: 0 every file and record was read and judged (flagged calls or not); 1 the command could not run (a policy file\n'
   + '    that cannot be read or is refused, with the reason); 2 wrong usage; 3 judged what could be read, but some files or records\n'
   + '    could not be (the summary counts and names them).';
@@ -25,8 +25,10 @@ const USAGE = 'usage: mining-guard replay [--policy policy.json] FILE...\n'
 /** What a policy file may hold. */
 const POLICY_KEYS = ['computePolicy', 'launchWatch', 'guardContext'];
 
-/** The guard context fields a policy file may give; each a list of strings. */
-const GUARD_CONTEXT_KEYS = [...Object.keys(EMPTY_GUARD_CONTEXT), 'guardedRegions'];
+/** Whether the notifier reads a guard context field: its own reader keeps every field it knows when given a list. */
+function isGuardContextField(key: string): boolean {
+  return Object.hasOwn(readGuardContext(JSON.stringify({ [key]: [] })), key);
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -37,7 +39,9 @@ function guardContextOf(given: unknown): GuardContext {
   if (given === undefined) return EMPTY_GUARD_CONTEXT;
   if (!isPlainObject(given)) throw new Error(`guardContext must be an object, e.g. {"guardNamePrefixes": ["MiningGuard-"]}, got ${JSON.stringify(given)}`);
   for (const [key, value] of Object.entries(given)) {
-    if (!GUARD_CONTEXT_KEYS.includes(key)) throw new Error(`guardContext.${key}: no such field. Known fields: ${GUARD_CONTEXT_KEYS.join(', ')}`);
+    if (!isGuardContextField(key)) {
+      throw new Error(`guardContext.${key}: the notifier reads no such field. Copy the GUARD_CONTEXT environment variable of the deployed notifier function`);
+    }
     if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
       throw new Error(`guardContext.${key} must be a list of strings, got ${JSON.stringify(value)}. Write e.g. ${key}: ["..."]`);
     }

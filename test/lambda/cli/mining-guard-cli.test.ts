@@ -61,7 +61,9 @@ describe('mining-guard replay', () => {
     ['guardContext that is not an object', { guardContext: ['MiningGuard-'] }, /^mining-guard: guardContext must be an object/],
     ['a guardContext field that is not a list of strings', { guardContext: { trailBuckets: 'trail-logs' } },
       /^mining-guard: guardContext\.trailBuckets must be a list of strings, got "trail-logs"\. Write e\.g\. trailBuckets: \["\.\.\."\]/],
-    ['a guardContext field it does not have', { guardContext: { trailBucket: ['trail-logs'] } }, /^mining-guard: guardContext\.trailBucket: no such field\. Known fields: deployPrincipals/],
+    ['a guardContext field it does not have', { guardContext: { trailBucket: ['trail-logs'] } },
+      /^mining-guard: guardContext\.trailBucket: the notifier reads no such field\. Copy the GUARD_CONTEXT environment variable/],
+    ['a name every object inherits as a guardContext field', { guardContext: { constructor: ['x'] } }, /^mining-guard: guardContext\.constructor: the notifier reads no such field/],
     ['a field the policy does not have', { computePolicy: { maxVcpus: 4 } }, /^mining-guard: computePolicy\.maxVcpus: no such field\./],
     ['the construct\'s own message for a bad count', { computePolicy: { maxVcpusPerCall: 0 } },
       /^mining-guard: computePolicy\.maxVcpusPerCall must be a whole number above 0, got 0\. Write e\.g\. maxVcpusPerCall: 64\./],
@@ -115,6 +117,11 @@ describe('mining-guard replay', () => {
     const { status, lines } = cli(['replay', '--policy', file({ guardContext: { trailBuckets: ['org-trail-logs'] } }), log]);
     expect(status).toBe(0);
     expect(lines[0]).toMatchObject({ eventName: 'PutBucketLifecycle', detection: 'trail-bucket-tampering', wouldDo: 'notify', estimatedUsdPerHour: null });
+  });
+
+  test('takes every field the deployed notifier reads from GUARD_CONTEXT, optional ones included', () => {
+    const context = { deployPrincipals: [], guardNamePrefixes: [], guardArns: [], trailBuckets: ['org-trail-logs'], guardedRegions: ['eu-west-1'] };
+    expect(cli(['replay', '--policy', file({ guardContext: context }), file(runInstances('t3.micro', 1))]).status).toBe(0);
   });
 
   test('the usage documents the policy file\'s guardContext and every exit status', () => {
