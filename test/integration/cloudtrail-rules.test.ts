@@ -1,7 +1,6 @@
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import {
-  classifyCloudTrailEvent, cloudTrailSelections, CREDENTIAL_DETECTIONS, Detection, eventBridgeDetailType, eventBridgeSource,
-  LAUNCH_DETECTIONS, TAMPER_DETECTIONS,
+  classifyCloudTrailEvent, cloudTrailSelections, Detection, eventBridgeDetailType, eventBridgeSource, JUDGED_CALL_DETECTIONS, LAUNCH_DETECTIONS,
 } from '../../lib/catalog';
 import { cloudTrailPatterns, MAX_EVENT_PATTERN_LENGTH, patternLength } from '../../lib/common/cloudtrail-rules';
 import { readJsonLines } from '../fixtures/real-events';
@@ -10,13 +9,13 @@ import { motoClientConfig, uniqueName } from '../harness/moto';
 
 const SETS: Array<[string, readonly Detection[]]> = [
   ['launch', LAUNCH_DETECTIONS],
-  ['tamper and credential', [...TAMPER_DETECTIONS, ...CREDENTIAL_DETECTIONS]],
+  ['tamper, credential and abuse', JUDGED_CALL_DETECTIONS],
 ];
 
 type Call = readonly [eventSource: string, eventName: string];
 
-/** How many of the patterns match each call, carried as EventBridge delivers a CloudTrail record. */
-function rulesReached(patterns: readonly object[], calls: readonly Call[]): number[] {
+/** How many of the patterns match each call, carried as EventBridge delivers a CloudTrail record, made by an IAM user or `identityType`. */
+function rulesReached(patterns: readonly object[], calls: readonly Call[], identityType = 'IAMUser'): number[] {
   const events = calls.map(([eventSource, eventName]) => ({
     'version': '0',
     'id': '7bf73129-1428-4cd3-a780-95db273d1602',
@@ -26,7 +25,7 @@ function rulesReached(patterns: readonly object[], calls: readonly Call[]): numb
     'time': '2026-11-20T03:12:10Z',
     'region': 'us-east-1',
     'resources': [],
-    'detail': { eventVersion: '1.09', eventSource, eventName, awsRegion: 'us-east-1' },
+    'detail': { eventVersion: '1.09', userIdentity: { type: identityType }, eventSource, eventName, awsRegion: 'us-east-1' },
   }));
   return matchEvents(patterns, events).map((row) => row.filter(Boolean).length);
 }
@@ -67,6 +66,12 @@ describe.each(SETS)('the %s rules', (_, detections) => {
     expect(calls.length).toBeGreaterThan(selections.length);
     const reached = rulesReached(patterns, calls);
     expect(calls.filter((_c, i) => reached[i] !== 0)).toEqual([]);
+  });
+
+  test('a root call reaches the rules of the detections that watch root, whatever its service and name', () => {
+    const watchesRoot = detections.some((d) => d.signal.kind === 'cloudtrail-identity');
+    const reached = rulesReached(patterns, [['s3.amazonaws.com', 'PutBucketAcl'], ['ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress']], 'Root');
+    expect(reached).toEqual(watchesRoot ? [1, 1] : [0, 0]);
   });
 
   test('of the calls in the public CloudTrail logs, exactly the catalog\'s reach a rule', () => {
