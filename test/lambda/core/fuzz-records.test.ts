@@ -9,6 +9,7 @@
  */
 import { gzipSync } from 'zlib';
 import * as fc from 'fast-check';
+import { toAlertMessage } from '../../../lambda/core/alerts/render-alert';
 import { stringAt } from '../../../lambda/core/events/event-fields';
 import { bundledSpec } from '../../../lambda/core/launch/bundled-specs';
 import { invocationRecords } from '../../../lambda/core/launch/invocation-records';
@@ -154,6 +155,8 @@ function assertNotifierJudges(record: Record<string, unknown>, bare: boolean): v
   const event = bare ? record : call && 'event' in call ? call.event : eventBridgeEvent(record);
   const read = alertForEvent(event, CONTEXT);
   if (read.reason?.startsWith('it could not be judged')) throw new Error(`${String(record.eventName)}: ${read.reason}`);
+  // What the notifier publishes: rendering is on the path too (rendered for half the cases, to keep the file fast).
+  if (read.alert && bare) toAlertMessage(read.alert);
 }
 
 /** The launch evaluator's pure path: the request reader, then the whole judgement. */
@@ -163,7 +166,7 @@ function assertLaunchJudges(record: Record<string, unknown>): void {
 }
 
 describe('no record of a catalog call, however malformed, makes a reader throw', () => {
-  test('the notifier\'s alertForEvent, bare and wrapped as EventBridge delivers it', () => {
+  test('the notifier\'s alertForEvent and the alert it renders, bare and wrapped as EventBridge delivers it', () => {
     fc.assert(fc.property(recordsOf(NOTIFIER_CALLS), fc.boolean(), assertNotifierJudges), { numRuns: RUNS.notifier });
   });
 
