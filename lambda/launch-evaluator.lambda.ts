@@ -34,6 +34,11 @@ const logger = new Logger({ serviceName: SERVICE_NAMES.launchEvaluator });
 /** The longest value from an event that a log line quotes. */
 const LOGGED_LENGTH = 200;
 
+/** A value from an event, cut short for a log line: a forged record may hold anything, at any length. */
+function cut(text: string): string {
+  return text.length > LOGGED_LENGTH ? `${text.slice(0, LOGGED_LENGTH)}...` : text;
+}
+
 /** Read once per container: bad settings fail every invocation loudly rather than judging with wrong ones. */
 let containerSettings: ResolvedLaunchSettings | undefined;
 
@@ -50,20 +55,23 @@ async function judgeAndAct(
   let judgement = judgedOrUnreadable(() => judgeLaunch(value, settings, bundledSpec, now));
   if (judgement.outcome === 'judged') {
     const { record } = judgement;
-    const { specs, named } = await learnLaunchFacts(record, (reason) => logger.warn('AWS lookup failed; judging with the bundled figures', { eventId: record.eventId, reason }));
+    const { specs, named } = await learnLaunchFacts(record, (reason) => logger.warn('AWS lookup failed; judging with the bundled figures', { eventId: cut(record.eventId), reason }));
     judgement = judgedOrUnreadable(() => judgeLaunch(value, settings, specs, now, named));
   }
   if (judgement.outcome === 'malformed') {
     // Ids and names only, cut short: the record is attacker-controlled, and may be large.
-    const named = (path: string) => stringAt(unwrapRecord(value), path)?.slice(0, LOGGED_LENGTH);
-    logger.warn('Unreadable record', { reason: judgement.reason.slice(0, LOGGED_LENGTH), eventId: named('eventID'), eventName: named('eventName') });
+    const named = (path: string) => {
+      const text = stringAt(unwrapRecord(value), path);
+      return text === undefined ? undefined : cut(text);
+    };
+    logger.warn('Unreadable record', { reason: cut(judgement.reason), eventId: named('eventID'), eventName: named('eventName') });
     await publishAlert(topicArn, toAlertMessage(unrecognisedAlert(value, judgement.reason)));
     return { result: 'malformed' };
   }
   if (judgement.outcome === 'not-selected') return { eventId: judgement.record.eventId, result: 'not-selected' };
   const { record: rec, request, verdict, plan } = judgement;
   if (!verdict.flagged) {
-    logger.debug('Within policy', { eventId: rec.eventId, reasons: verdict.reasons });
+    logger.debug('Within policy', { eventId: cut(rec.eventId), reasons: verdict.reasons.map(cut) });
     return { eventId: rec.eventId, result: 'within-policy' };
   }
   // Both delivery paths (EventBridge and the trail's log group) carry the same eventID: act and alert once.
@@ -78,7 +86,7 @@ async function judgeAndAct(
       ? plan.actions.map((a) => `Dry run, not done: ${describeAction(a)}.`)
       : contain ? plannedLines(plan.actions.map(describeAction)) : permit.contain ? [] : permit.done;
     const alert = launchAlert(rec, request, verdict, [...planned, ...notes]);
-    logger.info('Launch flagged', { eventId: rec.eventId, detection: verdict.detection.id, severity: verdict.severity, headline: alert.headline, steps: plan.actions.length });
+    logger.info('Launch flagged', { eventId: cut(rec.eventId), detection: verdict.detection.id, severity: verdict.severity, headline: cut(alert.headline), steps: plan.actions.length });
     // The alert goes out before containment, which may take long: a person knows at once what is being done.
     const storm = await alertOrFold(topicArn, table, rec, alert, verdict.usdPerHour ?? 0);
     result = storm.role === 'first' ? 'alerted' : 'folded';
@@ -88,7 +96,7 @@ async function judgeAndAct(
     const outcomes = await actContainment(plan);
     const steps = describeOutcomes(outcomes).map((line, i) => ({ line, failed: outcomes[i]?.outcome === 'failed' }));
     const failures = steps.filter((step) => step.failed).map((step) => step.line);
-    logger.info('Contained', { eventId: rec.eventId, steps: steps.length, failed: failures.length, failures: failures.slice(0, 100) });
+    logger.info('Contained', { eventId: cut(rec.eventId), steps: steps.length, failed: failures.length, failures: failures.slice(0, 100).map(cut) });
     const folded = storm.role === 'folded' && table !== undefined
       && await recordOutcome(table, storm.principal, storm.windowStart, steps.length, failures);
     // The first detection's outcome is its own alert; a folded one's goes into the summary, unless its window was
@@ -157,7 +165,7 @@ async function alertOrFold(
     // SNS refusing the previous window's summary fails the invocation, to be retried; only the table's failures degrade.
     if (summaryFailed) throw error;
     const reason = errorText(error);
-    logger.error('Storm window unavailable: alerting on its own', { eventId: rec.eventId, reason });
+    logger.error('Storm window unavailable: alerting on its own', { eventId: cut(rec.eventId), reason });
     const notes = [stormUnavailableNote(reason)];
     await publishAlert(topicArn, toAlertMessage({ ...alert, done: [...alert.done, ...notes] }));
     return { role: 'first', principal, windowStart: '', notes };
@@ -166,7 +174,7 @@ async function alertOrFold(
   if (admission.role === 'folded' || admission.alerted) return place;
   await publishAlert(topicArn, toAlertMessage(alert));
   // Remembered so that a retry of this event (its outcome alert failed, say) does not send the first alert again.
-  await markFirstAlerted(table, rec.eventId).catch((error) => logger.warn('Could not remember that the first alert was sent', { eventId: rec.eventId, reason: errorText(error) }));
+  await markFirstAlerted(table, rec.eventId).catch((error) => logger.warn('Could not remember that the first alert was sent', { eventId: cut(rec.eventId), reason: errorText(error) }));
   return place;
 }
 
@@ -199,7 +207,7 @@ async function handOff(functionName: string | undefined, calls: readonly HandedC
     ? await handToNotifier(functionName, calls.map((c) => c.event))
     : calls.map((_, index) => ({ index, reason: 'NOTIFIER_FUNCTION is not set: the launch evaluator does not know the notifier' }));
   const failed: FailedHandOff[] = failures.map((f) => ({ call: calls[f.index], reason: f.reason }));
-  for (const f of failed) logger.error('Could not hand a call to the notifier', { eventId: f.call.event.id, eventName: f.call.event.detail.eventName, reason: f.reason });
+  for (const f of failed) logger.error('Could not hand a call to the notifier', { eventId: cut(f.call.event.id), eventName: f.call.event.detail.eventName, reason: f.reason });
   logger.info('Handed calls to the notifier', { handed: calls.length - failed.length, failed: failed.length });
   const alert = handOffFailedAlert(failed);
   if (alert) await publishAlert(topicArn, toAlertMessage(alert));
@@ -242,7 +250,7 @@ export const handler = async (event: unknown, lambdaContext?: Context): Promise<
   for (const call of calls) {
     if (call === null) continue;
     if (call && 'unreadable' in call) {
-      logger.warn('Skipped a call the notifier judges: a field has the wrong type', { reason: call.unreadable.slice(0, LOGGED_LENGTH) });
+      logger.warn('Skipped a call the notifier judges: a field has the wrong type', { reason: cut(call.unreadable) });
       outcomes.push({ result: 'skipped' });
     } else if (call) {
       handed.push(call);
@@ -255,7 +263,7 @@ export const handler = async (event: unknown, lambdaContext?: Context): Promise<
   }
   // Unreadable parts of the batch are alerted after the rest was judged, never instead of it.
   for (const u of unreadable) {
-    logger.warn('Unreadable payload', { reason: u.reason.slice(0, LOGGED_LENGTH) });
+    logger.warn('Unreadable payload', { reason: cut(u.reason) });
     await publishAlert(topicArn, toAlertMessage(unrecognisedAlert(u.value, u.reason)));
     outcomes.push({ result: 'malformed' });
   }

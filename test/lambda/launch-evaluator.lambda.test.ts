@@ -244,6 +244,13 @@ describe('a record that cannot be judged', () => {
     expect(launch.subject).toContain('1 x p3.2xlarge launched');
   });
 
+  test('nor is a flagged launch logged whole: a forged eventID of any length is cut short', async () => {
+    const forged = { ...runInstances('p3.2xlarge', 1), eventID: `${'f'.repeat(5000)}${SECRET}`, userAgent: SECRET };
+    await handler(logsDelivery([forged]));
+    expect(JSON.stringify(lines)).not.toContain(SECRET);
+    expect(lines).toContainEqual(['info', 'Launch flagged', expect.objectContaining({ eventId: `${'f'.repeat(200)}...`, detection: 'ec2-instance-launch' })]);
+  });
+
   test('is logged by its eventID, name and reason, never whole', async () => {
     const unreadable = { ...runInstances('p3.2xlarge', 1), eventTime: undefined, eventID: 'run-1', userAgent: SECRET };
     await handler(logsDelivery([unreadable]));
