@@ -39,11 +39,15 @@ export function guardDutyDetector(scope: Construct, id: string, options: Detecto
       feature('EBS_MALWARE_PROTECTION', options.malwareProtection),
       feature('S3_DATA_EVENTS', options.s3Protection),
       feature('LAMBDA_NETWORK_LOGS', options.lambdaProtection),
-      feature('AI_PROTECTION', options.aiProtection),
+      // Left out unless set: CreateDetector turns on every feature it is not told about where the region offers it,
+      // while naming a feature a region lacks fails the deployment there.
+      ...(options.aiProtection === undefined ? [] : [feature('AI_PROTECTION', options.aiProtection)]),
     ],
   });
-  // CloudFormation takes every feature GuardDuty's CreateDetector takes; cfn-lint's list of feature names predates AI_PROTECTION.
-  detector.addMetadata('cfn-lint', { config: { ignore_checks: ['E3030'] } });
+  if (options.aiProtection !== undefined) {
+    // CloudFormation passes feature names on to CreateDetector; cfn-lint's list of them predates AI_PROTECTION.
+    detector.addMetadata('cfn-lint', { config: { ignore_checks: ['E3030'] } });
+  }
   if (options.s3Protection ?? true) {
     Validations.of(detector).acknowledge({
       id: 'cdk-validator-cfnguard::guardduty_s3_protection_enabled_check',

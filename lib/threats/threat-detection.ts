@@ -52,8 +52,9 @@ export interface DetectorOptions {
   /**
    * AI Protection: watches Bedrock and SageMaker AI model invocations, which is how GuardDuty finds stolen keys buying
    * model tokens (`Impact:IAMUser/CostHarvesting`, `Impact:IAMUser/AnomalousModelInvocation`). Only for a created
-   * detector. Billed by the model events analyzed: nothing in an account that invokes no models.
-   * @default true
+   * detector. Billed by the model events analyzed: nothing in an account that invokes no models. Set it to name the
+   * feature explicitly; a region that does not offer AI Protection then fails the deployment.
+   * @default - GuardDuty's own default: on for a new detector in every region that offers it
    * @see https://docs.aws.amazon.com/guardduty/latest/ug/findings-ai-protection.html
    */
   readonly aiProtection?: boolean;

@@ -11,7 +11,7 @@ describe('guardDutyDetector', () => {
     const props = Template.fromStack(stack).findResources('AWS::GuardDuty::Detector').Detector.Properties;
     expect(props.FindingPublishingFrequency).toBe('ONE_HOUR');
     expect(props.Features[0]).toEqual(expect.objectContaining({ Name: 'RUNTIME_MONITORING', Status: 'DISABLED' }));
-    expect(props.Features.slice(1).map((f: { Status: string }) => f.Status)).toEqual(['ENABLED', 'ENABLED', 'ENABLED', 'ENABLED']);
+    expect(props.Features.slice(1).map((f: { Status: string }) => f.Status)).toEqual(['ENABLED', 'ENABLED', 'ENABLED']);
     expect(DETECTOR_OPTIONS).toEqual(['findingPublishingFrequency', 'runtimeMonitoring', 'malwareProtection', 's3Protection', 'lambdaProtection', 'aiProtection']);
   });
 });
@@ -37,11 +37,14 @@ describe('findingEventPattern', () => {
 });
 
 describe('the AI Protection feature', () => {
-  test('is on by default and can be turned off; cfn-lint, whose feature names predate it, is told so on the detector alone', () => {
+  test('is left to GuardDuty\'s default unless set, so a region without it still deploys; set, it is named and cfn-lint told', () => {
     const stack = new Stack(new App(), 'Test');
-    guardDutyDetector(stack, 'On', {});
+    guardDutyDetector(stack, 'Unset', {});
+    guardDutyDetector(stack, 'On', { aiProtection: true });
     guardDutyDetector(stack, 'Off', { aiProtection: false });
     const detectors = Template.fromStack(stack).findResources('AWS::GuardDuty::Detector');
+    expect(detectors.Unset.Properties.Features.map((f: { Name: string }) => f.Name)).not.toContain('AI_PROTECTION');
+    expect(detectors.Unset.Metadata?.['cfn-lint']).toBeUndefined();
     expect(detectors.On.Properties.Features).toContainEqual({ Name: 'AI_PROTECTION', Status: 'ENABLED' });
     expect(detectors.Off.Properties.Features).toContainEqual({ Name: 'AI_PROTECTION', Status: 'DISABLED' });
     expect(detectors.On.Metadata['cfn-lint']).toEqual({ config: { ignore_checks: ['E3030'] } });

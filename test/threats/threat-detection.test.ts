@@ -33,7 +33,6 @@ describe('ThreatDetection', () => {
         { Name: 'EBS_MALWARE_PROTECTION', Status: 'ENABLED' },
         { Name: 'S3_DATA_EVENTS', Status: 'ENABLED' },
         { Name: 'LAMBDA_NETWORK_LOGS', Status: 'ENABLED' },
-        { Name: 'AI_PROTECTION', Status: 'ENABLED' },
       ],
     });
   });
