@@ -90,7 +90,7 @@ async function throughTheLogGroup(record: Record<string, unknown>): Promise<Said
 async function throughEventBridge(record: Record<string, unknown>): Promise<Said> {
   const from = sns.commandCalls(PublishCommand).length;
   const call = notifierCall(record);
-  if (call && 'event' in call) await notifier(call.event);
+  if (call) await notifier('event' in call ? call.event : eventBridgeEvent(record));
   else await launchEvaluator(eventBridgeEvent(record));
   return publishedSince(from);
 }
