@@ -19,12 +19,19 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { bundledSpec } from '../../lambda/core/launch/bundled-specs';
 import { notifierCall } from '../../lambda/core/launch/notifier-calls';
 import { Replay } from '../../lambda/core/launch/replay';
+import { policyDocumentsIn } from '../../lambda/core/notifier/admin-policy';
+import type { PolicyLookup } from '../../lambda/core/notifier/event-reader';
 import { handler as launchEvaluator } from '../../lambda/launch-evaluator.lambda';
 import { handler as notifier } from '../../lambda/notifier.lambda';
 import { classifyCloudTrailEvent, detection, LAUNCH_DETECTIONS, resolveLaunchSettings } from '../../lib/catalog';
 import { eventBridgeEvent } from '../fixtures/documented-cloudtrail';
 import { readJsonLines } from '../fixtures/real-events';
 import { mockedHandlerEnvironment } from '../harness/handler-environment';
+
+/** A customer-managed policy that grants little. */
+const HARMLESS_POLICY = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] };
+/** The customer-managed policies the records judged so far created, as IAM would hold them. */
+const createdPolicies = new Map<string, PolicyLookup>();
 
 const sns = mockClient(SNSClient);
 const lambda = mockClient(LambdaClient);
@@ -51,12 +58,20 @@ beforeAll(() => {
   }
   ecs.on(DescribeTaskDefinitionCommand).rejects(unknown);
   pricing.on(GetProductsCommand).rejects(unknown);
-  // The replay cannot read a customer-managed policy, and passes it saying so; the deployed notifier reads it. Given
-  // a policy that grants little, both pass it: what the replay cannot know is not compared.
-  iam.on(GetPolicyCommand).resolves({ Policy: { DefaultVersionId: 'v1' } });
-  iam.on(GetPolicyVersionCommand).resolves({
-    PolicyVersion: { Document: encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] })) },
-  });
+  // IAM answers with the document the records so far created for a policy (what the replay learns from them), and
+  // otherwise with one that grants little, which the replay, unable to read the policy, passes too.
+  const documentOf = (arn?: string) => {
+    const created = arn === undefined ? undefined : createdPolicies.get(arn);
+    const document = created && 'document' in created ? created.document : HARMLESS_POLICY;
+    return typeof document === 'string' ? document : JSON.stringify(document);
+  };
+  // A version id per document, so the notifier's cache of documents by version never answers with an older one.
+  iam.on(GetPolicyCommand).callsFake((input: { PolicyArn?: string }) => ({
+    Policy: { DefaultVersionId: `v-${encodeURIComponent(documentOf(input.PolicyArn))}` },
+  }));
+  iam.on(GetPolicyVersionCommand).callsFake((input: { PolicyArn?: string }) => ({
+    PolicyVersion: { Document: encodeURIComponent(documentOf(input.PolicyArn)) },
+  }));
 });
 
 /** What a person would receive for a call: the detection and severity of its first alert, or nothing. */
@@ -141,6 +156,7 @@ describe('the replay says of every fixture record what the deployed guard says',
         unselected.push(record);
         continue;
       }
+      for (const [arn, document] of policyDocumentsIn([record])) createdPolicies.set(arn, document);
       // AND each path of the deployed guard that the record takes
       const once = (verdict: Said) => (typeof record.eventID === 'string' && alerted.has(record.eventID) ? undefined : verdict);
       const logs = once(await throughTheLogGroup(record));

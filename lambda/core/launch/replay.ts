@@ -13,7 +13,9 @@ import type { GuardContext, ResolvedLaunchSettings } from '../../../lib/catalog'
 import type { Alert } from '../alerts/alert';
 import { unwrapRecord } from '../events/cloudtrail-record';
 import { stringAt } from '../events/event-fields';
+import { policiesToLookUp, policyDocumentsIn } from '../notifier/admin-policy';
 import { alertForEvent } from '../notifier/alert-for-event';
+import type { LookedUpFacts, PolicyLookup } from '../notifier/event-reader';
 
 /** One flagged call, as the replay command prints it: the same fields for every detection. */
 export interface ReplayLine {
@@ -81,6 +83,8 @@ export class Replay {
   private readonly byDetection: Record<string, number> = {};
   private readonly seen = new Set<string>();
   private readonly templates = new TemplateMemory();
+  /** The customer-managed policies the replayed records created, in place of the notifier's IAM lookup. */
+  private readonly policies = new Map<string, PolicyLookup>();
   private readonly settings: ResolvedLaunchSettings;
   private readonly specs: SpecLookup;
   private readonly context: GuardContext;
@@ -135,11 +139,12 @@ export class Replay {
   }
 
   private judgeRecord(value: unknown, where: string): void {
+    for (const [arn, document] of policyDocumentsIn([value])) this.policies.set(arn, document);
     const call = notifierCall(unwrapRecord(value));
     if (call && 'unreadable' in call) return this.refuse(where, value, call.unreadable);
     if (call) {
       this.selected++;
-      const read = alertForEvent(call.event, this.context);
+      const read = alertForEvent(call.event, this.context, this.factsFor(call.event));
       if (!read.recognised) return this.refuse(where, value, read.reason ?? 'the notifier could not read it');
       if (!read.alert) return;
       return this.print({
@@ -173,6 +178,15 @@ export class Replay {
       estimatedUsdPerHour: verdict.usdPerHour === undefined ? null : Math.round(verdict.usdPerHour * 100) / 100,
       estimated: verdict.estimated,
     }, verdict.failed ? 0 : verdict.usdPerHour ?? 0);
+  }
+
+  /**
+   * What the notifier would have looked up for the event, when the replayed records hold all of it: the documents of
+   * the customer-managed policies they created. Otherwise none, and the judge says it did not read the policy.
+   */
+  private factsFor(event: unknown): LookedUpFacts | undefined {
+    const wanted = policiesToLookUp(event);
+    return wanted.length > 0 && wanted.every((arn) => this.policies.has(arn)) ? { policyDocuments: this.policies } : undefined;
   }
 
   private print(line: ReplayLine, usdPerHour: number): void {

@@ -286,3 +286,28 @@ describe('records that cannot be read or judged', () => {
     expect(replay([deep], { settings, specs: bundledSpec }, () => undefined)).toMatchObject({ events: 1, unreadableRecords: 1 });
   });
 });
+
+describe('customer-managed policies created in the replayed logs', () => {
+  // Documented shapes: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html and
+  // API_AttachUserPolicy.html, as CloudTrail records IAM requests and responses.
+  const ARN = 'arn:aws:iam::123456789012:policy/ops-break-glass';
+  const created = (statement: object) => cloudTrailRecord('iam.amazonaws.com', 'CreatePolicy', {
+    policyName: 'ops-break-glass', policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }),
+  }, { policy: { policyName: 'ops-break-glass', arn: ARN, defaultVersionId: 'v1' } });
+  const attached = cloudTrailRecord('iam.amazonaws.com', 'AttachUserPolicy', { userName: 'backdoor', policyArn: ARN });
+
+  function detections(records: object[]): string[] {
+    const out: ReplayLine[] = [];
+    replay(records, { settings: resolveLaunchSettings({}), specs: bundledSpec }, (l) => out.push(l));
+    return out.map((l) => `${l.eventName} ${l.detection}`);
+  }
+
+  test('an attach is judged by the document the logs created the policy with, as the notifier judges the one it looks up', () => {
+    expect(detections([created({ Effect: 'Allow', NotAction: 's3:*', Resource: '*' }), attached])).toContain('AttachUserPolicy admin-policy-attached');
+    expect(detections([created({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }), attached])).not.toContain('AttachUserPolicy admin-policy-attached');
+  });
+
+  test('a policy the logs never created is not flagged: offline, its document cannot be read', () => {
+    expect(detections([attached])).not.toContain('AttachUserPolicy admin-policy-attached');
+  });
+});
