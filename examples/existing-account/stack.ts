@@ -36,6 +36,7 @@ export class ExistingAccountStack extends Stack {
       },
       threatDetection: {
         existingDetectorId: props.detectorId,
+        // Crypto-mining and credential findings always alert; any other finding of Medium or above does too.
         minimumSeverity: 4,
       },
       // Control Tower's recorder already records every resource type in this region: use it, change nothing.
