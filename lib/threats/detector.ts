@@ -1,5 +1,5 @@
 /** The GuardDuty pieces every region shares: the detector as the guard creates it, and the pattern of the findings it routes. */
-import { Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { Construct } from 'constructs';
@@ -23,6 +23,10 @@ export function validMinimumSeverity(given: number | undefined): number | undefi
 /**
  * A detector with the protection plans that see miners, configured through `features` only: CloudFormation rejects
  * a detector that sets both `dataSources` and `features`.
+ *
+ * The detector is kept when the stack is deleted or stops creating it (`existingDetectorId`,
+ * `existingDetectorRegions`), like the guard's keys and buckets: deleting it would turn GuardDuty off in the region
+ * and discard its findings. Delete it in GuardDuty when it is no longer wanted.
  */
 export function guardDutyDetector(scope: Construct, id: string, options: DetectorOptions): guardduty.CfnDetector {
   const status = (enabled: boolean | undefined) => (enabled ?? true ? 'ENABLED' : 'DISABLED');
@@ -44,6 +48,8 @@ export function guardDutyDetector(scope: Construct, id: string, options: Detecto
       ...(options.aiProtection === undefined ? [] : [feature('AI_PROTECTION', options.aiProtection)]),
     ],
   });
+  // Kept on delete, and on a replacement, so that no change to the guard turns GuardDuty off in the region.
+  detector.applyRemovalPolicy(RemovalPolicy.RETAIN);
   if (options.aiProtection !== undefined) {
     // CloudFormation passes feature names on to CreateDetector; cfn-lint's list of them predates AI_PROTECTION.
     detector.addMetadata('cfn-lint', { config: { ignore_checks: ['E3030'] } });

@@ -74,6 +74,9 @@ describe('RegionalParts', () => {
     expect(partsIn().t.findResources('AWS::GuardDuty::Detector')).not.toEqual({});
     expect(partsIn(undefined, false).t.findResources('AWS::GuardDuty::Detector')).toEqual({});
     partsIn(undefined, 'condition').t.hasResource('AWS::GuardDuty::Detector', { Condition: 'Create' });
+    // Kept when the region stops creating it, or the stack is deleted: GuardDuty stays on there.
+    partsIn(undefined, 'condition').t.hasResource('AWS::GuardDuty::Detector', { Condition: 'Create', DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    partsIn().t.hasResource('AWS::GuardDuty::Detector', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
   test('vCPU alarms named with the home prefix, without band alarms unless asked', () => {

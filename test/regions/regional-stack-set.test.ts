@@ -78,8 +78,11 @@ describe('RegionalStackSet', () => {
     expect(types).toEqual(expect.arrayContaining(['AWS::Events::Rule', 'AWS::GuardDuty::Detector', 'AWS::CloudWatch::Alarm', 'AWS::Config::ConfigRule']));
     expect(body).not.toMatch(/BootstrapVersion|cdk-hnb659fds|CDKMetadata/);
     // CreateDetector=false leaves the region's own detector alone.
-    const detector = Object.values(template.Resources as Record<string, { Type: string; Condition?: string }>).find((r) => r.Type === 'AWS::GuardDuty::Detector')!;
+    const detector = Object.values(template.Resources as Record<string, { Type: string; Condition?: string; DeletionPolicy?: string }>)
+      .find((r) => r.Type === 'AWS::GuardDuty::Detector')!;
     expect(template.Conditions[detector.Condition!]).toEqual({ 'Fn::Equals': [{ Ref: 'CreateDetector' }, 'true'] });
+    // A region switched to CreateDetector=false, or a stack instance deleted, keeps the detector it created: GuardDuty stays on.
+    expect(detector.DeletionPolicy).toBe('Retain');
   });
 
   test('regions with a detector of their own are a second group that creates none', () => {

@@ -16,6 +16,17 @@ describe('guardDutyDetector', () => {
   });
 });
 
+describe('the created detector', () => {
+  test('is kept when the stack is deleted or stops creating it: GuardDuty stays on in the region', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Test');
+    // WHEN
+    guardDutyDetector(stack, 'Detector', {});
+    // THEN
+    Template.fromStack(stack).hasResource('AWS::GuardDuty::Detector', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});
+
 describe('findingEventPattern', () => {
   test('by default, GuardDuty findings of the catalog\'s types only, at any severity, from any region', () => {
     const pattern = findingEventPattern();

@@ -105,6 +105,10 @@ describe('ThreatDetection', () => {
     });
   });
 
+  test('the created detector is kept when the stack is deleted or adopts a detector instead: GuardDuty stays on', () => {
+    deploy({}).hasResource('AWS::GuardDuty::Detector', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
   test('adopting a detector creates none and still routes its findings', () => {
     const t = deploy({ existingDetectorId: '12abc34d567e8fa901bc2d34e56789f0' });
     t.resourceCountIs('AWS::GuardDuty::Detector', 0);
