@@ -10,7 +10,7 @@ import { BudgetActionOptions, ComputeLaunchBudgetAction } from './budget-action'
 import { BudgetNotifications, costBudget, runningHoursBudget } from './budgets';
 import { SpendEvaluator } from './spend-evaluator';
 import { createSpendTopic } from './spend-topic';
-import { validatePercentages, validatePositiveUsd } from './spend-validation';
+import { validateNotificationCount, validatePercentages, validatePositiveUsd } from './spend-validation';
 import { VcpuUsageAlarms, VcpuUsageAlarmsOptions } from './vcpu-usage-alarms';
 import type { IAlertChannel } from '../alerts/alert-channel';
 import { accountUniqueName } from '../common/account-names';
@@ -32,13 +32,15 @@ export interface SpendGuardOptions {
   readonly autoAdjustMonths?: number;
 
   /**
-   * Thresholds of actual spend, in percent of the budget, that notify.
+   * Thresholds of actual spend, in percent of the budget, that notify. Each budget notifies at these and at
+   * `forecastThresholdsPercent`: AWS Budgets takes at most 10 notifications per budget, so at most 10 in both lists.
    * @default [80, 100]
    */
   readonly actualThresholdsPercent?: number[];
 
   /**
-   * Thresholds of AWS Budgets' month-end forecast, in percent of the budget, that notify.
+   * Thresholds of AWS Budgets' month-end forecast, in percent of the budget, that notify. At most 10 with
+   * `actualThresholdsPercent`.
    * @default [100]
    */
   readonly forecastThresholdsPercent?: number[];
@@ -206,6 +208,7 @@ export class SpendGuard extends Construct {
     const forecastPercent = props.forecastThresholdsPercent ?? [100];
     validatePercentages('actualThresholdsPercent', actualPercent, 'actualThresholdsPercent: [80, 100]');
     validatePercentages('forecastThresholdsPercent', forecastPercent, 'forecastThresholdsPercent: [100]');
+    validateNotificationCount(actualPercent, forecastPercent);
     if (props.anomalyThresholdPercent !== undefined) validatePercentages('anomalyThresholdPercent', [props.anomalyThresholdPercent], 'anomalyThresholdPercent: 50');
     const autoAdjustMonths = props.autoAdjustMonths ?? 6;
     if (props.autoAdjustMonths !== undefined && props.monthlyLimitUsd !== undefined) {
