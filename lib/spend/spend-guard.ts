@@ -147,7 +147,8 @@ export interface SpendGuardProps extends SpendGuardOptions {
   /**
    * Where alerts go. Its notifier turns Budgets and Cost Anomaly Detection notifications into alerts; its key
    * encrypts the spend notification topic and the evaluator's logs (SpendGuard lets AWS Budgets and Cost Anomaly
-   * Detection use it, for this account only).
+   * Detection use it, for this account only). An imported key's policy cannot be changed from the stack: with one, the
+   * synth fails and prints the statement to add to its key policy.
    */
   readonly alerts: IAlertChannel;
 

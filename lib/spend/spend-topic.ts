@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { Notifier } from '../alerts/notifier';
+import { requireKeyStatement } from '../common/key-policy';
 
 /** The services that publish spend notifications, each only on this account's behalf. */
 export const SPEND_PUBLISHERS = ['budgets.amazonaws.com', 'costalerts.amazonaws.com'];
@@ -17,14 +18,15 @@ export const SPEND_PUBLISHERS = ['budgets.amazonaws.com', 'costalerts.amazonaws.
  */
 export function createSpendTopic(scope: Construct, id: string, key: kms.IKey, notifier: Notifier): sns.Topic {
   const account = Stack.of(scope).account;
-  // The alert channel's key lets these services in only when it created the alert topic itself; this topic needs them whatever the alert topic is.
-  key.addToResourcePolicy(new iam.PolicyStatement({
+  // The alert channel's key lets these services in only when it created the alert topic itself; this topic needs them
+  // whatever the alert topic is. Without the statement, every budget and anomaly notification is dropped unseen.
+  requireKeyStatement(scope, key, new iam.PolicyStatement({
     sid: 'AllowCostServicesToEncryptSpendNotifications',
     principals: SPEND_PUBLISHERS.map((s) => new iam.ServicePrincipal(s)),
     actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
     resources: ['*'],
     conditions: { StringEquals: { 'aws:SourceAccount': account } },
-  }));
+  }), 'SpendGuard: AWS Budgets and Cost Anomaly Detection publish to the spend topic, encrypted with `alerts.key`, and need its key policy to let them use it');
   const topic = new sns.Topic(scope, id, {
     displayName: 'MiningGuard spend notifications (to the notifier)',
     masterKey: key,

@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { createSpendTopic, SPEND_PUBLISHERS } from '../../lib/spend/spend-topic';
 import { testAlerts } from '../harness/alert-channel';
@@ -66,5 +67,23 @@ describe('createSpendTopic', () => {
       Principal: 'sns.amazonaws.com',
       SourceArn: topicRef,
     });
+  });
+
+  test('an imported key, whose policy no stack can change, fails the synth with the statement to add to its key policy', () => {
+    // GIVEN an alert channel of the user's own, whose key is imported
+    const app = new App();
+    const stack = new Stack(app, 'Imported', { env: { account: '111122223333', region: 'us-east-1' } });
+    const notifier = testAlerts(stack).notifier;
+    const imported = kms.Key.fromKeyArn(stack, 'TeamKey', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    // WHEN
+    createSpendTopic(stack, 'SpendTopic', imported, notifier);
+    // THEN
+    expect(() => app.synth()).toThrow(new RegExp(
+      'SpendGuard: AWS Budgets and Cost Anomaly Detection publish to the spend topic, encrypted with `alerts.key`, and need its key policy to let them use it\\. '
+      + 'The key arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab is imported.*add this statement to its key policy, '
+      + '\\{"Action":\\["kms:Decrypt","kms:GenerateDataKey\\*"\\],"Condition":\\{"StringEquals":\\{"aws:SourceAccount":"111122223333"\\}\\},"Effect":"Allow",'
+      + '"Principal":\\{"Service":\\["budgets.amazonaws.com","costalerts.amazonaws.com"\\]\\},"Resource":"\\*","Sid":"AllowCostServicesToEncryptSpendNotifications"\\}, '
+      + 'or pass a key created in this stack',
+    ));
   });
 });
