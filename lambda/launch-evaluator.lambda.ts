@@ -3,17 +3,19 @@
  * alerts what was done and what failed. The tamper and credential calls the trail's log group brings it go on to the
  * notifier, which judges those.
  */
+import { isDrillRecord } from './core/doctor/drill-labels';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { fromEnvironment, readGuardRoleArns, resolveLaunchSettings, ResolvedLaunchSettings, SERVICE_NAMES } from '../lib/catalog';
 import { onceFor } from './aws/alerts/once-per-event';
 import { publishAlert } from './aws/alerts/publish-alert';
 import { errorText } from './aws/clients/error-text';
-import { actContainment, describeOutcomes } from './aws/launch/act-containment';
+import { actContainment, ActionOutcome, describeOutcomes } from './aws/launch/act-containment';
 import { learnLaunchFacts } from './aws/launch/launch-facts';
 import { permitContainment, Unconfirmed } from './aws/launch/lookup-event';
 import { handToNotifier } from './aws/launch/notifier-hand-off';
 import { Admission, admitToWindow, closedWindows, flushWindow, markFirstAlerted, recordOutcome } from './aws/launch/storm-window';
+import { GuardMetrics } from './aws/metrics/guard-metrics';
 import type { Alert } from './core/alerts/alert';
 import { toAlertMessage } from './core/alerts/render-alert';
 import { unrecognisedAlert } from './core/alerts/unrecognised-alert';
@@ -30,6 +32,13 @@ import { describeAction } from './core/launch/plan-containment';
 import { stormSummaryAlert, StormWindow } from './core/launch/storm';
 
 const logger = new Logger({ serviceName: SERVICE_NAMES.launchEvaluator });
+/** Detections and containment outcomes, emitted at the end of each invocation. */
+const metrics = new GuardMetrics(SERVICE_NAMES.launchEvaluator);
+
+/** A containment step's outcome as the `ContainmentActions` metric counts it: nothing to do is a step skipped. */
+function countedOutcome(outcome: ActionOutcome['outcome']): 'done' | 'failed' | 'skipped' {
+  return outcome === 'done' || outcome === 'failed' ? outcome : 'skipped';
+}
 
 /** The longest value from an event that a log line quotes. */
 const LOGGED_LENGTH = 200;
@@ -51,6 +60,8 @@ async function judgeAndAct(
   value: unknown, topicArn: string, settings: ResolvedLaunchSettings, table: string | undefined, unforgeable: boolean, lambdaContext?: Context,
 ): Promise<Outcome> {
   const now = new Date();
+  // The drill's synthetic record is judged as a dry run whatever the policy: a drill contains nothing.
+  if (isDrillRecord(stringAt(unwrapRecord(value), 'eventID'))) settings = { ...settings, dryRun: true };
   // Judged offline first, so a record that cannot be judged costs no AWS lookup; then again with what AWS says.
   let judgement = judgedOrUnreadable(() => judgeLaunch(value, settings, bundledSpec, now));
   if (judgement.outcome === 'judged') {
@@ -65,7 +76,9 @@ async function judgeAndAct(
       return text === undefined ? undefined : cut(text);
     };
     logger.warn('Unreadable record', { reason: cut(judgement.reason), eventId: named('eventID'), eventName: named('eventName') });
-    await publishAlert(topicArn, toAlertMessage(unrecognisedAlert(value, judgement.reason)));
+    const unreadableAlert = unrecognisedAlert(value, judgement.reason);
+    await publishAlert(topicArn, toAlertMessage(unreadableAlert));
+    metrics.detection(unreadableAlert.detectionId, unreadableAlert.severity);
     return { result: 'malformed' };
   }
   if (judgement.outcome === 'not-selected') return { eventId: judgement.record.eventId, result: 'not-selected' };
@@ -90,10 +103,16 @@ async function judgeAndAct(
     // The alert goes out before containment, which may take long: a person knows at once what is being done.
     const storm = await alertOrFold(topicArn, table, rec, alert, verdict.usdPerHour ?? 0);
     result = storm.role === 'first' ? 'alerted' : 'folded';
+    // A folded detection is counted too: its alert is the window's summary, but it was detected all the same.
+    metrics.detection(verdict.detection.id, verdict.severity);
     // Failing the work gives the event's mark back, so its real EventBridge delivery, if it comes, still contains.
     if (!permit.contain && permit.unconfirmed) throw new Unconfirmed(permit.done.join(' '));
-    if (!contain) return;
+    if (!contain) {
+      metrics.containment(settings.dryRun ? 'dry-run' : 'skipped', plan.actions.length);
+      return;
+    }
     const outcomes = await actContainment(plan);
+    for (const o of outcomes) metrics.containment(countedOutcome(o.outcome));
     const steps = describeOutcomes(outcomes).map((line, i) => ({ line, failed: outcomes[i]?.outcome === 'failed' }));
     const failures = steps.filter((step) => step.failed).map((step) => step.line);
     logger.info('Contained', { eventId: cut(rec.eventId), steps: steps.length, failed: failures.length, failures: failures.slice(0, 100).map(cut) });
@@ -228,7 +247,7 @@ function notifierCallOrUnreadable(record: unknown, unreadable: UnreadableRecord[
   }
 }
 
-export const handler = async (event: unknown, lambdaContext?: Context): Promise<{ outcomes: Outcome[] }> => {
+async function evaluate(event: unknown, lambdaContext?: Context): Promise<{ outcomes: Outcome[] }> {
   const env = fromEnvironment('launchEvaluator', process.env);
   const topicArn = env.alertTopicArn;
   if (!topicArn) throw new Error('ALERT_TOPIC_ARN is not set: the launch evaluator has nowhere to alert');
@@ -264,8 +283,19 @@ export const handler = async (event: unknown, lambdaContext?: Context): Promise<
   // Unreadable parts of the batch are alerted after the rest was judged, never instead of it.
   for (const u of unreadable) {
     logger.warn('Unreadable payload', { reason: cut(u.reason) });
-    await publishAlert(topicArn, toAlertMessage(unrecognisedAlert(u.value, u.reason)));
+    const unreadableAlert = unrecognisedAlert(u.value, u.reason);
+    await publishAlert(topicArn, toAlertMessage(unreadableAlert));
+    metrics.detection(unreadableAlert.detectionId, unreadableAlert.severity);
     outcomes.push({ result: 'malformed' });
   }
   return { outcomes };
+}
+
+export const handler = async (event: unknown, lambdaContext?: Context): Promise<{ outcomes: Outcome[] }> => {
+  try {
+    return await evaluate(event, lambdaContext);
+  } finally {
+    // Flushed whatever the outcome: what was alerted and contained before a later record failed was still done.
+    metrics.flush();
+  }
 };

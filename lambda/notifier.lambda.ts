@@ -10,6 +10,7 @@ import { fromEnvironment, GuardContext, readGuardContext, SERVICE_NAMES } from '
 import { onceFor, OnceState } from './aws/alerts/once-per-event';
 import { lookUpPolicies } from './aws/alerts/policy-lookup';
 import { publishAlert } from './aws/alerts/publish-alert';
+import { GuardMetrics } from './aws/metrics/guard-metrics';
 import { toAlertMessage } from './core/alerts/render-alert';
 import { unwrapRecord } from './core/events/cloudtrail-record';
 import { stringAt } from './core/events/event-fields';
@@ -18,6 +19,8 @@ import { alertForEvent } from './core/notifier/alert-for-event';
 import type { LookedUpFacts } from './core/notifier/event-reader';
 
 const logger = new Logger({ serviceName: SERVICE_NAMES.notifier });
+/** One `Detections` count per alert published, emitted at the end of each invocation. */
+const metrics = new GuardMetrics(SERVICE_NAMES.notifier);
 
 /** The longest value of an event a log line quotes. */
 const LOGGED_LENGTH = 200;
@@ -48,7 +51,9 @@ async function factsFor(event: unknown): Promise<LookedUpFacts> {
 /** Read once per container: which resources are the guard's own, and who deploys it. */
 let context: GuardContext | undefined;
 
-export const handler = async (event: unknown, lambdaContext?: Context): Promise<{ messageId?: string; detection?: string; duplicate?: true }> => {
+type Notified = { messageId?: string; detection?: string; duplicate?: true };
+
+async function notify(event: unknown, lambdaContext?: Context): Promise<Notified> {
   const env = fromEnvironment('notifier', process.env);
   const topicArn = env.alertTopicArn;
   if (!topicArn) throw new Error('ALERT_TOPIC_ARN is not set: the notifier has nowhere to publish');
@@ -69,6 +74,7 @@ export const handler = async (event: unknown, lambdaContext?: Context): Promise<
     const note = once?.reason ? `Duplicates were not suppressed: the idempotency table could not be reached (${once.reason}); this may be alerted again.` : undefined;
     messageId = await publishAlert(topicArn, note ? toAlertMessage({ ...alert, done: [...alert.done, note] }) : message);
     logger.info('Alert published', { messageId, detection: alert.detectionId, severity: alert.severity, subject: message.subject });
+    metrics.detection(alert.detectionId, alert.severity);
   };
   if (read.onceKey === undefined) {
     await publish();
@@ -77,4 +83,13 @@ export const handler = async (event: unknown, lambdaContext?: Context): Promise<
     return { detection: alert.detectionId, duplicate: true };
   }
   return { messageId, detection: alert.detectionId };
+}
+
+export const handler = async (event: unknown, lambdaContext?: Context): Promise<Notified> => {
+  try {
+    return await notify(event, lambdaContext);
+  } finally {
+    // Flushed whatever the outcome: an alert published before a later step failed was still sent.
+    metrics.flush();
+  }
 };

@@ -22,6 +22,7 @@ export * from './compute-policy';
 export * from './responses';
 export * from './containment';
 export * from './handler-contracts';
+export * from './metrics';
 
 /** The catalog as written, every id and event name a literal type. */
 const CATALOG = [

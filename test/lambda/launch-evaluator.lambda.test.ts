@@ -13,7 +13,9 @@ import { LAUNCH_REQUEST_READERS } from '../../lambda/core/launch/launch-request'
 import { handler } from '../../lambda/launch-evaluator.lambda';
 import { cloudTrailRecord, createComputeEnvironment, eventBridgeEvent, runInstances } from '../fixtures/documented-cloudtrail';
 import { createService, registerTaskDefinition, runTask } from '../fixtures/documented-ecs';
+import { captureMetrics } from '../harness/emitted-metrics';
 import { mockedHandlerEnvironment } from '../harness/handler-environment';
+import { launchHandlerWith } from '../harness/launch-handler';
 
 // Failures the emulator cannot produce. The volume test is with the integration tests (launch-evaluator-volume).
 const sns = mockClient(SNSClient);
@@ -256,5 +258,62 @@ describe('a record that cannot be judged', () => {
     await handler(logsDelivery([unreadable]));
     expect(JSON.stringify(lines)).not.toContain(SECRET);
     expect(lines).toContainEqual(['warn', 'Unreadable record', { reason: 'CloudTrail record without eventID or eventTime', eventId: 'run-1', eventName: 'RunInstances' }]);
+  });
+});
+
+describe('the metrics of an invocation', () => {
+  let capture: ReturnType<typeof captureMetrics>;
+  beforeEach(() => {
+    capture = captureMetrics();
+  });
+  afterEach(() => capture.stop());
+
+  const named = (name: string): Array<Record<string, string | number>> => capture.emitted().filter((m) => m.name === name)
+    .map((m) => ({ value: m.value, ...m.dimensions }));
+
+  test('count the launch detected and each containment step done, under the launch evaluator\'s service', async () => {
+    running('i-0aaa');
+    ec2.on(ModifyInstanceAttributeCommand).resolves({});
+    ec2.on(StopInstancesCommand).resolves(stopping('i-0aaa'));
+    await handler(eventBridgeEvent(runInstances('p3.2xlarge', 1, ['i-0aaa'])));
+    expect(named('Detections')).toEqual([{ value: 1, service: 'mining-guard-launch-evaluator', detection: 'ec2-instance-launch', severity: expect.any(String) }]);
+    const containment = named('ContainmentActions');
+    expect(containment.map((m) => m.outcome)).toEqual(['done']);
+    expect(containment[0].value).toBeGreaterThanOrEqual(1);
+    expect(capture.emitted().every((m) => m.namespace === 'MiningGuard')).toBe(true);
+  });
+
+  test('count a step AWS refused as failed', async () => {
+    running('i-0aaa');
+    ec2.on(ModifyInstanceAttributeCommand).resolves({});
+    ec2.on(StopInstancesCommand).rejects(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }));
+    await handler(eventBridgeEvent(runInstances('p3.2xlarge', 1, ['i-0aaa'])));
+    expect(named('ContainmentActions')).toContainEqual(expect.objectContaining({ outcome: 'failed' }));
+  });
+
+  test('count no step for a record CloudTrail has not confirmed: the delivery that contains it counts them', async () => {
+    const { outcomes } = await handler(logsDelivery([runInstances('p3.2xlarge', 1, ['i-0aaa'])]));
+    expect(outcomes.map((o) => o.result)).toEqual(['unconfirmed']);
+    expect(named('ContainmentActions')).toEqual([]);
+  });
+
+  test('count what a dry run planned as dry-run, with nothing done', async () => {
+    const dryRun = await launchHandlerWith({ dryRun: true, responses: { 'ec2-instance-launch': 'STOP' } });
+    await dryRun(eventBridgeEvent(runInstances('p3.2xlarge', 1, ['i-0aaa'])));
+    const containment = named('ContainmentActions');
+    expect(containment.map((m) => m.outcome)).toEqual(['dry-run']);
+    expect(ec2.commandCalls(StopInstancesCommand)).toHaveLength(0);
+  });
+
+  test('count each unreadable record alerted as a detection', async () => {
+    await handler(logsDelivery(['{"eventName": "RunInst', '{"eventName": "RunInst']));
+    expect(named('Detections')).toEqual([expect.objectContaining({ value: 2, detection: 'unrecognised-event' })]);
+  });
+
+  test('still emit what was counted when a later publish fails the invocation', async () => {
+    sns.on(PublishCommand).resolvesOnce({ MessageId: 'm' }).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(handler(logsDelivery([runInstances('p3.2xlarge', 1), '{"eventName": "RunInst'])))
+      .rejects.toThrow(/Rate exceeded/);
+    expect(named('Detections')).toEqual([expect.objectContaining({ value: 1, detection: 'ec2-instance-launch' })]);
   });
 });

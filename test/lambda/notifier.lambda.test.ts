@@ -8,6 +8,7 @@ import 'aws-sdk-client-mock-jest';
 import { handler } from '../../lambda/notifier.lambda';
 import { cloudTrailRecord, eventBridgeEvent } from '../fixtures/documented-cloudtrail';
 import { documentedFinding, guardDutyEvent } from '../fixtures/documented-findings';
+import { captureMetrics } from '../harness/emitted-metrics';
 import { mockedHandlerEnvironment } from '../harness/handler-environment';
 import { inMemoryIdempotencyTable } from '../harness/idempotency-table';
 import { uniqueName } from '../harness/moto';
@@ -216,5 +217,37 @@ describe('a customer-managed policy attached is judged by its document, read bef
     await expect(handler(attach)).resolves.toEqual({ messageId: 'm-1', detection: 'admin-policy-attached' });
     const text = JSON.parse(sns.commandCalls(PublishCommand)[0].args[0].input.Message!).default as string;
     expect(text).toContain(`could not read policy ${POLICY}: AccessDenied: User is not authorized to perform: iam:GetPolicy`);
+  });
+});
+
+describe('the Detections metric', () => {
+  let capture: ReturnType<typeof captureMetrics>;
+  beforeEach(() => {
+    capture = captureMetrics();
+  });
+  afterEach(() => capture.stop());
+
+  test('counts each alert published by its detection and severity, under the notifier\'s service', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    await handler(event);
+    await handler(event);
+    expect(capture.emitted()).toEqual([1, 2].map(() => ({
+      namespace: 'MiningGuard',
+      name: 'Detections',
+      value: 1,
+      dimensions: { service: 'mining-guard-notifier', detection: 'guardduty-cryptocurrency', severity: 'HIGH' },
+    })));
+  });
+
+  test('counts an unrecognised event alerted too', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    await handler({ source: 'forged', detail: 42 });
+    expect(capture.emitted()).toEqual([expect.objectContaining({ name: 'Detections', dimensions: expect.objectContaining({ detection: 'unrecognised-event' }) })]);
+  });
+
+  test('counts nothing for an alert SNS refused', async () => {
+    sns.on(PublishCommand).rejects(Object.assign(new Error('User is not authorized to perform SNS:Publish'), { name: 'AuthorizationErrorException' }));
+    await expect(handler(event)).rejects.toThrow(/not authorized/);
+    expect(capture.emitted()).toEqual([]);
   });
 });
