@@ -1,11 +1,15 @@
 /** MiningGuard: composes the guard's parts with safe defaults; it holds no logic of its own. */
-import { Stack } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlertChannel, SlackChannelOptions } from './alerts/alert-channel';
-import type { ComputePolicy } from './catalog';
+import { HANDLER_ENVIRONMENT, type ComputePolicy } from './catalog';
+import { DeadLetters } from './common/dead-letters';
+import { GuardFunction } from './common/guard-function';
 import { ComplianceRules, ComplianceRulesOptions } from './compliance/compliance-rules';
+import { GuardDashboard } from './dashboard/guard-dashboard';
 import { LaunchWatch, LaunchWatchOptions } from './launches/launch-watch';
 import { EveryRegionOptions, RegionalDeployment } from './regions/every-region';
 import type { RegionalGuard } from './regions/regional-guard';
@@ -48,6 +52,13 @@ export interface MiningGuardProps {
    * @default - a new topic encrypted with a new customer-managed key
    */
   readonly alertTopic?: sns.ITopic;
+
+  /**
+   * The customer-managed key `alertTopic` is encrypted with: the guard's functions that publish alerts are granted
+   * its use (see `AlertChannelProps.topicKey`). Only with `alertTopic`.
+   * @default - the `masterKey` of `alertTopic`, if it has one; otherwise the topic is taken to be unencrypted, and the synth warns
+   */
+  readonly alertTopicKey?: kms.IKey;
 
   /**
    * The audit trail: created, or an existing one adopted with `existingTrailArn`.
@@ -109,6 +120,15 @@ export interface MiningGuardProps {
    * @default - every region AWS enables by default in the home region's partition, through a StackSet
    */
   readonly everyRegion?: EveryRegionOptions;
+
+  /**
+   * Whether to create the guard's CloudWatch dashboard (`GuardDashboard`): detections, containment outcomes, running
+   * vCPUs of every watched region, month-to-date spend and the guard's own health. Its URL is the stack output
+   * `DashboardUrl` and every alert links to it. A dashboard costs $3 a month beyond the account's first three.
+   * @default true
+   * @see https://aws.amazon.com/cloudwatch/pricing/
+   */
+  readonly dashboard?: boolean;
 }
 
 /**
@@ -147,6 +167,8 @@ export class MiningGuard extends Construct {
   public readonly regionalStackSet?: cloudformation.CfnStackSet;
   /** The regions the guard runs in: the home region (when the stack has one) and every region of `everyRegion.regions`. */
   public readonly guardedRegions: string[];
+  /** The dashboard, unless `dashboard` is false. */
+  public readonly dashboard?: GuardDashboard;
 
   /** @internal */
   public readonly _regionalPlan: RegionalPlan;
@@ -161,6 +183,7 @@ export class MiningGuard extends Construct {
       slack: props.alertSlack,
       webhookUrls: props.alertWebhookUrls,
       topic: props.alertTopic,
+      topicKey: props.alertTopicKey,
     });
     this.auditTrail = new AuditTrail(this, 'AuditTrail', props.auditTrail);
     this.threatDetection = new ThreatDetection(this, 'ThreatDetection', { ...props.threatDetection, alerts });
@@ -208,6 +231,7 @@ export class MiningGuard extends Construct {
     if (plan.deployment === RegionalDeployment.CDK_STACKS) {
       this.node.addValidation({ validate: () => this.regionsWithoutGuard() });
     }
+    if (props.dashboard ?? true) this.dashboard = this.addDashboard(props, settings.vcpuAlarms);
     checkRegionSupport(this, 'MiningGuard\'s home part', {
       advice: `and the regional part guards ${Stack.of(this).region} from there when everyRegion.regions lists it`,
     });
@@ -220,6 +244,35 @@ export class MiningGuard extends Construct {
       throw new Error(`RegionalGuard: ${other.node.path} already guards ${region} for this MiningGuard. Keep one RegionalGuard per region.`);
     }
     this.regionalGuards.set(region, guard);
+  }
+
+  /**
+   * The dashboard of every part created above, its URL as a stack output and in the environment of every function
+   * that alerts, which links each alert to it.
+   */
+  private addDashboard(props: MiningGuardProps, regionalVcpuAlarms: RegionalSettings['vcpuAlarms']): GuardDashboard {
+    const parts = this.node.findAll();
+    const functions = parts.filter((c): c is GuardFunction => c instanceof GuardFunction);
+    const spend = props.spendGuard ?? {};
+    const dashboard = new GuardDashboard(this, 'Dashboard', {
+      regions: [
+        { region: Stack.of(this).region, vcpuAlarms: spend.vcpuAlarms ?? true ? spend.vcpuAlarmOptions ?? {} : undefined },
+        ...this._regionalPlan.regions.map((region) => ({ region, vcpuAlarms: regionalVcpuAlarms })),
+      ],
+      monthlyBudgetUsd: spend.monthlyLimitUsd,
+      functions: functions.map((f) => f.function),
+      deadLetterQueues: parts.filter((c): c is DeadLetters => c instanceof DeadLetters).map((d) => d.queue),
+      trailLogGroup: this.auditTrail.logGroup,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: dashboard.dashboardUrl,
+      description: 'The MiningGuard dashboard: detections, containment, running vCPUs, spend and the guard\'s own health.',
+    });
+    for (const f of functions) {
+      const names: Readonly<Record<string, string>> = HANDLER_ENVIRONMENT[f.handlerName];
+      if (names.dashboardUrl) f.function.addEnvironment(names.dashboardUrl, dashboard.dashboardUrl);
+    }
+    return dashboard;
   }
 
   private regionsWithoutGuard(): string[] {

@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { MiningGuard, RecorderMode, VcpuUsageClass } from '../lib';
 import { JUDGED_CALL_DETECTIONS, LAUNCH_DETECTIONS } from '../lib/catalog';
@@ -76,6 +77,23 @@ describe('MiningGuard', () => {
     t.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
     // Only the topic Budgets and Cost Anomaly Detection publish to, in front of the notifier.
     t.resourceCountIs('AWS::SNS::Topic', 1);
+  });
+
+  test('an adopted topic\'s key is granted to every function that publishes alerts, and to none that does not', () => {
+    // GIVEN
+    const s = stack();
+    const keyArn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const topicArn = 'arn:aws:sns:eu-west-1:111122223333:security';
+    // WHEN
+    new MiningGuard(s, 'MiningGuard', { alertTopic: sns.Topic.fromTopicArn(s, 'T', topicArn), alertTopicKey: kms.Key.fromKeyArn(s, 'K', keyArn) });
+    // THEN
+    const policies = Object.values(Template.fromStack(s).findResources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument.Statement as any[]);
+    const publishers = policies.filter((st) => st.some((x) => x.Action === 'sns:Publish' && x.Resource === topicArn));
+    const keyUsers = policies.filter((st) => st.some((x) => x.Resource === keyArn));
+    // The notifier, the launch evaluator and the spend evaluator at least.
+    expect(publishers.length).toBeGreaterThanOrEqual(3);
+    expect(keyUsers).toEqual(publishers);
+    for (const st of publishers) expect(st).toContainEqual(expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: keyArn }));
   });
 
   test('the one line of the design works: an id and props are optional', () => {

@@ -1,6 +1,7 @@
 /**
- * `cdk deploy --app 'npx tsx examples/existing-account/app.ts' -c detectorId=... -c trailName=... -c topicName=...`
- * adopts what the account already has. The defaults below are Control Tower's names.
+ * `cdk deploy --app 'npx tsx examples/existing-account/app.ts' -c detectorId=... -c trailName=... -c topicName=... -c topicKeyId=...`
+ * adopts what the account already has. The defaults below are Control Tower's names; `-c topicKeyId=` (empty) adopts
+ * an unencrypted topic.
  */
 import { App } from 'aws-cdk-lib';
 import { ExistingAccountStack } from './stack';
@@ -13,4 +14,5 @@ new ExistingAccountStack(app, 'MiningGuardExistingAccount', {
   trailName: context('trailName', 'aws-controltower-BaselineCloudTrail'),
   trailLogGroupName: context('trailLogGroupName', 'aws-controltower/CloudTrailLogs'),
   topicName: context('topicName', 'security-alerts'),
+  topicKeyId: context('topicKeyId', '1234abcd-12ab-34cd-56ef-1234567890ab') || undefined,
 });

@@ -3,6 +3,7 @@
  * recorder: MiningGuard adopts all four, changes none of them, and deletes none of them with its stack.
  */
 import { ArnFormat, Stack, StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -18,6 +19,11 @@ export interface ExistingAccountStackProps extends StackProps {
   readonly trailLogGroupName: string;
   /** The topic the security team already reads. */
   readonly topicName: string;
+  /**
+   * The id of the customer-managed key that topic is encrypted with, so the guard's functions may publish to it;
+   * leave it out for an unencrypted topic (the synth then warns that it takes the topic to be unencrypted).
+   */
+  readonly topicKeyId?: string;
 }
 
 export class ExistingAccountStack extends Stack {
@@ -30,6 +36,11 @@ export class ExistingAccountStack extends Stack {
         resource: props.topicName,
         arnFormat: ArnFormat.NO_RESOURCE_NAME,
       })),
+      alertTopicKey: props.topicKeyId ? kms.Key.fromKeyArn(this, 'SecurityAlertsKey', this.formatArn({
+        service: 'kms',
+        resource: 'key',
+        resourceName: props.topicKeyId,
+      })) : undefined,
       auditTrail: {
         existingTrailArn: this.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: props.trailName }),
         existingLogGroup: logs.LogGroup.fromLogGroupName(this, 'TrailLogs', props.trailLogGroupName),

@@ -1,5 +1,5 @@
 /** AlertChannel: the encrypted SNS topic every part alerts through, its subscribers, and the notifier in front of it. */
-import { Annotations, CfnOutput, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,6 +13,7 @@ import { Notifier } from './notifier';
 import { WebhookSubscriptions } from './webhook-subscriptions';
 import { accountUniqueName } from '../common/account-names';
 import { GuardKey } from '../common/guard-key';
+import { requireKeyStatement } from '../common/key-policy';
 
 /**
  * An AWS Chatbot (Amazon Q Developer in chat applications) Slack channel that receives the alerts. Chatbot logs its
@@ -46,6 +47,12 @@ export interface IAlarmNaming {
 export interface IAlertChannel extends IAlarmNaming {
   /** The topic alerts are published to. */
   readonly topic: sns.ITopic;
+  /**
+   * The key the topic is encrypted with, when the topic does not carry it as its `masterKey`; the guard's functions
+   * that publish alerts are granted its use.
+   * @default - the topic's `masterKey`
+   */
+  readonly topicKey?: kms.IKey;
   /** The key of what the guard's parts store: their logs, tables and topics. Its policy lets CloudWatch Logs use it. */
   readonly key: kms.IKey;
   /** The function that turns events into alerts: route events to `notifier.ruleTarget()`. */
@@ -81,13 +88,28 @@ export interface AlertChannelProps {
   readonly webhookUrls?: string[];
 
   /**
-   * An existing topic to alert through instead of creating one. Its policy and key are left as they are: make
-   * sure they let EventBridge, Budgets, Cost Anomaly Detection and CloudWatch publish if you route those to it.
-   * The topic is never deleted with this stack. Import an encrypted topic with its key
-   * (`sns.Topic.fromTopicAttributes(this, 'Alerts', { topicArn, keyArn })`) so the notifier may publish to it.
+   * An existing topic to alert through instead of creating one. The guard's alarms, rules, budgets and anomaly
+   * alerts reach it through the notifier, which is granted what it needs; the topic's policy and key policy are left
+   * as they are: make sure they let EventBridge, Budgets, Cost Anomaly Detection and CloudWatch publish if you
+   * route those of your own to it. The topic is never deleted with this stack.
+   *
+   * Give an encrypted topic's key with `topicKey` (or import the topic with it:
+   * `sns.Topic.fromTopicAttributes(this, 'Alerts', { topicArn, keyArn })`): without it, the topic is taken to be
+   * unencrypted and the synth warns, and a topic encrypted with a customer-managed key refuses every alert with KMS
+   * AccessDenied.
    * @default - a new topic, encrypted with a new customer-managed key
    */
   readonly topic?: sns.ITopic;
+
+  /**
+   * The customer-managed key the existing `topic` is encrypted with. The notifier and every guard function that
+   * publishes alerts are granted `kms:GenerateDataKey*` and `kms:Decrypt` on it through their roles, which the key's
+   * policy must allow: the default key policy does, by letting this account's IAM policies grant its use. A key of
+   * another account cannot be granted from here: the synth fails and prints the statement to add to its key policy.
+   * Only with `topic`.
+   * @default - the `masterKey` of `topic`, if it has one; otherwise the topic is taken to be unencrypted
+   */
+  readonly topicKey?: kms.IKey;
 
   /**
    * The name of the topic to create. Not with `topic`.
@@ -124,7 +146,7 @@ const SERVICE_PUBLISHERS = [
 export class AlertChannel extends Construct implements IAlertChannel {
   /** The topic alerts are published to. */
   public readonly topic: sns.ITopic;
-  /** The key the topic is encrypted with, when this channel created it or it was imported with its key. */
+  /** The key the topic is encrypted with, when this channel created it or was given the key of the topic it adopted. */
   public readonly topicKey?: kms.IKey;
   /** The key of what this channel stores: its topic, when created here, and the notifier's logs. */
   public readonly key: kms.IKey;
@@ -145,6 +167,9 @@ export class AlertChannel extends Construct implements IAlertChannel {
     if (props.topic && props.topicName !== undefined) {
       throw new Error('AlertChannel: give either `topic` (use an existing topic) or `topicName` (name the topic to create), not both.');
     }
+    if (!props.topic && props.topicKey) {
+      throw new Error('AlertChannel: `topicKey` is the key of an existing `topic`; the topic created here is encrypted with a key of its own. Remove `topicKey`, or give the topic it encrypts as `topic`.');
+    }
 
     // One key for what this channel stores: the topic's messages (when the topic is created here) and the notifier's logs.
     // Kept when the stack is deleted, like the logs it decrypts.
@@ -154,7 +179,7 @@ export class AlertChannel extends Construct implements IAlertChannel {
 
     if (props.topic) {
       this.topic = props.topic;
-      this.topicKey = props.topic.masterKey;
+      this.topicKey = adoptedTopicKey(this, props.topic, props.topicKey);
     } else {
       key.allowServices('AllowAlertingServicesToEncrypt', SERVICE_PUBLISHERS);
       const topic = new sns.Topic(this, 'Topic', {
@@ -195,6 +220,7 @@ export class AlertChannel extends Construct implements IAlertChannel {
 
     this.notifier = new Notifier(this, 'Notifier', {
       topic: this.topic,
+      topicKey: this.topicKey,
       key: this.key,
       logRetention: props.logRetention,
     });
@@ -223,4 +249,37 @@ export class AlertChannel extends Construct implements IAlertChannel {
   public alarmName(suffix: string): string {
     return this.notifier.alarmName(suffix);
   }
+}
+
+/**
+ * The key of an adopted topic: given, or the topic's own. Without one the topic is taken to be unencrypted, and the
+ * synth says so; a key of another account must name this account in its policy, which the synth asks for.
+ */
+function adoptedTopicKey(scope: Construct, topic: sns.ITopic, given: kms.IKey | undefined): kms.IKey | undefined {
+  const key = given ?? topic.masterKey;
+  if (given && topic.masterKey && given !== topic.masterKey
+    && !Token.isUnresolved(given.keyArn) && !Token.isUnresolved(topic.masterKey.keyArn) && given.keyArn !== topic.masterKey.keyArn) {
+    throw new Error(`AlertChannel: \`topicKey\` (${given.keyArn}) is not the key the topic was imported with (${topic.masterKey.keyArn}). Give the topic's key once: as \`topicKey\`, or as the topic's \`keyArn\`.`);
+  }
+  if (!key) {
+    Annotations.of(scope).addWarningV2('mining-guard:alert-topic-unencrypted',
+      'The adopted alert topic is taken to be unencrypted: no key was given for it. If it is encrypted with a customer-managed key, pass the key as '
+      + '`alertTopicKey: kms.Key.fromKeyArn(this, \'AlertKey\', keyArn)` on MiningGuard (`topicKey` on an AlertChannel), or every alert fails '
+      + 'with KMS AccessDenied. If it is unencrypted, SNS keeps the alerts unencrypted at rest: consider encrypting it with a customer-managed key.');
+    return undefined;
+  }
+  const stack = Stack.of(scope);
+  const keyAccount = Token.isUnresolved(key.keyArn) ? undefined : stack.splitArn(key.keyArn, ArnFormat.SLASH_RESOURCE_NAME).account;
+  if (keyAccount !== undefined && !Token.isUnresolved(stack.account) && keyAccount !== stack.account) {
+    // A role's own policy cannot grant the use of another account's key: that key's policy must name this account.
+    const partition = stack.splitArn(key.keyArn, ArnFormat.SLASH_RESOURCE_NAME).partition;
+    requireKeyStatement(scope, key, new iam.PolicyStatement({
+      sid: 'AllowMiningGuardToPublishAlerts',
+      principals: [new iam.ArnPrincipal(`arn:${partition}:iam::${stack.account}:root`)],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:ViaService': `sns.${stack.region}.amazonaws.com` } },
+    }), `AlertChannel: the alert topic's key belongs to account ${keyAccount}, and the guard's functions in ${stack.account} publish to the topic with it`);
+  }
+  return key;
 }

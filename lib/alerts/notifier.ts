@@ -21,6 +21,12 @@ export interface NotifierProps {
   readonly topic: sns.ITopic;
 
   /**
+   * The key the topic is encrypted with, when the topic does not carry it as its `masterKey`: the notifier may use it.
+   * @default - the topic's `masterKey`
+   */
+  readonly topicKey?: kms.IKey;
+
+  /**
    * The key the notifier's logs are encrypted with. Its policy must let CloudWatch Logs use it.
    * @default - logs are encrypted with CloudWatch Logs' own key
    */
@@ -66,7 +72,7 @@ export class Notifier extends Construct {
     super(scope, id);
     this.alarmNamePrefix = `${Names.uniqueResourceName(this, { maxLength: 64, separator: '-' })}-`;
 
-    const wiring: AlertWiring = { topic: props.topic, key: props.key, alarmName: (suffix) => this.alarmName(suffix) };
+    const wiring: AlertWiring = { topic: props.topic, topicKey: props.topicKey, key: props.key, alarmName: (suffix) => this.alarmName(suffix) };
     this.guardFunction = new GuardFunction(this, 'Function', {
       handler: NotifierFunction,
       name: 'notifier',

@@ -22,6 +22,12 @@ import { HandlerName, SERVICE_NAMES } from '../catalog';
 export interface AlertWiring {
   /** The topic the function publishes alerts to, when it publishes any. */
   readonly topic: sns.ITopic;
+  /**
+   * The key the topic is encrypted with, when the topic does not carry it as its `masterKey` (an adopted topic
+   * imported by ARN). A publishing function may use it to encrypt what it publishes.
+   * @default - the topic's `masterKey`
+   */
+  readonly topicKey?: kms.IKey;
   /** The key the function's logs are encrypted with; its policy must let CloudWatch Logs use it. */
   readonly key?: kms.IKey;
   /** The name of one of the guard's alarms: alarms so named alert through the notifier. */
@@ -65,6 +71,8 @@ export interface GuardFunctionProps {
 }
 
 export class GuardFunction extends Construct {
+  /** Which handler it is: its environment's contract is `HANDLER_ENVIRONMENT[handlerName]`. */
+  public readonly handlerName: HandlerName;
   public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
@@ -75,6 +83,7 @@ export class GuardFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: GuardFunctionProps) {
     super(scope, id);
+    this.handlerName = props.name;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       encryptionKey: props.alerts.key,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -112,7 +121,10 @@ export class GuardFunction extends Construct {
     });
     if (props.publishesAlerts ?? true) {
       props.alerts.topic.grantPublish(this.function);
-      if (props.alerts.topic.masterKey) {
+      const topicKey = props.alerts.topicKey;
+      // grantPublish covers the topic's masterKey only; SNS encrypts each message with the topic's key as the publisher.
+      if (topicKey && topicKey !== props.alerts.topic.masterKey) topicKey.grant(this.function, 'kms:Decrypt', 'kms:GenerateDataKey*');
+      if (topicKey ?? props.alerts.topic.masterKey) {
         Validations.of(this.role).acknowledge({
           id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
           reason: 'Publishing to a KMS-encrypted SNS topic needs kms:GenerateDataKey*; the grant is limited to the topic\'s one key.',

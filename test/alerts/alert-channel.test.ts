@@ -138,6 +138,71 @@ describe('AlertChannel', () => {
     expect(() => new AlertChannel(s, 'Alerts', { topic: sns.Topic.fromTopicArn(s, 'T', 'arn:aws:sns:eu-west-1:111122223333:security') })).not.toThrow();
   });
 
+  describe('adopting an encrypted topic', () => {
+    const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const TOPIC_ARN = 'arn:aws:sns:eu-west-1:111122223333:security';
+
+    test('a topic imported by ARN takes its key as `topicKey`: the notifier may encrypt with it, and nothing warns', () => {
+      // GIVEN
+      const s = stack();
+      const key = kms.Key.fromKeyArn(s, 'TeamKey', KEY_ARN);
+      // WHEN
+      const channel = new AlertChannel(s, 'Alerts', { topic: sns.Topic.fromTopicArn(s, 'Existing', TOPIC_ARN), topicKey: key, emails: ['secops@example.com'] });
+      // THEN
+      expect(channel.topicKey).toBe(key);
+      const notifierPolicies = Template.fromStack(s).findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: s.getLogicalId(channel.notifier.function.role!.node.defaultChild as never) }] },
+      });
+      const statements = Object.values(notifierPolicies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+      expect(statements).toContainEqual(expect.objectContaining({ Action: 'sns:Publish', Resource: TOPIC_ARN }));
+      expect(statements).toContainEqual(expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: KEY_ARN }));
+      Annotations.fromStack(s).hasNoWarning('*', Match.stringLikeRegexp('unencrypted'));
+    });
+
+    test('a topic without a key is taken to be unencrypted, and the synth says so and how to pass the key', () => {
+      // GIVEN
+      const s = stack();
+      // WHEN
+      const channel = new AlertChannel(s, 'Alerts', { topic: sns.Topic.fromTopicArn(s, 'Existing', TOPIC_ARN) });
+      // THEN
+      expect(channel.topicKey).toBeUndefined();
+      Annotations.fromStack(s).hasWarning('/Test/Alerts', Match.stringLikeRegexp(
+        '^The adopted alert topic is taken to be unencrypted: no key was given for it\\. .*`alertTopicKey: kms\\.Key\\.fromKeyArn\\(this, \'AlertKey\', keyArn\\)`'
+        + '.*every alert fails with KMS AccessDenied.*\\[ack: mining-guard:alert-topic-unencrypted\\]$'));
+      expect(JSON.stringify(Template.fromStack(s).findResources('AWS::IAM::Policy'))).not.toContain('kms:GenerateDataKey');
+    });
+
+    test('a key of another account fails the synth with the statement its key policy must hold', () => {
+      // GIVEN
+      const app = new App();
+      const s = new Stack(app, 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+      const key = kms.Key.fromKeyArn(s, 'TeamKey', 'arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+      // WHEN
+      new AlertChannel(s, 'Alerts', { topic: sns.Topic.fromTopicArn(s, 'Existing', 'arn:aws:sns:eu-west-1:444455556666:security'), topicKey: key });
+      // THEN
+      expect(() => app.synth()).toThrow('AlertChannel: the alert topic\'s key belongs to account 444455556666, and the guard\'s functions in 111122223333 '
+        + 'publish to the topic with it. The key arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab is imported, and no stack can change '
+        + 'an imported key\'s policy: add this statement to its key policy, {"Action":["kms:Decrypt","kms:GenerateDataKey*"],'
+        + '"Condition":{"StringEquals":{"kms:ViaService":"sns.eu-west-1.amazonaws.com"}},"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},'
+        + '"Resource":"*","Sid":"AllowMiningGuardToPublishAlerts"}');
+    });
+
+    test('a key of this account needs nothing of its policy beyond the default: the synth passes', () => {
+      const app = new App();
+      const s = new Stack(app, 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+      new AlertChannel(s, 'Alerts', { topic: sns.Topic.fromTopicArn(s, 'Existing', TOPIC_ARN), topicKey: kms.Key.fromKeyArn(s, 'TeamKey', KEY_ARN) });
+      expect(() => app.synth()).not.toThrow();
+    });
+
+    test('refuses a key without a topic to adopt, and a key other than the one the topic was imported with', () => {
+      const s = stack();
+      const key = kms.Key.fromKeyArn(s, 'TeamKey', KEY_ARN);
+      expect(() => new AlertChannel(s, 'NoTopic', { topicKey: key })).toThrow(/`topicKey` is the key of an existing `topic`.*Remove `topicKey`, or give the topic it encrypts as `topic`/);
+      const topic = sns.Topic.fromTopicAttributes(s, 'Existing', { topicArn: TOPIC_ARN, keyArn: KEY_ARN.replace('1234abcd', 'ffffffff') });
+      expect(() => new AlertChannel(s, 'Other', { topic, topicKey: key })).toThrow(/is not the key the topic was imported with.*Give the topic's key once/);
+    });
+  });
+
   describe('refuses', () => {
     test.each([
       ['a bad email address', { emails: ['secops.example.com'] }, /'secops.example.com' is not an email address.*\['secops@example.com'\]/],
