@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { AlertChannel, SlackChannelOptions } from './alerts/alert-channel';
 import { HANDLER_ENVIRONMENT, type ComputePolicy } from './catalog';
 import { DeadLetters } from './common/dead-letters';
-import { GuardFunction } from './common/guard-function';
+import { GuardFunction, RESERVE_CONCURRENCY_CONTEXT } from './common/guard-function';
 import { ComplianceRules, ComplianceRulesOptions } from './compliance/compliance-rules';
 import { GuardDashboard } from './dashboard/guard-dashboard';
 import { LaunchWatch, LaunchWatchOptions } from './launches/launch-watch';
@@ -129,6 +129,18 @@ export interface MiningGuardProps {
    * @see https://aws.amazon.com/cloudwatch/pricing/
    */
   readonly dashboard?: boolean;
+
+  /**
+   * Whether the guard's functions reserve their concurrency (`RESERVED_CONCURRENCY`: 27 in all), so that nothing else
+   * in the account can throttle them into silence. Lambda keeps 100 of an account's concurrency unreserved, so the
+   * deployment fails in an account whose Lambda concurrency quota is below 127 (new accounts may start at 10), saying
+   * the reservation "decreases account's UnreservedConcurrentExecution below its minimum value": raise the quota
+   * (Service Quotas, AWS Lambda, Concurrent executions), or set this to false until it is raised. Sets the context
+   * value `mining-guard:reserveConcurrency`, which a part used on its own reads too.
+   * @default true
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+   */
+  readonly reserveConcurrency?: boolean;
 }
 
 /**
@@ -178,6 +190,8 @@ export class MiningGuard extends Construct {
 
   constructor(scope: Construct, id: string = 'MiningGuard', props: MiningGuardProps = {}) {
     super(scope, id);
+    // Before any part is added: the guard's functions read it from their scope.
+    if (props.reserveConcurrency === false) this.node.setContext(RESERVE_CONCURRENCY_CONTEXT, false);
     const alerts = this.alertChannel = new AlertChannel(this, 'Alerts', {
       emails: props.alertEmails,
       slack: props.alertSlack,

@@ -96,6 +96,20 @@ describe('MiningGuard', () => {
     for (const st of publishers) expect(st).toContainEqual(expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: keyArn }));
   });
 
+  test('every function reserves its concurrency, unless reserveConcurrency is false for an account with a low quota', () => {
+    const reserved = (props: { reserveConcurrency?: boolean }) => {
+      const s = stack();
+      new MiningGuard(s, 'MiningGuard', { alertEmails: ['secops@example.com'], ...props });
+      return Object.values(Template.fromStack(s).findResources('AWS::Lambda::Function'))
+        .filter((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME)
+        .map((f) => f.Properties.ReservedConcurrentExecutions);
+    };
+    const on = reserved({});
+    expect(on.length).toBeGreaterThanOrEqual(3);
+    expect(on.every((n) => Number.isInteger(n) && n > 0)).toBe(true);
+    expect(reserved({ reserveConcurrency: false }).every((n) => n === undefined)).toBe(true);
+  });
+
   test('the one line of the design works: an id and props are optional', () => {
     // GIVEN
     const s = stack();

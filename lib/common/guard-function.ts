@@ -34,6 +34,42 @@ export interface AlertWiring {
   alarmName(suffix: string): string;
 }
 
+/**
+ * The concurrent executions reserved for each of the guard's functions. Reserved, they stay the guard's when anything
+ * else fills the account's Lambda concurrency: an attacker who starts enough invocations of their own would otherwise
+ * throttle the guard into silence. They also cap each function: a burst beyond them waits, and every guard function
+ * is invoked asynchronously (EventBridge, SNS, CloudWatch Logs, AWS Config, the notifier hand-off), so Lambda retries
+ * what was throttled for up to six hours. The launch evaluator and the notifier take a storm of launches in batches.
+ *
+ * Lambda keeps at least 100 of the account's concurrency unreserved in a region: reserving fails the deployment
+ * in an account whose concurrency quota is below 100 plus these (new accounts may start at 10), with "Specified
+ * ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum
+ * value". Raise the quota (Service Quotas, Lambda, Concurrent executions), or turn reservation off with the context
+ * value `RESERVE_CONCURRENCY_CONTEXT` set to false (MiningGuard's `reserveConcurrency: false`).
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+ */
+export const RESERVED_CONCURRENCY: Readonly<Record<HandlerName, number>> = {
+  notifier: 10,
+  launchEvaluator: 10,
+  configEvaluator: 5,
+  spendEvaluator: 2,
+};
+
+/**
+ * The context key that turns the reservation of `RESERVED_CONCURRENCY` off for every guard function beneath where it
+ * is set: `false` (or `"false"`, as `cdk deploy -c` passes it).
+ */
+export const RESERVE_CONCURRENCY_CONTEXT = 'mining-guard:reserveConcurrency';
+
+/** Whether the guard's functions beneath `scope` reserve their concurrency: unless the context turns it off. */
+export function reservesConcurrency(scope: Construct): boolean {
+  const value: unknown = scope.node.tryGetContext(RESERVE_CONCURRENCY_CONTEXT);
+  if (value === undefined || value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`MiningGuard: the context value ${RESERVE_CONCURRENCY_CONTEXT} must be true or false, got ${JSON.stringify(value)}. `
+    + `Write -c ${RESERVE_CONCURRENCY_CONTEXT}=false to deploy without reserved concurrency, or leave it out.`);
+}
+
 /** The construct projen generates for a bundled handler. */
 export type HandlerConstruct = new (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
 
@@ -113,6 +149,7 @@ export class GuardFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       deadLetterQueue: this.deadLetterQueue,
+      reservedConcurrentExecutions: reservesConcurrency(this) ? RESERVED_CONCURRENCY[props.name] : undefined,
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAMES[props.name],

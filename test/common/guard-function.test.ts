@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AlertChannel } from '../../lib';
-import { GuardFunction, GuardFunctionProps } from '../../lib/common/guard-function';
+import { GuardFunction, GuardFunctionProps, RESERVE_CONCURRENCY_CONTEXT, RESERVED_CONCURRENCY, reservesConcurrency } from '../../lib/common/guard-function';
 import { testAlerts } from '../harness/alert-channel';
 
 /** A stand-in for a bundled handler's generated construct: inline code instead of an asset. */
@@ -165,5 +165,42 @@ describe('GuardFunction', () => {
     const actions = roleStatements(template).flatMap((st) => [st.Action].flat());
     expect(actions).not.toContain('sns:Publish');
     expect(actions).not.toContain('kms:GenerateDataKey*');
+  });
+});
+
+describe('reserved concurrency', () => {
+  function functionIn(context: Record<string, unknown>): any {
+    const s = new Stack(new App({ context }), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+    new GuardFunction(s, 'Judge', {
+      handler: TestHandlerFunction,
+      name: 'notifier',
+      description: DESCRIPTION,
+      roleDescription: 'MiningGuard test function: reads nothing',
+      memorySize: 512,
+      timeout: Duration.seconds(45),
+      environment: {},
+      alerts: testAlerts(s),
+      outsideVpcReason: 'It calls only AWS APIs.',
+    });
+    return Object.values(Template.fromStack(s).findResources('AWS::Lambda::Function', { Properties: { Description: DESCRIPTION } }))[0].Properties;
+  }
+
+  test('each function reserves the concurrency of its handler, so no one can throttle the guard into silence', () => {
+    expect(RESERVED_CONCURRENCY).toEqual({ notifier: 10, launchEvaluator: 10, configEvaluator: 5, spendEvaluator: 2 });
+    expect(functionIn({}).ReservedConcurrentExecutions).toBe(10);
+    // Lambda keeps 100 unreserved: together they fit any account whose quota is above 127.
+    expect(Object.values(RESERVED_CONCURRENCY).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(27);
+  });
+
+  test.each([false, 'false'])('the context value %p turns it off, for an account whose concurrency quota is too low', (value) => {
+    expect(functionIn({ [RESERVE_CONCURRENCY_CONTEXT]: value }).ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  test('true leaves it on; any other value is refused, saying what to write', () => {
+    for (const on of [true, 'true']) expect(reservesConcurrency(new Stack(new App({ context: { [RESERVE_CONCURRENCY_CONTEXT]: on } }), 'On'))).toBe(true);
+    expect(() => reservesConcurrency(new Stack(new App({ context: { [RESERVE_CONCURRENCY_CONTEXT]: 'no' } }), 'Odd'))).toThrow(
+      'MiningGuard: the context value mining-guard:reserveConcurrency must be true or false, got "no". '
+      + 'Write -c mining-guard:reserveConcurrency=false to deploy without reserved concurrency, or leave it out.',
+    );
   });
 });
