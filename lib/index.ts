@@ -17,3 +17,4 @@ export * from './compliance/cis-metric-filters';
 export type { ComputePolicy } from './catalog/compute-policy';
 export * from './regions/every-region';
 export * from './regions/regional-guard';
+export * from './dashboard/guard-dashboard';

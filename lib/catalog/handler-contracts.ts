@@ -7,9 +7,10 @@ import { LaunchResponses, resolveResponses } from './responses';
 
 /** The environment variables of each handler, by what they hold. */
 export const HANDLER_ENVIRONMENT = {
-  notifier: { alertTopicArn: 'ALERT_TOPIC_ARN', guardContext: 'GUARD_CONTEXT', idempotencyTable: 'IDEMPOTENCY_TABLE' },
+  notifier: { alertTopicArn: 'ALERT_TOPIC_ARN', guardContext: 'GUARD_CONTEXT', idempotencyTable: 'IDEMPOTENCY_TABLE', dashboardUrl: 'DASHBOARD_URL' },
   launchEvaluator: {
     alertTopicArn: 'ALERT_TOPIC_ARN',
+    dashboardUrl: 'DASHBOARD_URL',
     idempotencyTable: 'IDEMPOTENCY_TABLE',
     launchSettings: 'LAUNCH_SETTINGS',
     notifierFunction: 'NOTIFIER_FUNCTION',
@@ -17,6 +18,7 @@ export const HANDLER_ENVIRONMENT = {
   },
   spendEvaluator: {
     alertTopicArn: 'ALERT_TOPIC_ARN',
+    dashboardUrl: 'DASHBOARD_URL',
     accountId: 'ACCOUNT_ID',
     budgetNames: 'BUDGET_NAMES',
     stateParameterName: 'STATE_PARAMETER_NAME',

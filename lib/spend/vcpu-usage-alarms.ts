@@ -2,6 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { vcpuThresholds } from './vcpu-thresholds';
 import { acknowledgeAlarmsWithoutActions } from '../alerts/alarm-routing';
 import type { IAlarmNaming } from '../alerts/alert-channel';
 
@@ -37,9 +38,6 @@ export enum VcpuUsageClass {
 
 /** Every class, in the order the alarms are created. */
 const ALL_CLASSES = Object.values(VcpuUsageClass);
-
-/** The baseline of a class nobody sets: a few standard instances are normal anywhere; accelerators are not. */
-const DEFAULT_BASELINES: Partial<Record<VcpuUsageClass, number>> = { [VcpuUsageClass.STANDARD_ON_DEMAND]: 16 };
 
 /** What a `VcpuUsageAlarms` can be told apart from where its alarms go. */
 export interface VcpuUsageAlarmsOptions {
@@ -96,7 +94,6 @@ export class VcpuUsageAlarms extends Construct {
     super(scope, id);
 
     acknowledgeAlarmsWithoutActions(this);
-    const classes = props.usageClasses ?? ALL_CLASSES;
     const baselines = props.baselineVcpus ?? {};
     for (const [usageClass, baseline] of Object.entries(baselines)) {
       if (!ALL_CLASSES.includes(usageClass as VcpuUsageClass)) {
@@ -114,8 +111,7 @@ export class VcpuUsageAlarms extends Construct {
       throw new Error(`VcpuUsageAlarms: anomalyBandWidth must be more than 0 standard deviations, got ${bandWidth}. Write e.g. 3.`);
     }
 
-    for (const usageClass of classes) {
-      const baseline = baselines[usageClass] ?? DEFAULT_BASELINES[usageClass] ?? 0;
+    for (const { usageClass, baseline, threshold } of vcpuThresholds(props)) {
       const name = usageClass.replace('/', '');
       const metric = new cloudwatch.Metric({
         namespace: 'AWS/Usage',
@@ -124,7 +120,6 @@ export class VcpuUsageAlarms extends Construct {
         statistic: cloudwatch.Stats.MAXIMUM,
         period: Duration.minutes(1),
       });
-      const threshold = Math.max(2 * baseline, baseline + 4);
       const staticAlarm = new cloudwatch.Alarm(this, `${name}AboveBaseline`, {
         alarmName: props.alerts.alarmName(`vcpu-usage-surge-${name}-above-baseline`),
         alarmDescription: `MiningGuard: more than ${threshold} ${usageClass} vCPUs run in this region (baseline ${baseline}). Find who launched them.`,
