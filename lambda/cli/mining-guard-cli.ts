@@ -4,6 +4,7 @@
  * JSON line per call it would flag, then a summary line. It makes no AWS call.
  */
 import { readFileSync } from 'fs';
+import { doctor } from './doctor/doctor-command';
 import { EMPTY_GUARD_CONTEXT, GuardContext, readGuardContext, resolveLaunchSettings, ResolvedLaunchSettings } from '../../lib/catalog';
 import { bundledSpec } from '../core/launch/bundled-specs';
 import { replayFiles } from '../core/launch/replay-files';
@@ -12,6 +13,7 @@ import { replayFiles } from '../core/launch/replay-files';
 export const EXIT = { judged: 0, failed: 1, usage: 2, unreadable: 3 } as const;
 
 const USAGE = 'usage: mining-guard replay [--policy policy.json] FILE...\n'
+  + '       mining-guard doctor [--stack NAME] [--region REGION] [--json] [--drill] (mining-guard doctor --help)\n'
   + '  FILE: CloudTrail logs as delivered to S3 ({"Records": [...]}, .json or .json.gz), JSON lines of records, or EventBridge events.\n'
   + '    Each file is read on its own: one that cannot be read (missing, a directory, empty, a gzip cut short) is named in the summary.\n'
   + '  --policy: the MiningGuard props that judge, as JSON: {"computePolicy": {...}, "launchWatch": {"responses": {...}, "dryRun": true},\n'
@@ -134,4 +136,22 @@ export function run(argv: readonly string[], io: CliIo = PROCESS_IO): number {
   }
 }
 
-if (require.main === module) process.exitCode = run(process.argv.slice(2));
+/**
+ * Runs the command the arguments name: `doctor` (which talks to AWS) or `replay`, and returns its exit status.
+ * SIGINT and SIGTERM abort a running doctor, whose drill then removes what it created before the process exits.
+ */
+export async function runCommand(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
+  if (argv[0] !== 'doctor') return run(argv, io);
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  try {
+    return await doctor(argv.slice(1), { out: io.out, err: io.err, signal: controller.signal });
+  } finally {
+    process.off('SIGINT', abort);
+    process.off('SIGTERM', abort);
+  }
+}
+
+if (require.main === module) void runCommand(process.argv.slice(2)).then((status) => { process.exitCode = status; });

@@ -9,6 +9,7 @@ import { classifyAlarmMetric, Detection, DetectionId } from '../../../lib/catalo
 import type { Alert } from '../alerts/alert';
 import { textLines } from '../alerts/alert-text';
 import { cloudWatchAlarmUrl } from '../alerts/console-links';
+import { drillLine, isDrillAlarmReason } from '../doctor/drill-labels';
 import { fieldAt, isObject, stringAt } from '../events/event-fields';
 
 /** The longest description the alert quotes: CloudWatch allows 1,024 characters. */
@@ -124,7 +125,10 @@ export function alarmAlert(event: unknown): Alert | undefined {
       detectionId: detection.id,
       title: detection.title,
       headline: `Back to OK: ${measuredText} in ${region}`,
-      what: `CloudWatch alarm ${alarmName} (${detection.title}) returned from ALARM to OK${time ? ` at ${time}` : ''}.${reason ? ` CloudWatch says: ${reason}` : ''}`,
+      what: textLines([
+        drillLine('alarm', isDrillAlarmReason(reason)),
+        `CloudWatch alarm ${alarmName} (${detection.title}) returned from ALARM to OK${time ? ` at ${time}` : ''}.${reason ? ` CloudWatch says: ${reason}` : ''}`,
+      ]),
       who: ['CloudWatch measured it.'],
       where,
       why: 'The condition of the earlier alert for this alarm no longer holds.',
@@ -140,6 +144,7 @@ export function alarmAlert(event: unknown): Alert | undefined {
     title: detection.title,
     headline: `${measuredText} in ${region}`,
     what: textLines([
+      drillLine('alarm', isDrillAlarmReason(reason)),
       `CloudWatch alarm ${alarmName} went from ${previous ?? 'an unknown state'} to ALARM${time ? ` at ${time}` : ''}: ${measuredText}.`,
       description ? `The alarm says: ${description.length > MAX_DESCRIPTION ? `${description.slice(0, MAX_DESCRIPTION)}...` : description}` : undefined,
       reason ? `CloudWatch says: ${reason}` : undefined,

@@ -4,6 +4,7 @@ import { classifyGuardDutyFinding, guardDutySeverityLabel, maxSeverity } from '.
 import type { Alert, AlertLink } from '../alerts/alert';
 import { textLines } from '../alerts/alert-text';
 import { cloudTrailEventsUrl, ec2InstanceUrl, guardDutyFindingUrl, iamUserUrl } from '../alerts/console-links';
+import { drillLine, isSampleFinding } from '../doctor/drill-labels';
 import { fieldAt, isObject, numberAt, stringAt } from '../events/event-fields';
 
 
@@ -150,7 +151,7 @@ export function guardDutyAlert(event: unknown): Alert {
     detectionId: detection.id,
     title: detection.title,
     headline: `${type} on ${resource.short} in ${region}`,
-    what: textLines([description, `GuardDuty finding ${type} on ${resource.long}, GuardDuty severity ${severityScore} (${gdLabel})${seen ? `, ${seen}` : ''}.`]),
+    what: textLines([drillLine('guardDuty', isSampleFinding(finding)), description, `GuardDuty finding ${type} on ${resource.long}, GuardDuty severity ${severityScore} (${gdLabel})${seen ? `, ${seen}` : ''}.`]),
     who: describeActors(finding),
     where: `Account ${account}, region ${region}`,
     why: detection.rationale,

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CliIo, run } from '../../../lambda/cli/mining-guard-cli';
+import { CliIo, run, runCommand } from '../../../lambda/cli/mining-guard-cli';
 import type { ComputePolicy } from '../../../lib';
 import { FAMILY_CASES, PRINCIPAL_CASES, userIdentityOf } from '../../fixtures/compute-policy-cases';
 import { cloudTrailRecord, createTrainingJob, runInstances } from '../../fixtures/documented-cloudtrail';
@@ -145,5 +145,15 @@ describe('the compute policy case table, on the replay command', () => {
     const record = { ...runInstances('p5.48xlarge', 50, ['i-0aaa']), userIdentity: userIdentityOf(c) };
     const { lines } = cli(['replay', '--policy', policyFile({ exemptPrincipals: c.exemptPrincipals }), file(record)]);
     expect(lines[lines.length - 1]).toMatchObject({ selected: 1, flagged: c.exempt ? 0 : 1 });
+  });
+});
+
+describe('mining-guard doctor, dispatched', () => {
+  test('runCommand hands doctor its arguments: wrong usage exits 2 without calling AWS', async () => {
+    let stderr = '';
+    const io: CliIo = { out: () => undefined, err: (t) => { stderr += t; }, readFile: (p) => fs.readFileSync(p) };
+    expect(await runCommand(['doctor', '--region'], io)).toBe(2);
+    expect(stderr).toContain('usage: mining-guard doctor');
+    expect(await runCommand(['--help'], io)).toBe(0);
   });
 });

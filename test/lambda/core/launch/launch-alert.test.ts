@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import { toAlertMessage } from '../../../../lambda/core/alerts/render-alert';
+import { drillLaunchRecord } from '../../../../lambda/core/doctor/drill-labels';
 import { CloudTrailRecord, readRecord } from '../../../../lambda/core/events/cloudtrail-record';
 import { bundledSpec } from '../../../../lambda/core/launch/bundled-specs';
 import { judgeLaunch, Judgement } from '../../../../lambda/core/launch/judge-launch';
@@ -229,5 +230,19 @@ describe('the alert before containment and the one after', () => {
       + 'Containment ran anyway, as every step is idempotent; this event may be alerted again.');
     expect(stormUnavailableNote('AccessDeniedException: no')).toBe(
       'Storm control is unavailable (AccessDeniedException: no): this detection is alerted on its own, not folded with the principal\'s others.');
+  });
+});
+
+describe('the drill\'s launch record', () => {
+  test('is flagged like a real GPU launch, and its alert is labelled DRILL', () => {
+    const record = drillLaunchRecord('0b5a3c4e-1111-2222-3333-444455556666', '111122223333', 'us-east-1', NOW);
+    const { record: rec, request, verdict } = judged(eventBridgeEvent(record));
+    expect(verdict.flagged).toBe(true);
+    expect(launchAlert(rec, request, verdict, []).what).toMatch(/^DRILL \(synthetic launch record from mining-guard doctor --drill, judged as a dry run\): /);
+  });
+
+  test('a real launch is not labelled', () => {
+    const { record: rec, request, verdict } = judged(runInstances('p3.16xlarge', 8));
+    expect(launchAlert(rec, request, verdict, []).what).not.toMatch(/DRILL/);
   });
 });

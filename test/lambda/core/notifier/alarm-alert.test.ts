@@ -132,3 +132,25 @@ describe('malformed alarm events', () => {
     expect(isAlarmStateChange({ 'source': 'my.app', 'detail-type': 'CloudWatch Alarm State Change' })).toBe(false);
   });
 });
+
+describe('alarm states set by doctor --drill', () => {
+  /** The documented vCPU alarm event, its state set by SetAlarmState with this reason. */
+  function withReason(reason: string, state: 'ALARM' | 'OK', previous: 'ALARM' | 'OK'): Record<string, unknown> {
+    const event = vcpuAlarmEvent(PREFIX, 'Standard/OnDemand', { value: 300, threshold: 128 }) as { detail: { state: object; previousState: object } };
+    const detail = {
+      ...event.detail, state: { ...event.detail.state, value: state, reason }, previousState: { ...event.detail.previousState, value: previous },
+    };
+    return { ...event, detail };
+  }
+
+  test('an ALARM, and its return to OK, whose reason starts with the drill\'s are labelled DRILL', () => {
+    expect(alarmAlert(withReason('MiningGuard drill: set by mining-guard doctor --drill (x)', 'ALARM', 'OK'))?.what).toMatch(/^DRILL \(alarm state set by mining-guard doctor --drill\): /);
+    const back = alarmAlert(withReason('MiningGuard drill: set back to OK', 'OK', 'ALARM'));
+    expect(back?.headline).toMatch(/^Back to OK/);
+    expect(back?.what).toMatch(/^DRILL \(alarm state set by mining-guard doctor --drill\): /);
+  });
+
+  test('a reason that only mentions the drill later is not a drill', () => {
+    expect(alarmAlert(withReason('Threshold Crossed: MiningGuard drill', 'ALARM', 'OK'))?.what).not.toMatch(/^DRILL/);
+  });
+});

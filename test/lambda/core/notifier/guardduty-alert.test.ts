@@ -99,3 +99,15 @@ describe('guardDutyAlert on findings of every catalog type, built from the docum
     expect(chatbot.content.description).toContain('Process: /tmp/.x/xmrig');
   });
 });
+
+describe('GuardDuty sample findings, as doctor --drill creates them', () => {
+  test('a real sample finding is labelled DRILL; a real finding without the sample flag is not', () => {
+    type Sample = { service?: { additionalInfo?: { sample?: unknown } } };
+    const samples = REAL_FINDINGS.filter((f) => (f as Sample).service?.additionalInfo?.sample === true);
+    const others = REAL_FINDINGS.filter((e) => !samples.includes(e));
+    expect(samples.length).toBeGreaterThan(0);
+    expect(others.length).toBeGreaterThan(0);
+    for (const finding of samples) expect(guardDutyAlert(guardDutyEvent(finding)).what).toMatch(/^DRILL \(GuardDuty sample finding\): /);
+    for (const finding of others) expect(guardDutyAlert(guardDutyEvent(finding)).what).not.toMatch(/DRILL/);
+  });
+});
