@@ -3,10 +3,10 @@
  * alerts what was done and what failed. The tamper and credential calls the trail's log group brings it go on to the
  * notifier, which judges those.
  */
-import { isDrillRecord } from './core/doctor/drill-labels';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { fromEnvironment, readGuardRoleArns, resolveLaunchSettings, ResolvedLaunchSettings, SERVICE_NAMES } from '../lib/catalog';
+import { alertMessage } from './aws/alerts/alert-message';
 import { onceFor } from './aws/alerts/once-per-event';
 import { publishAlert } from './aws/alerts/publish-alert';
 import { errorText } from './aws/clients/error-text';
@@ -17,8 +17,8 @@ import { handToNotifier } from './aws/launch/notifier-hand-off';
 import { Admission, admitToWindow, closedWindows, flushWindow, markFirstAlerted, recordOutcome } from './aws/launch/storm-window';
 import { GuardMetrics } from './aws/metrics/guard-metrics';
 import type { Alert } from './core/alerts/alert';
-import { toAlertMessage } from './core/alerts/render-alert';
 import { unrecognisedAlert } from './core/alerts/unrecognised-alert';
+import { isDrillRecord } from './core/doctor/drill-labels';
 import { CloudTrailRecord, principalName, unwrapRecord } from './core/events/cloudtrail-record';
 import { stringAt } from './core/events/event-fields';
 import { bundledSpec } from './core/launch/bundled-specs';
@@ -77,7 +77,7 @@ async function judgeAndAct(
     };
     logger.warn('Unreadable record', { reason: cut(judgement.reason), eventId: named('eventID'), eventName: named('eventName') });
     const unreadableAlert = unrecognisedAlert(value, judgement.reason);
-    await publishAlert(topicArn, toAlertMessage(unreadableAlert));
+    await publishAlert(topicArn, alertMessage(unreadableAlert));
     metrics.detection(unreadableAlert.detectionId, unreadableAlert.severity);
     return { result: 'malformed' };
   }
@@ -121,7 +121,7 @@ async function judgeAndAct(
     // The first detection's outcome is its own alert; a folded one's goes into the summary, unless its window was
     // published meanwhile: then its failures are alerted on their own, never left only in the logs.
     if (!folded && (storm.role === 'first' || failures.length > 0)) {
-      await publishAlert(topicArn, toAlertMessage(outcomeAlert(alert, steps, [...notes, ...storm.notes])));
+      await publishAlert(topicArn, alertMessage(outcomeAlert(alert, steps, [...notes, ...storm.notes])));
     }
   }, lambdaContext).catch((error: unknown) => {
     if (!(error instanceof Unconfirmed)) throw error;
@@ -160,7 +160,7 @@ async function alertOrFold(
 ): Promise<StormPlace> {
   const principal = principalName(rec.principalArn);
   if (!table) {
-    await publishAlert(topicArn, toAlertMessage(alert));
+    await publishAlert(topicArn, alertMessage(alert));
     return { role: 'first', principal, windowStart: '', notes: [] };
   }
   const arrived = new Date();
@@ -186,12 +186,12 @@ async function alertOrFold(
     const reason = errorText(error);
     logger.error('Storm window unavailable: alerting on its own', { eventId: cut(rec.eventId), reason });
     const notes = [stormUnavailableNote(reason)];
-    await publishAlert(topicArn, toAlertMessage({ ...alert, done: [...alert.done, ...notes] }));
+    await publishAlert(topicArn, alertMessage({ ...alert, done: [...alert.done, ...notes] }));
     return { role: 'first', principal, windowStart: '', notes };
   }
   const place = { role: admission.role, principal, windowStart: admission.windowStart, notes: [] };
   if (admission.role === 'folded' || admission.alerted) return place;
-  await publishAlert(topicArn, toAlertMessage(alert));
+  await publishAlert(topicArn, alertMessage(alert));
   // Remembered so that a retry of this event (its outcome alert failed, say) does not send the first alert again.
   await markFirstAlerted(table, rec.eventId).catch((error) => logger.warn('Could not remember that the first alert was sent', { eventId: cut(rec.eventId), reason: errorText(error) }));
   return place;
@@ -200,7 +200,7 @@ async function alertOrFold(
 /** Publishes a closed window's summary; a window of one detection has nothing more to say. Throws when SNS refuses. */
 async function publishSummary(topicArn: string, window: StormWindow, account: string): Promise<void> {
   const summary = stormSummaryAlert(window, account);
-  if (summary) await publishAlert(topicArn, toAlertMessage(summary));
+  if (summary) await publishAlert(topicArn, alertMessage(summary));
 }
 
 /** The scheduled flush: summaries of every storm window that closed, each published before it is deleted. */
@@ -229,7 +229,7 @@ async function handOff(functionName: string | undefined, calls: readonly HandedC
   for (const f of failed) logger.error('Could not hand a call to the notifier', { eventId: cut(f.call.event.id), eventName: f.call.event.detail.eventName, reason: f.reason });
   logger.info('Handed calls to the notifier', { handed: calls.length - failed.length, failed: failed.length });
   const alert = handOffFailedAlert(failed);
-  if (alert) await publishAlert(topicArn, toAlertMessage(alert));
+  if (alert) await publishAlert(topicArn, alertMessage(alert));
   const failedIndexes = new Set(failures.map((f) => f.index));
   return calls.map((c, i) => ({ eventId: c.event.id, result: failedIndexes.has(i) ? 'hand-off-failed' : 'handed-off' }));
 }
@@ -284,7 +284,7 @@ async function evaluate(event: unknown, lambdaContext?: Context): Promise<{ outc
   for (const u of unreadable) {
     logger.warn('Unreadable payload', { reason: cut(u.reason) });
     const unreadableAlert = unrecognisedAlert(u.value, u.reason);
-    await publishAlert(topicArn, toAlertMessage(unreadableAlert));
+    await publishAlert(topicArn, alertMessage(unreadableAlert));
     metrics.detection(unreadableAlert.detectionId, unreadableAlert.severity);
     outcomes.push({ result: 'malformed' });
   }

@@ -7,11 +7,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { fromEnvironment, GuardContext, readGuardContext, SERVICE_NAMES } from '../lib/catalog';
+import { alertMessage } from './aws/alerts/alert-message';
 import { onceFor, OnceState } from './aws/alerts/once-per-event';
 import { lookUpPolicies } from './aws/alerts/policy-lookup';
 import { publishAlert } from './aws/alerts/publish-alert';
 import { GuardMetrics } from './aws/metrics/guard-metrics';
-import { toAlertMessage } from './core/alerts/render-alert';
 import { unwrapRecord } from './core/events/cloudtrail-record';
 import { stringAt } from './core/events/event-fields';
 import { policiesToLookUp } from './core/notifier/admin-policy';
@@ -67,12 +67,12 @@ async function notify(event: unknown, lambdaContext?: Context): Promise<Notified
     return {};
   }
 
-  const message = toAlertMessage(alert);
+  const message = alertMessage(alert);
   let messageId: string | undefined;
   const publish = async (once?: OnceState) => {
     // An idempotency table that cannot be reached never silences an alert: it goes out, saying it may come twice.
     const note = once?.reason ? `Duplicates were not suppressed: the idempotency table could not be reached (${once.reason}); this may be alerted again.` : undefined;
-    messageId = await publishAlert(topicArn, note ? toAlertMessage({ ...alert, done: [...alert.done, note] }) : message);
+    messageId = await publishAlert(topicArn, note ? alertMessage({ ...alert, done: [...alert.done, note] }) : message);
     logger.info('Alert published', { messageId, detection: alert.detectionId, severity: alert.severity, subject: message.subject });
     metrics.detection(alert.detectionId, alert.severity);
   };

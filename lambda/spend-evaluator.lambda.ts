@@ -1,10 +1,10 @@
 /** Spend evaluator handler: reads each budget, judges how fast it is spent, alerts on acceleration, remembers what it saw. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { fromEnvironment, HANDLER_ENVIRONMENT, HandlerEnvironment, SERVICE_NAMES, SPEND_EVALUATOR_DEFAULTS } from '../lib/catalog';
+import { alertMessage } from './aws/alerts/alert-message';
 import { publishAlert } from './aws/alerts/publish-alert';
 import { describeBudget, describePerformanceHistory } from './aws/spend/budgets-api';
 import { loadSpendState, saveSpendState } from './aws/spend/spend-state-parameter';
-import { toAlertMessage } from './core/alerts/render-alert';
 import { evaluateSpend, SpendSettings, SpendVerdict } from './core/spend/evaluate-spend';
 import { spendAlert } from './core/spend/spend-alert';
 import { budgetFiguresOf, monthOf, pastPeriodsOf } from './core/spend/spend-figures';
@@ -62,7 +62,7 @@ export const handler = async (): Promise<SpendRun> => {
       let messageId: string | undefined;
       if (evaluation.verdict === 'accelerating') {
         const alert = spendAlert(evaluation, { account: accountId, partition: topicArn.split(':')[1] ?? 'aws' });
-        messageId = await publishAlert(topicArn, toAlertMessage(alert));
+        messageId = await publishAlert(topicArn, alertMessage(alert));
       }
       // Remembered only once any alert is out: a failed publish is retried on the next run, not forgotten.
       next[name] = evaluation.next;

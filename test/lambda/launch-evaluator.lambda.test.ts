@@ -317,3 +317,18 @@ describe('the metrics of an invocation', () => {
     expect(named('Detections')).toEqual([expect.objectContaining({ value: 1, detection: 'ec2-instance-launch' })]);
   });
 });
+
+test('links the guard\'s dashboard in the launch alert and in its containment outcome', async () => {
+  const url = 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/MiningGuard-Guard-eu-west-1';
+  process.env.DASHBOARD_URL = url;
+  try {
+    running('i-0aaa');
+    ec2.on(ModifyInstanceAttributeCommand).resolves({});
+    ec2.on(StopInstancesCommand).resolves(stopping('i-0aaa'));
+    await handler(eventBridgeEvent(runInstances('p3.2xlarge', 1, ['i-0aaa'])));
+    expect(published().length).toBeGreaterThanOrEqual(2);
+    for (const alert of published()) expect(alert.message).toContain(`MiningGuard dashboard: ${url}`);
+  } finally {
+    delete process.env.DASHBOARD_URL;
+  }
+});

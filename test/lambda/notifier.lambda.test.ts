@@ -251,3 +251,17 @@ describe('the Detections metric', () => {
     expect(capture.emitted()).toEqual([]);
   });
 });
+
+test('links the guard\'s dashboard in every alert it publishes', async () => {
+  const url = 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/MiningGuard-Guard-eu-west-1';
+  process.env.DASHBOARD_URL = url;
+  try {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    await handler(event);
+    const message = JSON.parse(sns.commandCalls(PublishCommand)[0].args[0].input.Message!) as { default: string; email: string; https: string };
+    expect(message.email).toContain(`MiningGuard dashboard: ${url}`);
+    expect(message.https).toContain(`<${url}|MiningGuard dashboard>`);
+  } finally {
+    delete process.env.DASHBOARD_URL;
+  }
+});
