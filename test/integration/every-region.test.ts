@@ -77,6 +77,8 @@ describe('examples/every-region: the home region and a StackSet of the regional 
     for (const type of NEVER_REGIONAL) expect([type, count(regional, type)]).toEqual([type, 0]);
     expect(JSON.stringify(regional[0])).not.toMatch(/cdk-hnb659fds-assets|AssetParameters|"S3Key"/);
     expect(count(regional, 'AWS::GuardDuty::Detector')).toBe(1);
+    // Kept when a region switches to CreateDetector=false or its stack instance is deleted: GuardDuty stays on there.
+    expect(Object.values(regional[0].Resources!).filter((r) => r.Type === 'AWS::GuardDuty::Detector').map((r) => r.DeletionPolicy)).toEqual(['Retain']);
   });
 
   describe('rehearsed in the emulator: the home stack in eu-west-1, the regional template in each region', () => {
@@ -168,9 +170,10 @@ describe('examples/every-region-stacks: a stack per region', () => {
       expect(changed.map((s) => s.stackName)).toEqual([`MiningGuard-${REGIONS[0]}`]);
       const updated = await rehearsals.get(REGIONS[0])!.updateStack(changed[0].stackName, changed[0].template);
       expect(updated.status).toBe('UPDATE_COMPLETE');
-      // The emulator accepts a detector without creating one: the templates tell that it goes.
-      expect([count([before.get(changed[0].stackName)!].map((t) => JSON.parse(t) as CfnTemplate), 'AWS::GuardDuty::Detector'), count([changed[0].template], 'AWS::GuardDuty::Detector')])
-        .toEqual([1, 0]);
+      // The emulator accepts a detector without creating one: the templates tell that it leaves the stack, and that,
+      // retained, it stays in the account with GuardDuty on.
+      const detectorsBefore = Object.values((JSON.parse(before.get(changed[0].stackName)!) as CfnTemplate).Resources ?? {}).filter((r) => r.Type === 'AWS::GuardDuty::Detector');
+      expect([detectorsBefore.map((r) => r.DeletionPolicy), count([changed[0].template], 'AWS::GuardDuty::Detector')]).toEqual([['Retain'], 0]);
       expect((await forwardingRules(REGIONS[0])).length).toBe(5);
 
       // WHEN deleted, THEN each stack is gone
