@@ -1,6 +1,6 @@
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { handler } from '../../../lambda/notifier.lambda';
-import { CIS_DETECTIONS } from '../../../lib/catalog';
+import { CIS_DETECTIONS, classifyGuardDutyFinding } from '../../../lib/catalog';
 import { cisAlarmEvent, deadLetterAlarmEvent, vcpuAlarmEvent } from '../../fixtures/documented-alarms';
 import { CATALOG_FINDING_TYPES, documentedFinding, guardDutyEvent } from '../../fixtures/documented-findings';
 import { readJsonLines } from '../../fixtures/real-events';
@@ -41,7 +41,7 @@ describe('the notifier, against the emulated topic', () => {
       const alert = alerts.find((a) => a.Subject?.includes(finding.type as string));
       expect(alert).toBeDefined();
       expectReadable(alert!, finding.type as string, 'us-east-1');
-      expect(alert!.MessageAttributes?.detection.Value).toBe('guardduty-other');
+      expect(alert!.MessageAttributes?.detection.Value).toBe(classifyGuardDutyFinding(finding.type as string).id);
     }
   });
 
