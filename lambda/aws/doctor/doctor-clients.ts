@@ -31,9 +31,12 @@ export interface DoctorClients {
   readonly lambda: LambdaClient;
 }
 
-/** Clients for the region (the SDK's default region when not given), retrying throttled calls adaptively. */
-export function doctorClients(region?: string): DoctorClients {
-  const config = { ...(region ? { region } : {}), retryMode: 'adaptive', maxAttempts: 6 };
+/**
+ * Clients for the region (the SDK's default region when not given), retrying throttled calls adaptively; `settings`
+ * (an endpoint, credentials) apply to every client.
+ */
+export function doctorClients(region?: string, settings: Readonly<Record<string, unknown>> = {}): DoctorClients {
+  const config = { ...settings, ...(region ? { region } : {}), retryMode: 'adaptive', maxAttempts: 6 };
   return {
     cloudFormation: new CloudFormationClient(config),
     sns: new SNSClient(config),
