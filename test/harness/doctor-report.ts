@@ -3,6 +3,7 @@
  * its report: each check the emulator can answer is made, and the email subscription nobody confirmed fails with the
  * fix naming its address.
  */
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { motoClientConfig } from './moto';
 import type { StackResource } from './rehearsal';
 import { DoctorClients, doctorClients } from '../../lambda/aws/doctor/doctor-clients';
@@ -17,10 +18,11 @@ import { ruleNameOf } from '../../lambda/core/doctor/guard-resources';
 function asSnsAnswersEmail(clients: DoctorClients): DoctorClients {
   clients.sns.middlewareStack.add((next) => async (args) => {
     const result = await next(args);
-    const output = result.output as { Subscriptions?: Array<{ Protocol?: string; SubscriptionArn?: string }> };
-    for (const s of output.Subscriptions ?? []) if (s.Protocol === 'email') s.SubscriptionArn = 'PendingConfirmation';
+    // Outermost (`initialize`), so the answer has been read into an object by the time it passes here.
+    const output = result.output as { Subscriptions?: Array<{ Protocol?: string; SubscriptionArn?: string }> } | undefined;
+    for (const s of output?.Subscriptions ?? []) if (s.Protocol === 'email') s.SubscriptionArn = 'PendingConfirmation';
     return result;
-  }, { step: 'deserialize', name: 'pendingEmailAsSns' });
+  }, { step: 'initialize', name: 'pendingEmailAsSns' });
   return clients;
 }
 
@@ -39,6 +41,9 @@ export async function doctorInEmulator(stackName: string): Promise<{ status: num
 
 /** What the deploy rehearsal expects of the report on a guard alerting one unconfirmed email address. */
 export async function expectDoctorReport(stackName: string, resources: readonly StackResource[], email: string): Promise<void> {
+  // The emulator's CloudFormation does not implement AWS::SNS::Subscription: subscribe the address as the stack does.
+  const topic = resources.find((r) => r.type === 'AWS::SNS::Topic' && /AlertsTopic/.test(r.logicalId))!;
+  await new SNSClient(motoClientConfig()).send(new SubscribeCommand({ TopicArn: topic.physicalId, Protocol: 'email', Endpoint: email }));
   const { status, checks, stderr } = await doctorInEmulator(stackName);
   expect([status, stderr]).toEqual([1, '']);
   const names = checks.map((c) => c.name);

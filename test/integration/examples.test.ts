@@ -323,11 +323,17 @@ describe('deploy rehearsal of examples/one-line in the emulator', () => {
     const created = await rehearsal.createStack(stackName, stack.template);
     const resources = await rehearsal.listStackResources(stackName);
 
-    // THEN the whole guard is there, and the output is the alert topic
+    // THEN the whole guard is there, and the outputs name the alert topic and the dashboard
     expect(created.status).toBe('CREATE_COMPLETE');
     expect(resources.filter((r) => r.type === 'AWS::Lambda::Function')).toHaveLength(3);
     const topic = resources.find((r) => r.type === 'AWS::SNS::Topic' && /AlertsTopic/.test(r.logicalId))!;
-    expect(Object.values(created.outputs)).toEqual([topic.physicalId]);
+    // The topic to subscribe to, and the guard's dashboard.
+    const outputs = Object.values(created.outputs);
+    expect(outputs).toHaveLength(2);
+    expect(outputs).toEqual(expect.arrayContaining([
+      topic.physicalId,
+      expect.stringMatching(/^https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#dashboards\/dashboard\/MiningGuard-/),
+    ]));
     await expect(new SNSClient(motoClientConfig()).send(new GetTopicAttributesCommand({ TopicArn: topic.physicalId }))).resolves.toBeDefined();
     for (const r of resources.filter((x) => x.type in EXISTS)) expect([r.logicalId, await exists(r)]).toEqual([r.logicalId, true]);
 

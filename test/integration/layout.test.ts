@@ -22,6 +22,7 @@ const WITHOUT_A_TEST: Readonly<Record<string, string>> = {
 const ACROSS_SOURCES: Readonly<Record<string, string>> = {
   'test/lambda/core/fuzz-records.test.ts': 'fuzzes every reader of CloudTrail records at once: the notifier, the launch judges, the invocation unpacking, the replay reader',
   'test/lambda/replay-equals-deployed.test.ts': 'holds the replay to what the deployed notifier and launch evaluator say of every fixture record',
+  'test/lambda/launch-evaluator-drill.lambda.test.ts': 'holds the launch evaluator to what the doctor\'s drill relies on: its record judged as a dry run, never contained',
 };
 
 /** Every `.ts` file under a folder of the repository, as a path from the root. */

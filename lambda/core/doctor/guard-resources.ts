@@ -1,5 +1,5 @@
 /** The parts of a deployed guard the doctor checks, read from its stack's resources and template. */
-import { DEFAULT_DETECTOR, ExpectedDetector } from './detector';
+import { DEFAULT_DETECTOR, ExpectedDetector } from './detector-checks';
 
 /** A stack resource as CloudFormation ListStackResources returns it. */
 export interface StackResourceSummary {

@@ -1,4 +1,4 @@
-import { DEFAULT_DETECTOR } from '../../../../lambda/core/doctor/detector';
+import { DEFAULT_DETECTOR } from '../../../../lambda/core/doctor/detector-checks';
 import { accountOfStackId, expectedDetectorOf, guardResourcesOf, ruleNameOf } from '../../../../lambda/core/doctor/guard-resources';
 
 describe('guardResourcesOf', () => {

@@ -1,4 +1,4 @@
-import { judgeConfigRecorder } from '../../../../lambda/core/doctor/config-recorder';
+import { judgeConfigRecorder } from '../../../../lambda/core/doctor/recorder-checks';
 
 describe('judgeConfigRecorder', () => {
   test('a recording recorder passes', () => {

@@ -1,4 +1,4 @@
-import { judgeBudget } from '../../../../lambda/core/doctor/budgets';
+import { judgeBudget } from '../../../../lambda/core/doctor/budget-checks';
 
 describe('judgeBudget', () => {
   test('a budget whose notifications have subscribers passes each', () => {

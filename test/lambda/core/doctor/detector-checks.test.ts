@@ -1,4 +1,4 @@
-import { DEFAULT_DETECTOR, judgeDetector } from '../../../../lambda/core/doctor/detector';
+import { DEFAULT_DETECTOR, judgeDetector } from '../../../../lambda/core/doctor/detector-checks';
 
 const ALL = DEFAULT_DETECTOR.enabledFeatures.map((Name) => ({ Name, Status: 'ENABLED' }));
 
