@@ -14,7 +14,7 @@ import {
   alarmChecks, anomalyChecks, budgetChecks, configChecks, detectorChecks, doctorChecks, healthChecks, ruleChecks, topicChecks, trailChecks,
 } from '../../../../lambda/aws/doctor/doctor-checks';
 import { doctorClients } from '../../../../lambda/aws/doctor/doctor-clients';
-import { DEFAULT_DETECTOR } from '../../../../lambda/core/doctor/detector';
+import { DEFAULT_DETECTOR } from '../../../../lambda/core/doctor/detector-checks';
 import { guardResourcesOf } from '../../../../lambda/core/doctor/guard-resources';
 import { awsError } from '../../../harness/mocked-aws';
 
