@@ -1,7 +1,7 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambda/config-evaluator.lambda';
+import { captureLogs } from '../harness/captured-logs';
 import { handlerEnvironment } from '../harness/handler-environment';
 
 // A failure the emulator cannot produce. The evaluator must fail the invocation, so Config records an error for
@@ -44,12 +44,7 @@ test('logs the rule, the check and the counts, never the configuration item it j
   item.configurationItem.configuration.tags = [{ key: 'deploy-token', value: SECRET }];
   config.reset();
   config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
-  const lines: unknown[][] = [];
-  for (const level of ['debug', 'info', 'warn', 'error'] as const) {
-    jest.spyOn(Logger.prototype, level).mockImplementation(((...args: unknown[]) => {
-      lines.push([level, ...args]);
-    }) as never);
-  }
+  const lines = captureLogs();
   try {
     // WHEN
     await handler({ ...invocation, invokingEvent: JSON.stringify(item) });

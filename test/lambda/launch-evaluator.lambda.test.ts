@@ -1,5 +1,4 @@
 import { gzipSync } from 'zlib';
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   CreateTagsCommand, DescribeInstancesCommand, DescribeInstanceTypesCommand, EC2Client, ModifyInstanceAttributeCommand, StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
@@ -13,6 +12,7 @@ import { LAUNCH_REQUEST_READERS } from '../../lambda/core/launch/launch-request'
 import { handler } from '../../lambda/launch-evaluator.lambda';
 import { cloudTrailRecord, createComputeEnvironment, eventBridgeEvent, runInstances } from '../fixtures/documented-cloudtrail';
 import { createService, registerTaskDefinition, runTask } from '../fixtures/documented-ecs';
+import { captureLogs } from '../harness/captured-logs';
 import { captureMetrics } from '../harness/emitted-metrics';
 import { mockedHandlerEnvironment } from '../harness/handler-environment';
 import { launchHandlerWith } from '../harness/launch-handler';
@@ -220,12 +220,7 @@ describe('a record that cannot be judged', () => {
   let lines: unknown[][];
 
   beforeEach(() => {
-    lines = [];
-    for (const level of ['debug', 'info', 'warn', 'error'] as const) {
-      jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, ...args: unknown[]) {
-        lines.push([level, ...args]);
-      } as never);
-    }
+    lines = captureLogs();
   });
   afterEach(() => jest.restoreAllMocks());
 

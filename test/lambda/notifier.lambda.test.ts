@@ -8,6 +8,7 @@ import 'aws-sdk-client-mock-jest';
 import { handler } from '../../lambda/notifier.lambda';
 import { cloudTrailRecord, eventBridgeEvent } from '../fixtures/documented-cloudtrail';
 import { documentedFinding, guardDutyEvent } from '../fixtures/documented-findings';
+import { captureLogs } from '../harness/captured-logs';
 import { captureMetrics } from '../harness/emitted-metrics';
 import { mockedHandlerEnvironment } from '../harness/handler-environment';
 import { inMemoryIdempotencyTable } from '../harness/idempotency-table';
@@ -148,12 +149,7 @@ describe('quiet logs: names, ids and reasons, never the event', () => {
 
   beforeEach(() => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    lines = [];
-    for (const level of ['debug', 'info', 'warn', 'error'] as const) {
-      jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, ...args: unknown[]) {
-        lines.push([level, ...args]);
-      } as never);
-    }
+    lines = captureLogs();
   });
   afterEach(() => jest.restoreAllMocks());
 

@@ -1,9 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Budget, BudgetsClient, DescribeBudgetCommand, DescribeBudgetPerformanceHistoryCommand } from '@aws-sdk/client-budgets';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lambda/spend-evaluator.lambda';
+import { captureLogs } from '../harness/captured-logs';
 import { handlerEnvironment } from '../harness/handler-environment';
 import { awsError, clockAt } from '../harness/mocked-aws';
 
@@ -331,12 +331,7 @@ test('a budget that could not be read is logged by its name and the failure, cut
   // GIVEN Budgets failing with a long message that quotes a secret-looking value after its first 500 characters
   const SECRET = 'AKIASECRETLOOKING0001';
   budgets.on(DescribeBudgetCommand).rejects(Object.assign(awsError('AccessDeniedException', `${'denied '.repeat(100)}${SECRET}`), { $response: { body: SECRET } }));
-  const lines: unknown[][] = [];
-  for (const level of ['debug', 'info', 'warn', 'error'] as const) {
-    jest.spyOn(Logger.prototype, level).mockImplementation(((...args: unknown[]) => {
-      lines.push([level, ...args]);
-    }) as never);
-  }
+  const lines = captureLogs();
   try {
     // WHEN
     await expect(runAt('2026-11-25T04:00:00Z')).rejects.toThrow(/could not judge 1 of 1 budget/);
