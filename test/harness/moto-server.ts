@@ -5,6 +5,9 @@ import * as net from 'net';
 import * as path from 'path';
 import { requirePythonTool } from './python-tools';
 
+/** moto_server with DynamoDB transactions that back up only the items they touch (see the script's docstring). */
+const LEAN_TRANSACTIONS = path.join(__dirname, 'moto_lean_transactions.py');
+
 export interface MotoServer {
   readonly endpoint: string;
   readonly pid: number;
@@ -32,12 +35,14 @@ export async function findFreePort(): Promise<number> {
 }
 
 export async function startMotoServer(options: StartMotoServerOptions): Promise<MotoServer> {
-  const command = requirePythonTool('moto_server');
+  // Checked for its install message; started through the wrapper that keeps DynamoDB transactions fast.
+  requirePythonTool('moto_server');
+  const python = requirePythonTool('python3');
   const port = await findFreePort();
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
   const log = fs.openSync(options.logFile, 'w');
   // No stdin, and left in jest's process group so that Ctrl-C in a terminal stops it along with jest.
-  const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(python, [LEAN_TRANSACTIONS, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', log, log],
   });
   fs.closeSync(log);

@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -13,7 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import JSZip from 'jszip';
 import { cfnLint } from '../harness/cfn-lint';
 import { exampleNames, exampleOutDir } from '../harness/examples';
-import { MOTO_ACCOUNT, motoClientConfig, motoEndpoint, receiveAll, subscribeQueueToTopic, uniqueName } from '../harness/moto';
+import { createIdempotencyTable, MOTO_ACCOUNT, motoClientConfig, motoEndpoint, receiveAll, subscribeQueueToTopic, uniqueName } from '../harness/moto';
 import { assetBucketName, CfnTemplate, loadStack, prepareTemplate, publishAssets, StackRehearsal } from '../harness/rehearsal';
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-test-'));
@@ -74,6 +75,36 @@ describe('moto endpoint', () => {
     for (const name of exampleNames()) {
       expect(fs.existsSync(path.join(exampleOutDir(name), 'manifest.json'))).toBe(true);
     }
+  });
+});
+
+describe('DynamoDB transactions (moto with lean rollback)', () => {
+  const db = new DynamoDBClient(motoClientConfig());
+  const item = async (table: string, id: string) =>
+    (await db.send(new GetItemCommand({ TableName: table, Key: { id: { S: id } }, ConsistentRead: true }))).Item;
+
+  test('a cancelled transaction leaves every item it touched as it was, and a committed one writes them all', async () => {
+    // GIVEN a table with two items, and a transaction that updates one, adds a third, and checks the other
+    const table = await createIdempotencyTable();
+    await db.send(new PutItemCommand({ TableName: table, Item: { id: { S: 'kept' }, n: { N: '1' } } }));
+    await db.send(new PutItemCommand({ TableName: table, Item: { id: { S: 'checked' } } }));
+    const writes = (condition: string) => new TransactWriteItemsCommand({
+      TransactItems: [
+        { Update: { TableName: table, Key: { id: { S: 'kept' } }, UpdateExpression: 'SET n = :two', ExpressionAttributeValues: { ':two': { N: '2' } } } },
+        { Put: { TableName: table, Item: { id: { S: 'added' } } } },
+        { ConditionCheck: { TableName: table, Key: { id: { S: 'checked' } }, ConditionExpression: condition } },
+      ],
+    });
+
+    // WHEN it is cancelled, THEN nothing it wrote stays
+    await expect(db.send(writes('attribute_not_exists(id)'))).rejects.toThrow(/Transaction cancelled/);
+    expect(await item(table, 'kept')).toEqual({ id: { S: 'kept' }, n: { N: '1' } });
+    expect(await item(table, 'added')).toBeUndefined();
+
+    // WHEN the same writes pass their condition, THEN all of them are written
+    await db.send(writes('attribute_exists(id)'));
+    expect(await item(table, 'kept')).toEqual({ id: { S: 'kept' }, n: { N: '2' } });
+    expect(await item(table, 'added')).toEqual({ id: { S: 'added' } });
   });
 });
 
