@@ -41,6 +41,7 @@ describe('the launch evaluator and the drill\'s record', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]).toContain('DRILL (synthetic launch record from mining-guard doctor --drill, judged as a dry run)');
     expect(messages[0]).toMatch(/Dry run, not done: stop/);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toMatch(/^\[MiningGuard\]\[\w+\] DRILL: \d+ x p3\.16xlarge launched in us-east-1 by /);
   });
 
   test('the same record with a CloudTrail event ID is contained: only the drill\'s mark holds containment back', async () => {

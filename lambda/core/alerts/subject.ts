@@ -4,6 +4,9 @@ import type { Severity } from '../../../lib/catalog';
 /** SNS refuses subjects of 100 characters or more; MiningGuard keeps them under that. */
 export const MAX_SUBJECT_LENGTH = 99;
 
+/** What a drill's headline starts with (`drillHeadline`). */
+export const DRILL_MARK = 'DRILL: ';
+
 /** A word shortened in its middle never gets shorter than this, so it stays recognisable. */
 const MIN_WORD_LENGTH = 12;
 
@@ -25,9 +28,12 @@ function cutMiddle(word: string, length: number): string {
  * (`UnauthorizedAccess:`), and only then is the first word itself cut.
  */
 export function formatSubject(severity: Severity, headline: string): string {
-  const tag = `[MiningGuard][${severity}] `;
+  // A drill's mark (`drillHeadline`) goes with the tag, so that the headline's own first word is kept whole.
+  const cleaned = toSubjectText(headline);
+  const drill = cleaned.startsWith(DRILL_MARK) ? DRILL_MARK : '';
+  const tag = `[MiningGuard][${severity}] ${drill}`;
   const room = MAX_SUBJECT_LENGTH - tag.length;
-  const words = toSubjectText(headline).split(' ');
+  const words = cleaned.slice(drill.length).split(' ');
   const length = () => words.join(' ').length;
 
   // The last word is where (a region) and stays whole, like the first.

@@ -2,6 +2,7 @@
  * How a drill is told from the real thing: each alert it causes is labelled DRILL by the handler that renders it,
  * from a mark no attacker can put on a real event.
  */
+import { DRILL_MARK } from '../alerts/subject';
 import { fieldAt, stringAt } from '../events/event-fields';
 
 /** The labels the alerts of each drill path start with (the first line of what happened). */
@@ -38,12 +39,17 @@ export function isDrillAlarmReason(reason: unknown): boolean {
   return typeof reason === 'string' && reason.startsWith(DRILL_ALARM_REASON_PREFIX);
 }
 
-/**
- * The first line of a drill's alert, saying it is one; undefined for any other alert. The subject is left as it is,
- * so that a drill's alert reads exactly like the real one it rehearses.
- */
+/** The first line of a drill's alert, saying it is one; undefined for any other alert. */
 export function drillLine(path: DrillPath, isDrill: boolean): string | undefined {
   return isDrill ? `${DRILL_LABELS[path]}: caused by mining-guard doctor --drill. Nothing happened, and nothing is contained.` : undefined;
+}
+
+/**
+ * A drill alert's headline, which its subject starts with: DRILL first, so that nobody takes it for the real thing
+ * at a glance at the inbox; the rest reads exactly like the real alert it rehearses.
+ */
+export function drillHeadline(headline: string, isDrill: boolean): string {
+  return isDrill ? `${DRILL_MARK}${headline}` : headline;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Alert, AlertLink } from '../alerts/alert';
 import { textLines } from '../alerts/alert-text';
 import { callSections } from '../alerts/call-sections';
 import { ec2InstanceUrl } from '../alerts/console-links';
-import { drillLine, isDrillRecord } from '../doctor/drill-labels';
+import { drillHeadline, drillLine, isDrillRecord } from '../doctor/drill-labels';
 import type { CloudTrailRecord } from '../events/cloudtrail-record';
 import { principalName } from '../events/cloudtrail-record';
 
@@ -57,7 +57,8 @@ export function launchAlert(record: CloudTrailRecord, request: LaunchRequest, ve
     severity: verdict.severity,
     detectionId: verdict.detection.id,
     title: verdict.detection.title,
-    headline: `${summarizeRequest(record, request)} ${verdict.failed ? 'attempted' : verbOf(record, request)} in ${record.region} by ${who}${request.instanceTypes.length > 0 ? ` (${formatCost(verdict.usdPerHour, verdict.estimated)})` : ''}`,
+    headline: drillHeadline(`${summarizeRequest(record, request)} ${verdict.failed ? 'attempted' : verbOf(record, request)} in ${record.region} by ${who}${request.instanceTypes.length > 0 ? ` (${formatCost(verdict.usdPerHour, verdict.estimated)})` : ''}`,
+      isDrillRecord(record.eventId)),
     what: textLines([
       drillLine('launch', isDrillRecord(record.eventId)),
       `${verb}: ${summarizeRequest(record, request)}, ${verdict.vcpus} vCPUs${verdict.gpus > 0 ? `, ${verdict.gpus} GPUs` : ''}, ${formatCost(verdict.usdPerHour, verdict.estimated)} on demand.`,

@@ -9,7 +9,7 @@ import { classifyAlarmMetric, Detection, DetectionId } from '../../../lib/catalo
 import type { Alert } from '../alerts/alert';
 import { textLines } from '../alerts/alert-text';
 import { cloudWatchAlarmUrl } from '../alerts/console-links';
-import { drillLine, isDrillAlarmReason } from '../doctor/drill-labels';
+import { drillHeadline, drillLine, isDrillAlarmReason } from '../doctor/drill-labels';
 import { fieldAt, isObject, stringAt } from '../events/event-fields';
 
 /** The longest description the alert quotes: CloudWatch allows 1,024 characters. */
@@ -124,7 +124,7 @@ export function alarmAlert(event: unknown): Alert | undefined {
       severity: 'LOW',
       detectionId: detection.id,
       title: detection.title,
-      headline: `Back to OK: ${measuredText} in ${region}`,
+      headline: drillHeadline(`Back to OK: ${measuredText} in ${region}`, isDrillAlarmReason(reason)),
       what: textLines([
         drillLine('alarm', isDrillAlarmReason(reason)),
         `CloudWatch alarm ${alarmName} (${detection.title}) returned from ALARM to OK${time ? ` at ${time}` : ''}.${reason ? ` CloudWatch says: ${reason}` : ''}`,
@@ -142,7 +142,7 @@ export function alarmAlert(event: unknown): Alert | undefined {
     severity: detection.severity,
     detectionId: detection.id,
     title: detection.title,
-    headline: `${measuredText} in ${region}`,
+    headline: drillHeadline(`${measuredText} in ${region}`, isDrillAlarmReason(reason)),
     what: textLines([
       drillLine('alarm', isDrillAlarmReason(reason)),
       `CloudWatch alarm ${alarmName} went from ${previous ?? 'an unknown state'} to ALARM${time ? ` at ${time}` : ''}: ${measuredText}.`,

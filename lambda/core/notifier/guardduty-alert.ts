@@ -4,7 +4,7 @@ import { classifyGuardDutyFinding, guardDutySeverityLabel, maxSeverity } from '.
 import type { Alert, AlertLink } from '../alerts/alert';
 import { textLines } from '../alerts/alert-text';
 import { cloudTrailEventsUrl, ec2InstanceUrl, guardDutyFindingUrl, iamUserUrl } from '../alerts/console-links';
-import { drillLine, isSampleFinding } from '../doctor/drill-labels';
+import { drillHeadline, drillLine, isSampleFinding } from '../doctor/drill-labels';
 import { fieldAt, isObject, numberAt, stringAt } from '../events/event-fields';
 
 
@@ -150,7 +150,7 @@ export function guardDutyAlert(event: unknown): Alert {
     severity: maxSeverity(detection.severity, gdLabel),
     detectionId: detection.id,
     title: detection.title,
-    headline: `${type} on ${resource.short} in ${region}`,
+    headline: drillHeadline(`${type} on ${resource.short} in ${region}`, isSampleFinding(finding)),
     what: textLines([drillLine('guardDuty', isSampleFinding(finding)), description, `GuardDuty finding ${type} on ${resource.long}, GuardDuty severity ${severityScore} (${gdLabel})${seen ? `, ${seen}` : ''}.`]),
     who: describeActors(finding),
     where: `Account ${account}, region ${region}`,

@@ -13,6 +13,11 @@ describe('formatSubject', () => {
       .toBe('[MiningGuard][MEDIUM] Recon:IAMUser/MaliciousIPCaller.Custom on GeneratedF...ng-suffix in us-east-1');
   });
 
+  test('a drill\'s mark goes with the tag: the finding type after it is kept whole', () => {
+    expect(formatSubject('MEDIUM', 'DRILL: Recon:IAMUser/MaliciousIPCaller.Custom on GeneratedFindingUserName in us-east-1'))
+      .toBe('[MiningGuard][MEDIUM] DRILL: Recon:IAMUser/MaliciousIPCaller.Custom on Genera...erName in us-east-1');
+  });
+
   test('drops a long finding type\'s threat purpose before cutting its name', () => {
     const subject = formatSubject('CRITICAL', 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS on arn:aws:iam::123456789012:role/very-long-role-name-for-workers in ap-southeast-2');
     expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);

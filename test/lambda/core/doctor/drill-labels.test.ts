@@ -1,5 +1,5 @@
 import {
-  DRILL_LABELS, drillLaunchRecord, drillLine, drillPathOf, isDrillAlarmReason, isDrillRecord, isSampleFinding,
+  DRILL_LABELS, drillHeadline, drillLaunchRecord, drillLine, drillPathOf, isDrillAlarmReason, isDrillRecord, isSampleFinding,
 } from '../../../../lambda/core/doctor/drill-labels';
 import { readRecord } from '../../../../lambda/core/events/cloudtrail-record';
 
@@ -21,6 +21,8 @@ describe('drill labels', () => {
     expect(isDrillAlarmReason('Threshold Crossed: MiningGuard drill')).toBe(false);
     expect(drillLine('alarm', true)).toMatch(new RegExp(`^${DRILL_LABELS.alarm.replace(/[()]/g, '\\$&')}: `));
     expect(drillLine('alarm', false)).toBeUndefined();
+    expect(drillHeadline('8 x p3.16xlarge launched in us-east-1', true)).toBe('DRILL: 8 x p3.16xlarge launched in us-east-1');
+    expect(drillHeadline('8 x p3.16xlarge launched in us-east-1', false)).toBe('8 x p3.16xlarge launched in us-east-1');
   });
 
   test('reads the path of an alert from the SNS envelope the queue receives', () => {

@@ -239,10 +239,12 @@ describe('the drill\'s launch record', () => {
     const { record: rec, request, verdict } = judged(eventBridgeEvent(record));
     expect(verdict.flagged).toBe(true);
     expect(launchAlert(rec, request, verdict, []).what).toMatch(/^DRILL \(synthetic launch record from mining-guard doctor --drill, judged as a dry run\): /);
+    expect(launchAlert(rec, request, verdict, []).headline).toMatch(/^DRILL: 8 x p3\.16xlarge launched in us-east-1 by /);
   });
 
   test('a real launch is not labelled', () => {
     const { record: rec, request, verdict } = judged(runInstances('p3.16xlarge', 8));
     expect(launchAlert(rec, request, verdict, []).what).not.toMatch(/DRILL/);
+    expect(launchAlert(rec, request, verdict, []).headline).not.toMatch(/DRILL/);
   });
 });

@@ -145,12 +145,14 @@ describe('alarm states set by doctor --drill', () => {
 
   test('an ALARM, and its return to OK, whose reason starts with the drill\'s are labelled DRILL', () => {
     expect(alarmAlert(withReason('MiningGuard drill: set by mining-guard doctor --drill (x)', 'ALARM', 'OK'))?.what).toMatch(/^DRILL \(alarm state set by mining-guard doctor --drill\): /);
+    expect(alarmAlert(withReason('MiningGuard drill: set by mining-guard doctor --drill (x)', 'ALARM', 'OK'))?.headline).toMatch(/^DRILL: /);
     const back = alarmAlert(withReason('MiningGuard drill: set back to OK', 'OK', 'ALARM'));
-    expect(back?.headline).toMatch(/^Back to OK/);
+    expect(back?.headline).toMatch(/^DRILL: Back to OK/);
     expect(back?.what).toMatch(/^DRILL \(alarm state set by mining-guard doctor --drill\): /);
   });
 
   test('a reason that only mentions the drill later is not a drill', () => {
     expect(alarmAlert(withReason('Threshold Crossed: MiningGuard drill', 'ALARM', 'OK'))?.what).not.toMatch(/^DRILL/);
+    expect(alarmAlert(withReason('Threshold Crossed: MiningGuard drill', 'ALARM', 'OK'))?.headline).not.toMatch(/DRILL/);
   });
 });

@@ -39,7 +39,7 @@ describe('guardDutyAlert on the real public findings', () => {
   test('an IAM finding names the user, the API and where the call came from', () => {
     const iam = REAL_FINDINGS.find((f) => f.type === 'Recon:IAMUser/MaliciousIPCaller.Custom')!;
     const alert = guardDutyAlert(guardDutyEvent(iam));
-    expect(alert.headline).toBe('Recon:IAMUser/MaliciousIPCaller.Custom on GeneratedFindingUserName in us-east-1');
+    expect(alert.headline).toBe('DRILL: Recon:IAMUser/MaliciousIPCaller.Custom on GeneratedFindingUserName in us-east-1');
     expect(alert.who).toEqual(expect.arrayContaining([
       'Principal: IAMUser GeneratedFindingUserName (principal id GeneratedFindingPrincipalId)',
       'API call: GeneratedFindingAPIServiceName GeneratedFindingAPIName (failed: AccessDenied)',
@@ -51,7 +51,7 @@ describe('guardDutyAlert on the real public findings', () => {
     const { recognised, alert } = alertForEvent(REAL_FINDINGS[2]);
     expect(alert).toBeDefined();
     expect(recognised).toBe(true);
-    expect(alert!.headline).toBe('PenTest:S3/ParrotLinux on bucketName in us-east-1');
+    expect(alert!.headline).toBe('DRILL: PenTest:S3/ParrotLinux on bucketName in us-east-1');
   });
 });
 
@@ -108,6 +108,8 @@ describe('GuardDuty sample findings, as doctor --drill creates them', () => {
     expect(samples.length).toBeGreaterThan(0);
     expect(others.length).toBeGreaterThan(0);
     for (const finding of samples) expect(guardDutyAlert(guardDutyEvent(finding)).what).toMatch(/^DRILL \(GuardDuty sample finding\): /);
+    for (const finding of samples) expect(guardDutyAlert(guardDutyEvent(finding)).headline).toMatch(/^DRILL: \S+ on /);
     for (const finding of others) expect(guardDutyAlert(guardDutyEvent(finding)).what).not.toMatch(/DRILL/);
+    for (const finding of others) expect(guardDutyAlert(guardDutyEvent(finding)).headline).not.toMatch(/DRILL/);
   });
 });
