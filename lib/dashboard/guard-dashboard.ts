@@ -15,7 +15,7 @@ import { Construct, IConstruct } from 'constructs';
 import {
   CONTAINMENT_METRIC, CONTAINMENT_OUTCOMES, DETECTIONS_METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION, SERVICE_NAMES, SEVERITIES,
 } from '../catalog';
-import { vcpuThresholds } from '../spend/vcpu-thresholds';
+import { DEFAULT_ANOMALY_BAND_WIDTH, vcpuThresholds } from '../spend/vcpu-thresholds';
 import type { VcpuUsageAlarmsOptions } from '../spend/vcpu-usage-alarms';
 
 /** A region whose running vCPUs the dashboard shows. */
@@ -24,7 +24,8 @@ export interface WatchedRegion {
   readonly region: string;
 
   /**
-   * The vCPU alarms of the region: their thresholds are drawn on its graph.
+   * The vCPU alarms of the region: their static thresholds are drawn on its graph and, for each class with a band
+   * alarm (`anomalyBands` not false), the anomaly-detection band that alarm fires above, as wide as its `anomalyBandWidth`.
    * @default - the region has no vCPU alarms; only the running vCPUs are drawn
    */
   readonly vcpuAlarms?: VcpuUsageAlarmsOptions;
@@ -225,26 +226,39 @@ function monthToDateSpend(budgetUsd: number | undefined): cloudwatch.IWidget {
 
 /**
  * A region's running vCPUs by class, from the `AWS/Usage` metric the vCPU alarms watch, with a line at each static
- * alarm's threshold: classes that share a threshold share its line.
+ * alarm's threshold (classes that share a threshold share its line) and, for each class with a band alarm, the band
+ * CloudWatch learned for it: `ANOMALY_DETECTION_BAND` of the metric the alarm watches (its statistic and 5-minute
+ * period), as many standard deviations wide as the alarm's, so the line leaving the band is the alarm firing.
  */
 function runningVcpus(watched: WatchedRegion, homeRegion: string): cloudwatch.IWidget {
   const thresholds = vcpuThresholds(watched.vcpuAlarms ?? {});
   const byValue = new Map<number, string[]>();
   if (watched.vcpuAlarms) for (const t of thresholds) byValue.set(t.threshold, [...byValue.get(t.threshold) ?? [], t.usageClass]);
   const here = Token.isUnresolved(watched.region) || watched.region === homeRegion;
+  const banded = watched.vcpuAlarms !== undefined && watched.vcpuAlarms.anomalyBands !== false;
+  const bandWidth = watched.vcpuAlarms?.anomalyBandWidth ?? DEFAULT_ANOMALY_BAND_WIDTH;
+  const lines = thresholds.map(({ usageClass }) => new cloudwatch.Metric({
+    namespace: 'AWS/Usage',
+    metricName: 'ResourceCount',
+    dimensionsMap: { Service: 'EC2', Type: 'Resource', Resource: 'vCPU', Class: usageClass },
+    statistic: cloudwatch.Stats.MAXIMUM,
+    period: Duration.minutes(5),
+    label: usageClass,
+    ...(here ? {} : { region: watched.region }),
+  }));
+  const bands = banded ? lines.map((line, i) => new cloudwatch.MathExpression({
+    expression: `ANOMALY_DETECTION_BAND(vcpus${i}, ${bandWidth})`,
+    usingMetrics: { [`vcpus${i}`]: line },
+    label: `${thresholds[i].usageClass} expected band (${bandWidth} std devs)`,
+    period: Duration.minutes(5),
+  })) : [];
   return new cloudwatch.GraphWidget({
     title: `Running vCPUs by class: ${Token.isUnresolved(watched.region) ? 'home region' : watched.region}`,
     width: THIRD,
     height: HEIGHT,
-    left: thresholds.map(({ usageClass }) => new cloudwatch.Metric({
-      namespace: 'AWS/Usage',
-      metricName: 'ResourceCount',
-      dimensionsMap: { Service: 'EC2', Type: 'Resource', Resource: 'vCPU', Class: usageClass },
-      statistic: cloudwatch.Stats.MAXIMUM,
-      period: Duration.minutes(5),
-      label: usageClass,
-      ...(here ? {} : { region: watched.region }),
-    })),
+    // The band is learned, and its expression evaluated, in the metric's own region.
+    ...(here ? {} : { region: watched.region }),
+    left: [...lines, ...bands],
     leftAnnotations: [...byValue].map(([value, classes]) => ({
       value,
       label: `Alarm above ${value}: ${classes.length > 3 ? `${classes.length} classes` : classes.join(', ')}`,

@@ -10,6 +10,9 @@ import { VcpuUsageClass, type VcpuUsageAlarmsOptions } from './vcpu-usage-alarms
  */
 const DEFAULT_BASELINES: Readonly<Record<string, number>> = { 'Standard/OnDemand': 16 };
 
+/** The width of the anomaly-detection band the band alarms fire above, in standard deviations, when none is set. */
+export const DEFAULT_ANOMALY_BAND_WIDTH = 3;
+
 /** One class's static alarm: the vCPUs that normally run, and the running vCPUs above which it fires. */
 export interface VcpuThreshold {
   readonly usageClass: VcpuUsageClass;

@@ -2,7 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { vcpuThresholds } from './vcpu-thresholds';
+import { DEFAULT_ANOMALY_BAND_WIDTH, vcpuThresholds } from './vcpu-thresholds';
 import { acknowledgeAlarmsWithoutActions } from '../alerts/alarm-routing';
 import type { IAlarmNaming } from '../alerts/alert-channel';
 
@@ -103,7 +103,7 @@ export class VcpuUsageAlarms extends Construct {
         throw new Error(`VcpuUsageAlarms: the baseline of '${usageClass}' must be a number of vCPUs, 0 or more, got ${baseline}. Write e.g. { '${usageClass}': 64 }.`);
       }
     }
-    const bandWidth = props.anomalyBandWidth ?? 3;
+    const bandWidth = props.anomalyBandWidth ?? DEFAULT_ANOMALY_BAND_WIDTH;
     if (props.anomalyBands === false && props.anomalyBandWidth !== undefined) {
       throw new Error('VcpuUsageAlarms: `anomalyBandWidth` sets the band alarms, but `anomalyBands: false` turns them off. Remove one of them.');
     }

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { GuardDashboard, MiningGuard, VcpuUsageClass } from '../../lib';
@@ -80,8 +80,8 @@ describe('GuardDashboard', () => {
     });
     const graphs = titled(widgets(s), /^Running vCPUs by class/);
     expect(graphs.map((g) => g.properties.title)).toEqual(['eu-west-1', 'us-east-1', 'ap-south-1'].map((r) => `Running vCPUs by class: ${r}`));
-    // Home: every class in the dashboard's own region; 16 standard vCPUs alarm above 32, 8 G vCPUs above 16, the rest above 4.
-    expect(graphs[0].properties.metrics).toHaveLength(Object.values(VcpuUsageClass).length);
+    // Home: every class in the dashboard's own region, then each class's band; 16 standard vCPUs alarm above 32, 8 G vCPUs above 16, the rest above 4.
+    expect(graphs[0].properties.metrics).toHaveLength(2 * Object.values(VcpuUsageClass).length);
     expect(graphs[0].properties.metrics![0]).toEqual(['AWS/Usage', 'ResourceCount', 'Class', 'Standard/OnDemand', 'Resource', 'vCPU', 'Service', 'EC2', 'Type', 'Resource', expect.objectContaining({ stat: 'Maximum' })]);
     expect(graphs[0].properties.annotations!.horizontal!.map((a) => a.value).sort((a, b) => a - b)).toEqual([4, 16, 32]);
     expect(graphs[0].properties.annotations!.horizontal!.find((a) => a.value === 16)!.label).toBe('Alarm above 16: G/OnDemand');
@@ -90,6 +90,57 @@ describe('GuardDashboard', () => {
     expect(graphs[1].properties.annotations!.horizontal).toEqual([expect.objectContaining({ value: 4, label: 'Alarm above 4: G/OnDemand, P/OnDemand' })]);
     // A region without vCPU alarms: its vCPUs, no threshold.
     expect(graphs[2].properties.annotations).toBeUndefined();
+  });
+
+  test('draws, beside each class\'s running vCPUs, the anomaly-detection band its band alarm fires above, as wide as the alarm\'s', () => {
+    // GIVEN
+    const s = stack();
+    // WHEN
+    new GuardDashboard(s, 'Dashboard', {
+      regions: [
+        { region: 'eu-west-1', vcpuAlarms: { usageClasses: [VcpuUsageClass.G_ON_DEMAND, VcpuUsageClass.P_ON_DEMAND] } },
+        { region: 'us-east-1', vcpuAlarms: { usageClasses: [VcpuUsageClass.G_ON_DEMAND], anomalyBandWidth: 2 } },
+        { region: 'sa-east-1', vcpuAlarms: { usageClasses: [VcpuUsageClass.G_ON_DEMAND], anomalyBands: false } },
+        { region: 'ap-south-1' },
+      ],
+    });
+    // THEN
+    const [home, other, unbanded, unwatched] = titled(widgets(s), /^Running vCPUs by class/).map((g) => g.properties);
+    const bands = (metrics: unknown[][]) => metrics.flatMap((m) => m.length === 1 ? [m[0] as { expression: string; label: string }] : []);
+    const ids = (metrics: unknown[][]) => metrics.filter((m) => m.length > 1).map((m) => [m[3], (m[m.length - 1] as { id?: string }).id]);
+    // The band of the very metric drawn (and alarmed on), by its id, 3 standard deviations wide as the alarms by default.
+    expect(ids(home.metrics!)).toEqual([['G/OnDemand', 'vcpus0'], ['P/OnDemand', 'vcpus1']]);
+    expect(bands(home.metrics!)).toEqual([
+      { expression: 'ANOMALY_DETECTION_BAND(vcpus0, 3)', label: 'G/OnDemand expected band (3 std devs)' },
+      { expression: 'ANOMALY_DETECTION_BAND(vcpus1, 3)', label: 'P/OnDemand expected band (3 std devs)' },
+    ]);
+    // Another region: its band as wide as its alarms', learned and drawn in that region, beside its static threshold.
+    expect(bands(other.metrics!)).toEqual([{ expression: 'ANOMALY_DETECTION_BAND(vcpus0, 2)', label: 'G/OnDemand expected band (2 std devs)' }]);
+    expect(other.region).toBe('us-east-1');
+    expect(other.annotations!.horizontal).toEqual([expect.objectContaining({ value: 4 })]);
+    // No band alarm, or no alarm at all: no band.
+    expect(bands(unbanded.metrics!)).toEqual([]);
+    expect(bands(unwatched.metrics!)).toEqual([]);
+  });
+
+  test('draws the band of each region as MiningGuard alarms it: the home region\'s bands, none in the other regions by default', () => {
+    const s = stack();
+    new MiningGuard(s, 'MiningGuard', {
+      alertEmails: ['secops@example.com'],
+      everyRegion: { regions: ['us-east-1'] },
+      spendGuard: { vcpuAlarmOptions: { usageClasses: [VcpuUsageClass.G_ON_DEMAND], anomalyBandWidth: 4 } },
+    });
+    const graphs = titled(widgets(s), /^Running vCPUs by class/).map((g) => g.properties.metrics!);
+    const expressions = graphs.map((metrics) => metrics.filter((m) => m.length === 1).map((m) => (m[0] as { expression: string }).expression));
+    expect(expressions).toEqual([['ANOMALY_DETECTION_BAND(vcpus0, 4)'], []]);
+    // The band alarm the home graph draws watches the same metric, as wide.
+    const bandAlarms = Object.values(Template.fromStack(s).findResources('AWS::CloudWatch::Alarm', { Properties: { ThresholdMetricId: Match.anyValue() } }));
+    type AlarmMetric = { Expression?: string; MetricStat?: { Metric: { Dimensions: unknown[] }; Stat: string } };
+    expect(bandAlarms.map((a) => (a.Properties.Metrics as AlarmMetric[])
+      .map((m) => m.Expression ?? `${m.MetricStat!.Stat} ${JSON.stringify(m.MetricStat!.Metric.Dimensions)}`))).toEqual([[
+      'ANOMALY_DETECTION_BAND(m0, 4)',
+      `Maximum ${JSON.stringify([{ Name: 'Class', Value: 'G/OnDemand' }, { Name: 'Resource', Value: 'vCPU' }, { Name: 'Service', Value: 'EC2' }, { Name: 'Type', Value: 'Resource' }])}`,
+    ]]);
   });
 
   test('draws month-to-date spend from us-east-1, where alone AWS/Billing is, against the budget', () => {
