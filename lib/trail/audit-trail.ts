@@ -1,5 +1,5 @@
 /** AuditTrail: a multi-region, validated, encrypted CloudTrail trail delivered to S3 and CloudWatch Logs, or an existing one. */
-import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -34,10 +34,22 @@ export interface AuditTrailProps {
   /**
    * Create an organization trail that records every account of the organization. Deploy it in the management
    * account (or a delegated administrator); member accounts then pass its ARN as `existingTrailArn`.
+   * Requires `organizationId`. Without `trailName`, the trail is named after its construct path, because the bucket
+   * and key policies must name the trail before it exists.
    * @default false
    * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
    */
   readonly organizationTrail?: boolean;
+
+  /**
+   * The id of the organization an organization trail records, e.g. `o-a1b2c3d4e5`: CloudTrail writes the member
+   * accounts' log files under `AWSLogs/<organization id>/` in the bucket, which the bucket policy must allow. The AWS
+   * Organizations console shows it, and so does `aws organizations describe-organization --query Organization.Id`.
+   * Only with `organizationTrail`.
+   * @default - no organization: the trail records this account only
+   * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html#org-trail-bucket-policy
+   */
+  readonly organizationId?: string;
 
   /**
    * How long log files are kept in S3. They move to Glacier Instant Retrieval after 90 days.
@@ -54,7 +66,29 @@ export interface AuditTrailProps {
 }
 
 /** The props that only make sense when the trail is created here. */
-const CREATE_ONLY_PROPS: readonly (keyof AuditTrailProps)[] = ['trailName', 'organizationTrail', 'logFileRetention', 'cloudWatchLogsRetention'];
+const CREATE_ONLY_PROPS: readonly (keyof AuditTrailProps)[] = ['trailName', 'organizationTrail', 'organizationId', 'logFileRetention', 'cloudWatchLogsRetention'];
+
+/** An organization id as AWS Organizations writes it. */
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+
+/** The organization id of an organization trail, checked; undefined for a trail of this account. */
+function organizationIdOf(props: AuditTrailProps): string | undefined {
+  const id = props.organizationId;
+  if (!props.organizationTrail) {
+    if (id !== undefined) throw new Error('AuditTrail: `organizationId` names the organization of an organization trail. Add `organizationTrail: true`, or remove `organizationId`.');
+    return undefined;
+  }
+  if (id === undefined) {
+    throw new Error('AuditTrail: an organization trail writes every account\'s log files under AWSLogs/<organization id>/, which its bucket policy must allow. '
+      + 'Set `organizationId`, e.g. organizationId: \'o-a1b2c3d4e5\': the AWS Organizations console shows it, and so does '
+      + '`aws organizations describe-organization --query Organization.Id` run in the management account.');
+  }
+  if (!Token.isUnresolved(id) && !ORGANIZATION_ID.test(id)) {
+    throw new Error(`AuditTrail: \`organizationId\` must be an organization id, "o-" then 10 to 32 lowercase letters or digits, e.g. organizationId: 'o-a1b2c3d4e5'; got ${JSON.stringify(id)}. `
+      + '`aws organizations describe-organization --query Organization.Id` prints it.');
+  }
+  return id;
+}
 
 /**
  * The audit trail every other signal relies on: CloudTrail in every region, global service events included,
@@ -96,11 +130,19 @@ export class AuditTrail extends Construct {
       throw new Error('AuditTrail: `existingLogGroup` belongs to an adopted trail. Add `existingTrailArn`, or remove `existingLogGroup` to create a trail with its own log group.');
     }
 
+    const organizationId = organizationIdOf(props);
+
     // Server access logs are delivered under a bucket policy, never an ACL, whatever the app's feature flags say.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
 
     const stack = Stack.of(this);
     const retention = props.logFileRetention ?? Duration.days(365);
+    // An organization trail writes for every account of the organization, so its bucket and key policies admit this
+    // trail alone, by its ARN: the trail is named before it exists.
+    const trailName = props.trailName ?? (organizationId ? Names.uniqueResourceName(this, { maxLength: 128 }) : undefined);
+    const organizationTrailArn = organizationId
+      ? stack.formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })
+      : undefined;
 
     const key = new GuardKey(this, 'Key', { description: 'MiningGuard audit trail: log files and log group' });
     key.addToResourcePolicy(new iam.PolicyStatement({
@@ -109,7 +151,7 @@ export class AuditTrail extends Construct {
       actions: ['kms:GenerateDataKey*'],
       resources: ['*'],
       conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
+        StringEquals: organizationTrailArn ? { 'aws:SourceArn': organizationTrailArn } : { 'aws:SourceAccount': stack.account },
         StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*` },
       },
     }));
@@ -152,20 +194,26 @@ export class AuditTrail extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    allowTrailDelivery(bucket, organizationId, organizationTrailArn);
+
     const trail = new cloudtrail.Trail(this, 'Trail', {
-      trailName: props.trailName,
-      bucket,
+      trailName,
+      // A reference, not the bucket: the L2 would add its own delivery statements to the bucket's policy, which name
+      // neither the organization nor the trail. allowTrailDelivery wrote them.
+      bucket: s3.Bucket.fromBucketAttributes(this, 'BucketReference', { bucketArn: bucket.bucketArn, bucketName: bucket.bucketName }),
       encryptionKey: key,
       isMultiRegionTrail: true,
       includeGlobalServiceEvents: true,
       enableFileValidation: true,
       isOrganizationTrail: props.organizationTrail ?? false,
+      orgId: organizationId,
       managementEvents: cloudtrail.ReadWriteType.ALL,
       sendToCloudWatchLogs: true,
       cloudWatchLogGroup: logGroup,
     });
-    // CloudTrail checks that it may use the key when the trail is created.
+    // CloudTrail checks that it may use the key and write to the bucket when the trail is created.
     trail.node.addDependency(key);
+    if (bucket.policy) trail.node.defaultChild!.node.addDependency(bucket.policy);
 
     this.trail = trail;
     this.trailArn = trail.trailArn;
@@ -173,4 +221,28 @@ export class AuditTrail extends Construct {
     this.bucket = bucket;
     this.key = key;
   }
+}
+
+/**
+ * Lets CloudTrail read the bucket's ACL and write log files under `AWSLogs/<account>/`, and, for an organization
+ * trail, under `AWSLogs/<organization id>/` too, where it writes the member accounts' files; an organization trail's
+ * statements hold only for the trail itself (`aws:SourceArn`).
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+ */
+function allowTrailDelivery(bucket: s3.Bucket, organizationId?: string, trailArn?: string): void {
+  const cloudTrail = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+  const ofTrail = trailArn ? { 'aws:SourceArn': trailArn } : {};
+  bucket.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [cloudTrail],
+    actions: ['s3:GetBucketAcl'],
+    resources: [bucket.bucketArn],
+    conditions: trailArn ? { StringEquals: ofTrail } : undefined,
+  }));
+  const prefixes = [Stack.of(bucket).account, ...(organizationId ? [organizationId] : [])];
+  bucket.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [cloudTrail],
+    actions: ['s3:PutObject'],
+    resources: prefixes.map((p) => bucket.arnForObjects(`AWSLogs/${p}/*`)),
+    conditions: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', ...ofTrail } },
+  }));
 }
