@@ -14,6 +14,8 @@ import { DescribeKeyCommand, GetKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DoctorClients } from './doctor-clients';
+import type { FoundGuard } from './find-guard';
+import { adoptedTopicOf, judgeRoleKeyGrant, roleGrantsOf } from '../../core/doctor/adopted-topic';
 import { judgeAlarms } from '../../core/doctor/alarms';
 import { judgeAnomalyMonitor } from '../../core/doctor/anomaly';
 import { BudgetNotification, judgeBudget } from '../../core/doctor/budget-checks';
@@ -24,7 +26,7 @@ import { GuardResources, ruleNameOf } from '../../core/doctor/guard-resources';
 import { judgeConfigRecorder } from '../../core/doctor/recorder-checks';
 import { judgeRule } from '../../core/doctor/rules';
 import { judgeSubscriptions } from '../../core/doctor/subscriptions';
-import { judgeTopicKey } from '../../core/doctor/topic-key';
+import { isAwsManagedSnsKey, judgeTopicKey, KEY_ACTIONS_TO_PUBLISH } from '../../core/doctor/topic-key';
 import { judgeTrail } from '../../core/doctor/trail';
 
 /** Runs `read`, or reports its failure as a failed check naming the permission. */
@@ -36,20 +38,25 @@ async function guarded(name: string, permission: string, read: () => Promise<Che
   }
 }
 
+/** The topic's subscriptions, each confirmed. */
+function subscriptionChecks(clients: DoctorClients, topicArn: string): Promise<Check[]> {
+  return guarded(`subscriptions of ${topicArn}`, 'sns:ListSubscriptionsByTopic', async () => {
+    const subscriptions: Subscription[] = [];
+    let token: string | undefined;
+    do {
+      const page = await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }));
+      subscriptions.push(...(page.Subscriptions ?? []));
+      token = page.NextToken;
+    } while (token);
+    return judgeSubscriptions(topicArn, subscriptions);
+  });
+}
+
 /** The alert topics' subscriptions, and their keys usable by every service that publishes to them. */
 export async function topicChecks(clients: DoctorClients, topicArns: readonly string[]): Promise<Check[]> {
   const checks: Check[] = [];
   for (const topicArn of topicArns) {
-    checks.push(...await guarded(`subscriptions of ${topicArn}`, 'sns:ListSubscriptionsByTopic', async () => {
-      const subscriptions: Subscription[] = [];
-      let token: string | undefined;
-      do {
-        const page = await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }));
-        subscriptions.push(...(page.Subscriptions ?? []));
-        token = page.NextToken;
-      } while (token);
-      return judgeSubscriptions(topicArn, subscriptions);
-    }));
+    checks.push(...await subscriptionChecks(clients, topicArn));
     checks.push(...await guarded(`alert topic key of ${topicArn}`, 'sns:GetTopicAttributes, kms:DescribeKey and kms:GetKeyPolicy', async () => {
       const attributes = (await clients.sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).Attributes ?? {};
       const keyId = attributes.KmsMasterKeyId;
@@ -59,6 +66,42 @@ export async function topicChecks(clients: DoctorClients, topicArns: readonly st
       return judgeTopicKey(topicArn, keyId, policy.Policy);
     }));
   }
+  return checks;
+}
+
+/**
+ * The alert topic the guard adopted (`alertTopic`), which is no resource of the stack: its subscriptions, and its key
+ * usable by every publisher the template has publish to it (the alerting functions' roles, and any service a resource
+ * of the stack points at it), each role granted the key's use by its own policy.
+ */
+export async function adoptedTopicChecks(clients: DoctorClients, guard: FoundGuard): Promise<Check[]> {
+  const adopted = adoptedTopicOf(guard.template, guard.values);
+  if (!adopted) return [];
+  const topicArn = adopted.topicArn;
+  if (!topicArn) {
+    return [skip('adopted alert topic', 'the guard\'s functions name the topic with what only deployment knows: check its subscriptions and key with '
+      + 'aws sns list-subscriptions-by-topic and aws sns get-topic-attributes on the ALERT_TOPIC_ARN of the notifier\'s environment')];
+  }
+  const roles = adopted.roles.flatMap(({ roleLogicalId }) => {
+    const role = guard.resources.roles.find((r) => r.logicalId === roleLogicalId);
+    return role ? [{ roleLogicalId, arn: `arn:${guard.values.partition ?? 'aws'}:iam::${guard.account ?? guard.values.account}:role/${role.physicalId}` }] : [];
+  });
+  const publishers = [...roles.map((r) => r.arn), ...adopted.services];
+  const checks = await subscriptionChecks(clients, topicArn);
+  checks.push(...await guarded(`alert topic key of ${topicArn}`, 'sns:GetTopicAttributes, kms:DescribeKey and kms:GetKeyPolicy', async () => {
+    const keyId = (await clients.sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).Attributes?.KmsMasterKeyId;
+    if (!keyId || isAwsManagedSnsKey(keyId)) return judgeTopicKey(topicArn, keyId, undefined, publishers);
+    const key = (await clients.kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata;
+    // The AWS managed key given by its ARN rather than its alias: judged as aws/sns, whose policy nobody can change.
+    if (key?.KeyManager === 'AWS') return judgeTopicKey(topicArn, 'alias/aws/sns', undefined, publishers);
+    const keyArn = key?.Arn ?? keyId;
+    const policy = await clients.kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }));
+    return [
+      ...judgeTopicKey(topicArn, keyId, policy.Policy, publishers),
+      ...roles.map(({ roleLogicalId, arn }) => judgeRoleKeyGrant(arn, keyArn, Object.fromEntries(KEY_ACTIONS_TO_PUBLISH.map((action) =>
+        [action, roleGrantsOf(guard.template, roleLogicalId, action, guard.values)])))),
+    ];
+  }));
   return checks;
 }
 

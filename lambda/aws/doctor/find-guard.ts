@@ -3,6 +3,7 @@ import {
   CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, ListStackResourcesCommand, StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
 import { accountOfStackId, GuardResources, guardResourcesOf } from '../../core/doctor/guard-resources';
+import { StackValues, stackValuesOf, TemplateResources, templateResources } from '../../core/doctor/template-values';
 
 /** A guard found in its stack. */
 export interface FoundGuard {
@@ -10,6 +11,10 @@ export interface FoundGuard {
   readonly account?: string;
   readonly outputs: Readonly<Record<string, string>>;
   readonly resources: GuardResources;
+  /** The template's resources, as deployed. */
+  readonly template: TemplateResources;
+  /** The stack's partition, region, account and parameters, which resolve its template's values. */
+  readonly values: StackValues;
 }
 
 /** Why the guard could not be found: no such stack, or AWS could not be reached. */
@@ -56,7 +61,18 @@ export async function findGuard(client: CloudFormationClient, stackName?: string
     const template = await client.send(new GetTemplateCommand({ StackName: name, TemplateStage: 'Processed' }));
     const outputs: Record<string, string> = {};
     for (const o of stack?.Outputs ?? []) if (o.OutputKey && o.OutputValue) outputs[o.OutputKey] = o.OutputValue;
-    return { stackName: name, account: accountOfStackId(stack?.StackId), outputs, resources: guardResourcesOf(summaries, template.TemplateBody) };
+    const parameters: Record<string, string> = {};
+    for (const p of stack?.Parameters ?? []) {
+      if (p.ParameterKey && p.ParameterValue !== undefined) parameters[p.ParameterKey] = p.ResolvedValue ?? p.ParameterValue;
+    }
+    return {
+      stackName: stack?.StackName ?? name,
+      account: accountOfStackId(stack?.StackId),
+      outputs,
+      resources: guardResourcesOf(summaries, template.TemplateBody),
+      template: templateResources(template.TemplateBody),
+      values: stackValuesOf(stack?.StackId, parameters),
+    };
   } catch (error) {
     if (error instanceof GuardNotFound) throw error;
     const e = error as { name?: string; message?: string };

@@ -26,6 +26,10 @@ export interface GuardResources {
   readonly anomalyMonitors: GuardPart[];
   readonly alarms: GuardPart[];
   readonly configRules: GuardPart[];
+  /** The IAM roles, among them those the guard's functions publish alerts with. */
+  readonly roles: GuardPart[];
+  /** The StackSets that deploy the regional part (`everyRegion` STACK_SET). */
+  readonly stackSets: GuardPart[];
   /** The detector as the template deploys it, or the guard's defaults when the template cannot say. */
   readonly expectedDetector: ExpectedDetector;
 }
@@ -41,6 +45,8 @@ const KINDS: Record<string, Exclude<keyof GuardResources, 'expectedDetector'>> =
   'AWS::CE::AnomalyMonitor': 'anomalyMonitors',
   'AWS::CloudWatch::Alarm': 'alarms',
   'AWS::Config::ConfigRule': 'configRules',
+  'AWS::CloudFormation::StackSet': 'stackSets',
+  'AWS::IAM::Role': 'roles',
 };
 
 /** The detector a template deploys: its publishing frequency and the features it turns on. */
@@ -75,6 +81,8 @@ export function guardResourcesOf(resources: readonly StackResourceSummary[], tem
     anomalyMonitors: [],
     alarms: [],
     configRules: [],
+    stackSets: [],
+    roles: [],
     expectedDetector: expectedDetectorOf(templateBody),
   };
   for (const r of resources) {

@@ -11,14 +11,20 @@ import { Check, fail, pass } from './check';
 export const TOPIC_PUBLISHERS = ['events.amazonaws.com', 'budgets.amazonaws.com', 'costalerts.amazonaws.com'] as const;
 
 /** The key actions a publisher to an encrypted topic needs. */
-const NEEDED = ['kms:GenerateDataKey*', 'kms:Decrypt'];
+export const KEY_ACTIONS_TO_PUBLISH = ['kms:GenerateDataKey*', 'kms:Decrypt'];
+const NEEDED = KEY_ACTIONS_TO_PUBLISH;
+
+/** Whether a publisher is an IAM role (its ARN) rather than an AWS service (its principal name). */
+function isRole(publisher: string): boolean {
+  return publisher.startsWith('arn:');
+}
 
 function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined ? [] : [value];
 }
 
 /** Whether a policy action pattern (`kms:*`, `kms:GenerateDataKey*`, `*`) covers the action; case-insensitive, as IAM. */
-function covers(pattern: unknown, action: string): boolean {
+export function covers(pattern: unknown, action: string): boolean {
   if (typeof pattern !== 'string') return false;
   const p = pattern.toLowerCase();
   const a = action.toLowerCase();
@@ -27,12 +33,19 @@ function covers(pattern: unknown, action: string): boolean {
   return a.startsWith(p.slice(0, -1));
 }
 
-/** Whether an Allow statement names the service as a principal. */
-function namesService(principal: unknown, service: string): boolean {
+/**
+ * Whether a statement names the publisher as a principal: a service by its name; a role by its ARN, or by its
+ * account (`arn:aws:iam::<account>:root` or the bare id), which lets the account's IAM policies grant the key's use.
+ */
+function namesService(principal: unknown, publisher: string): boolean {
   if (principal === '*') return true;
   if (principal === null || typeof principal !== 'object') return false;
   const p = principal as Record<string, unknown>;
-  return asList(p.Service).includes(service) || asList(p.AWS).includes('*');
+  const aws = asList(p.AWS);
+  if (aws.includes('*')) return true;
+  if (!isRole(publisher)) return asList(p.Service).includes(publisher);
+  const [, partition, , , account] = publisher.split(':');
+  return aws.includes(publisher) || aws.includes(`arn:${partition}:iam::${account}:root`) || aws.includes(account);
 }
 
 /** The needed actions the key policy allows the service, whatever its conditions (the doctor cannot evaluate them). */
@@ -48,17 +61,36 @@ function allowed(statements: unknown[], service: string): string[] {
   }));
 }
 
+/** The statement a publisher needs in the key policy. */
+function neededStatement(publisher: string): string {
+  const principal = isRole(publisher) ? `{"AWS": "${publisher}"}` : `{"Service": "${publisher}"}`;
+  return `{"Effect": "Allow", "Principal": ${principal}, "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*"}`;
+}
+
+/** Whether a key id names the AWS managed key of SNS (`alias/aws/sns`, by alias name or ARN). */
+export function isAwsManagedSnsKey(kmsMasterKeyId: string): boolean {
+  return /alias\/aws\/sns$/.test(kmsMasterKeyId);
+}
+
 /**
  * The key's checks, one per publisher. `kmsMasterKeyId` is the topic's `KmsMasterKeyId` attribute (empty: not
- * encrypted); `keyPolicy` the key's policy document as KMS GetKeyPolicy returns it (a JSON string).
+ * encrypted); `keyPolicy` the key's policy document as KMS GetKeyPolicy returns it (a JSON string). A publisher is an
+ * AWS service's principal name (`events.amazonaws.com`) or a role's ARN (the guard's functions publish with theirs).
  */
 export function judgeTopicKey(topicArn: string, kmsMasterKeyId: string | undefined, keyPolicy: string | undefined,
   publishers: readonly string[] = TOPIC_PUBLISHERS): Check[] {
   const name = 'alert topic key';
   if (!kmsMasterKeyId) return [pass(name, `${topicArn} is not encrypted: every publisher may publish`)];
-  if (/alias\/aws\/sns$/.test(kmsMasterKeyId)) {
-    return [fail(name, `${topicArn} is encrypted with the AWS managed key aws/sns, whose policy no AWS service publisher may use`,
-      'encrypt the topic with a customer-managed key whose policy allows events, budgets and costalerts.amazonaws.com kms:GenerateDataKey* and kms:Decrypt')];
+  if (isAwsManagedSnsKey(kmsMasterKeyId)) {
+    const services = publishers.filter((p) => !isRole(p));
+    if (services.length === 0) {
+      // The AWS managed key lets every principal of the account use it through SNS: the guard's functions may publish.
+      return [pass(name, `${topicArn} is encrypted with the AWS managed key aws/sns, which this account's roles may use through SNS; no AWS service publishes to it for the guard`)];
+    }
+    return services.map((service) => fail(`${name} for ${service}`,
+      `${topicArn} is encrypted with the AWS managed key aws/sns, whose policy ${service} may not use (nobody can change it): its publishes are dropped`,
+      `encrypt the topic with a customer-managed key whose policy holds ${neededStatement(service)} (aws sns set-topic-attributes --attribute-name KmsMasterKeyId), `
+      + 'and give that key to MiningGuard as alertTopicKey'));
   }
   let statements: unknown[];
   try {
@@ -72,6 +104,7 @@ export function judgeTopicKey(topicArn: string, kmsMasterKeyId: string | undefin
     return missing.length === 0
       ? pass(`${name} for ${service}`, `${kmsMasterKeyId} allows ${NEEDED.join(' and ')}`)
       : fail(`${name} for ${service}`, `${kmsMasterKeyId} does not allow ${service} ${missing.join(' or ')}: its publishes to ${topicArn} are dropped`,
-        `add to the key policy: {"Effect": "Allow", "Principal": {"Service": "${service}"}, "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*"}`);
+        `add to the key policy: ${neededStatement(service)}`
+        + (isRole(service) ? ' (or the default key policy\'s statement that lets the account\'s IAM policies grant the key\'s use)' : ''));
   });
 }

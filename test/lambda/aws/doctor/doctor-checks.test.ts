@@ -11,11 +11,14 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
-  alarmChecks, anomalyChecks, budgetChecks, configChecks, detectorChecks, doctorChecks, healthChecks, ruleChecks, topicChecks, trailChecks,
+  adoptedTopicChecks, alarmChecks, anomalyChecks, budgetChecks, configChecks, detectorChecks, doctorChecks, healthChecks, ruleChecks, topicChecks,
+  trailChecks,
 } from '../../../../lambda/aws/doctor/doctor-checks';
 import { doctorClients } from '../../../../lambda/aws/doctor/doctor-clients';
+import { FoundGuard } from '../../../../lambda/aws/doctor/find-guard';
 import { DEFAULT_DETECTOR } from '../../../../lambda/core/doctor/detector-checks';
 import { guardResourcesOf } from '../../../../lambda/core/doctor/guard-resources';
+import { stackValuesOf } from '../../../../lambda/core/doctor/template-values';
 import { awsError } from '../../../harness/mocked-aws';
 
 const sns = mockClient(SNSClient);
@@ -69,6 +72,90 @@ describe('topicChecks', () => {
     expect(checks.map((c) => c.status)).toEqual(['PASS', 'PASS', 'FAIL']);
     expect(checks[2].detail).toContain('sns:GetTopicAttributes');
     expect(checks[2].fix).toContain('grant');
+  });
+});
+
+describe('adoptedTopicChecks', () => {
+  const ADOPTED = `arn:aws:sns:us-east-1:${ACCOUNT}:security-alerts`;
+  const ADOPTED_VALUE = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sns:us-east-1:${ACCOUNT}:security-alerts`]] };
+  const ROLE = `arn:aws:iam::${ACCOUNT}:role/Existing-NotifierRole-1A2B`;
+
+  /** A guard deployed with alertTopic, its notifier's role granted `grantedKey` (none: deployed without alertTopicKey). */
+  function adopting(grantedKey?: string): FoundGuard {
+    return {
+      stackName: 'Existing',
+      account: ACCOUNT,
+      outputs: {},
+      resources: guardResourcesOf([{ LogicalResourceId: 'NotifierRole', PhysicalResourceId: 'Existing-NotifierRole-1A2B', ResourceType: 'AWS::IAM::Role' }]),
+      template: {
+        Notifier: { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['NotifierRole', 'Arn'] }, Environment: { Variables: { ALERT_TOPIC_ARN: ADOPTED_VALUE } } } },
+        NotifierPolicy: {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            Roles: [{ Ref: 'NotifierRole' }],
+            PolicyDocument: {
+              Statement: [
+                { Effect: 'Allow', Action: 'sns:Publish', Resource: ADOPTED_VALUE },
+                ...grantedKey ? [{ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: grantedKey }] : [],
+              ],
+            },
+          },
+        },
+      },
+      values: stackValuesOf(`arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/Existing/0a1b`),
+    };
+  }
+
+  test('checks the adopted topic\'s subscriptions and its customer-managed key for the notifier\'s role, granted in the stack and by the key policy', async () => {
+    // GIVEN the security team's topic, encrypted with their key, whose default policy lets IAM policies grant its use
+    sns.on(ListSubscriptionsByTopicCommand, { TopicArn: ADOPTED }).resolves({ Subscriptions: [{ SubscriptionArn: `${ADOPTED}:1`, Protocol: 'email', Endpoint: 'soc@example.com' }] });
+    sns.on(GetTopicAttributesCommand, { TopicArn: ADOPTED }).resolves({ Attributes: { TopicArn: ADOPTED, KmsMasterKeyId: 'alias/security-alerts' } });
+    kms.on(DescribeKeyCommand, { KeyId: 'alias/security-alerts' }).resolves({ KeyMetadata: { KeyId: 'k', Arn: KEY, KeyManager: 'CUSTOMER' } });
+    kms.on(GetKeyPolicyCommand).resolves({ Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }] }) });
+    // WHEN
+    const checks = await adoptedTopicChecks(clients, adopting(KEY));
+    // THEN
+    expect(checks.map((c) => [c.name, c.status])).toEqual([
+      ['subscription email soc@example.com', 'PASS'],
+      [`alert topic key for ${ROLE}`, 'PASS'],
+      [`alert topic key grant to ${ROLE}`, 'PASS'],
+    ]);
+    expect(kms).toHaveReceivedCommandWith(GetKeyPolicyCommand, { KeyId: KEY, PolicyName: 'default' });
+  });
+
+  test('deployed without alertTopicKey, the role was granted no key: fails with the alertTopicKey to write', async () => {
+    sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ SubscriptionArn: 'PendingConfirmation', Protocol: 'email', Endpoint: 'soc@example.com' }] });
+    sns.on(GetTopicAttributesCommand).resolves({ Attributes: { TopicArn: ADOPTED, KmsMasterKeyId: KEY } });
+    kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'k', Arn: KEY, KeyManager: 'CUSTOMER' } });
+    kms.on(GetKeyPolicyCommand).resolves({ Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }] }) });
+    const checks = await adoptedTopicChecks(clients, adopting());
+    expect(checks.map((c) => c.status)).toEqual(['FAIL', 'PASS', 'FAIL']);
+    expect(checks[2].fix).toContain(`alertTopicKey: kms.Key.fromKeyArn(this, 'AlertTopicKey', '${KEY}')`);
+  });
+
+  test('the AWS managed key, by alias or by ARN, passes for the roles alone and fails for a service the stack has publish to the topic', async () => {
+    sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ SubscriptionArn: `${ADOPTED}:1`, Protocol: 'email', Endpoint: 'soc@example.com' }] });
+    sns.on(GetTopicAttributesCommand).resolves({ Attributes: { TopicArn: ADOPTED, KmsMasterKeyId: 'alias/aws/sns' } });
+    expect((await adoptedTopicChecks(clients, adopting())).map((c) => c.status)).toEqual(['PASS', 'PASS']);
+    const withAlarm = adopting();
+    const template = { ...withAlarm.template, Alarm: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: [ADOPTED_VALUE] } } };
+    sns.on(GetTopicAttributesCommand).resolves({ Attributes: { TopicArn: ADOPTED, KmsMasterKeyId: `arn:aws:kms:us-east-1:${ACCOUNT}:key/aws-managed` } });
+    kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'aws-managed', Arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/aws-managed`, KeyManager: 'AWS' } });
+    const checks = await adoptedTopicChecks(clients, { ...withAlarm, template });
+    expect(checks.map((c) => [c.name, c.status])).toEqual([
+      ['subscription email soc@example.com', 'PASS'],
+      ['alert topic key for cloudwatch.amazonaws.com', 'FAIL'],
+    ]);
+    expect(checks[1].fix).toContain('customer-managed key');
+    expect(kms).not.toHaveReceivedCommand(GetKeyPolicyCommand);
+  });
+
+  test('nothing for a guard that created its topic; a SKIP when the template names the adopted topic with what only deployment knows', async () => {
+    const created = { ...adopting(), template: { T: { Type: 'AWS::SNS::Topic' }, N: { Type: 'AWS::Lambda::Function', Properties: { Environment: { Variables: { ALERT_TOPIC_ARN: { Ref: 'T' } } } } } } };
+    expect(await adoptedTopicChecks(clients, created)).toEqual([]);
+    const imported = { ...adopting(), template: { N: { Type: 'AWS::Lambda::Function', Properties: { Environment: { Variables: { ALERT_TOPIC_ARN: { 'Fn::ImportValue': 'Alerts' } } } } } } };
+    expect(await adoptedTopicChecks(clients, imported)).toEqual([expect.objectContaining({ name: 'adopted alert topic', status: 'SKIP' })]);
+    expect(sns.calls()).toHaveLength(0);
   });
 });
 

@@ -46,4 +46,27 @@ describe('judgeTopicKey', () => {
     const deny = { Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*' };
     expect(judgeTopicKey(TOPIC, KEY, policy(allowAll, deny), ['budgets.amazonaws.com'])[0].status).toBe('FAIL');
   });
+
+  test('a role publishes when the key policy names it or lets the account\'s IAM policies grant the key', () => {
+    const role = 'arn:aws:iam::111122223333:role/Existing-Notifier';
+    const kms = ['kms:GenerateDataKey*', 'kms:Decrypt'];
+    expect(judgeTopicKey(TOPIC, KEY, policy({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }), [role])[0].status).toBe('PASS');
+    expect(judgeTopicKey(TOPIC, KEY, policy({ Effect: 'Allow', Principal: { AWS: [role] }, Action: kms, Resource: '*' }), [role])[0].status).toBe('PASS');
+    expect(judgeTopicKey(TOPIC, KEY, policy({ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: kms, Resource: '*' }), [role])[0].status).toBe('PASS');
+    const denied = judgeTopicKey(TOPIC, KEY, policy({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'kms:*', Resource: '*' }), [role])[0];
+    expect(denied).toMatchObject({ name: `alert topic key for ${role}`, status: 'FAIL' });
+    expect(denied.fix).toContain(`"Principal": {"AWS": "${role}"}`);
+  });
+
+  test('the AWS managed key fails for each service that publishes, with the fix, and passes for roles alone', () => {
+    const role = 'arn:aws:iam::111122223333:role/Existing-Notifier';
+    const checks = judgeTopicKey(TOPIC, 'alias/aws/sns', undefined, [role, 'events.amazonaws.com', 'cloudwatch.amazonaws.com']);
+    expect(checks.map((c) => [c.name, c.status])).toEqual([
+      ['alert topic key for events.amazonaws.com', 'FAIL'],
+      ['alert topic key for cloudwatch.amazonaws.com', 'FAIL'],
+    ]);
+    expect(checks[1].fix).toContain('customer-managed key');
+    expect(checks[1].fix).toContain('"Service": "cloudwatch.amazonaws.com"');
+    expect(judgeTopicKey(TOPIC, 'arn:aws:kms:eu-west-1:111122223333:alias/aws/sns', undefined, [role])).toEqual([expect.objectContaining({ status: 'PASS' })]);
+  });
 });
