@@ -2,10 +2,11 @@
  * `mining-guard doctor [--stack NAME] [--region R] [--json] [--drill]`: checks the deployed guard in the live account,
  * one line per check with its fix, and with `--drill` sends a labelled alert down each path and times it.
  */
-import { doctorChecks } from '../../aws/doctor/doctor-checks';
+import { adoptedTopicChecks, doctorChecks } from '../../aws/doctor/doctor-checks';
 import { DoctorClients, doctorClients } from '../../aws/doctor/doctor-clients';
 import { runDrill } from '../../aws/doctor/drill';
 import { findGuard, GuardNotFound } from '../../aws/doctor/find-guard';
+import { regionalChecks } from '../../aws/doctor/regional-checks';
 import { Check, DOCTOR_EXIT, exitStatusOf, formatCheck } from '../../core/doctor/check';
 
 export const DOCTOR_USAGE = 'usage: mining-guard doctor [--stack NAME] [--region REGION] [--json] [--drill]\n'
@@ -67,7 +68,12 @@ export async function doctor(args: readonly string[], io: DoctorIo): Promise<num
     io.err(`mining-guard doctor: ${error instanceof GuardNotFound ? error.message : `cannot reach AWS: ${(error as Error).message}`}\n`);
     return DOCTOR_EXIT.unreachable;
   }
-  const checks: Check[] = await doctorChecks(clients, guard.resources, guard.account);
+  const clientsFor = (region: string) => (io.clients ?? doctorClients)(region);
+  const checks: Check[] = [
+    ...await doctorChecks(clients, guard.resources, guard.account),
+    ...await adoptedTopicChecks(clients, guard),
+    ...await regionalChecks(clients, clientsFor, guard),
+  ];
   if (options.drill) {
     const region = options.region ?? await clients.lambda.config.region();
     checks.push(...await runDrill(clients, guard.resources, {

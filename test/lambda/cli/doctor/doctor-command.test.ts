@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, ListStackInstancesCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient, DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { ListSubscriptionsByTopicCommand, GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -68,5 +68,30 @@ describe('mining-guard doctor', () => {
     const { status, err } = await run(['--stack', 'Guard']);
     expect(status).toBe(3);
     expect(err).toContain('does not exist');
+  });
+
+  test('reads the regional parts too: the StackSet\'s instances, and each instance\'s stack with clients of its region', async () => {
+    // GIVEN a home stack whose StackSet has one instance, in sa-east-1
+    const regional = 'arn:aws:cloudformation:sa-east-1:111122223333:stack/StackSet-regions-1/2';
+    cfn.on(ListStackResourcesCommand, { StackName: 'Guard' }).resolves({
+      StackResourceSummaries: [
+        { LogicalResourceId: 'EveryRegion', PhysicalResourceId: 'regions:1', ResourceType: 'AWS::CloudFormation::StackSet', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date() },
+      ],
+    });
+    cfn.on(GetTemplateCommand, { StackName: 'Guard' }).resolves({ TemplateBody: JSON.stringify({ Resources: { EveryRegion: { Type: 'AWS::CloudFormation::StackSet', Properties: { StackSetName: 'regions' } } } }) });
+    cfn.on(ListStackInstancesCommand).resolves({ Summaries: [{ Region: 'sa-east-1', StackId: regional, Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } }] });
+    cfn.on(ListStackResourcesCommand, { StackName: regional }).resolves({
+      StackResourceSummaries: [{ LogicalResourceId: 'R', PhysicalResourceId: 'forward', ResourceType: 'AWS::Events::Rule', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date() }],
+    });
+    const regions: Array<string | undefined> = [];
+    let out = '';
+    // WHEN
+    const status = await doctor(['--stack', 'Guard', '--region', 'eu-west-1'], {
+      out: (t) => { out += t; }, err: () => undefined, clients: (region) => { regions.push(region); return doctorClients(region); },
+    });
+    // THEN
+    expect(status).toBe(0);
+    expect(regions).toEqual(['eu-west-1', 'sa-east-1']);
+    expect(out.split('\n')).toEqual(expect.arrayContaining(['PASS sa-east-1 StackSet instance — CURRENT, SUCCEEDED', 'PASS sa-east-1 rule forward — ENABLED, 1 target']));
   });
 });
