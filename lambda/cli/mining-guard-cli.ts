@@ -1,21 +1,25 @@
 /**
- * `mining-guard replay [--policy policy.json] FILE...`: judges past CloudTrail logs offline with the judges the deployed
- * guard runs (the notifier's for tamper and credential calls, the launch evaluator's for launches), and prints one
- * JSON line per call it would flag, then a summary line. It makes no AWS call.
+ * `mining-guard replay [--policy policy.json] FILE|FOLDER...`: judges past CloudTrail logs offline with the judges the
+ * deployed guard runs (the notifier's for tamper and credential calls, the launch evaluator's for launches), and prints
+ * one JSON line per call it would flag, then a summary line, with each account's counts. It makes no AWS call.
  */
-import { readFileSync } from 'fs';
+import { readdirSync, readFileSync } from 'fs';
 import { doctor } from './doctor/doctor-command';
 import { EMPTY_GUARD_CONTEXT, GuardContext, readGuardContext, resolveLaunchSettings, ResolvedLaunchSettings } from '../../lib/catalog';
 import { bundledSpec } from '../core/launch/bundled-specs';
-import { replayFiles } from '../core/launch/replay-files';
+import { FolderEntry, replayFiles } from '../core/launch/replay-files';
 
 /** The exit statuses, as the usage documents them. */
 export const EXIT = { judged: 0, failed: 1, usage: 2, unreadable: 3 } as const;
 
-const USAGE = 'usage: mining-guard replay [--policy policy.json] FILE...\n'
+const USAGE = 'usage: mining-guard replay [--policy policy.json] FILE|FOLDER...\n'
   + '       mining-guard doctor [--stack NAME] [--region REGION] [--json] [--drill] (mining-guard doctor --help)\n'
   + '  FILE: CloudTrail logs as delivered to S3 ({"Records": [...]}, .json or .json.gz), JSON lines of records, or EventBridge events.\n'
-  + '    Each file is read on its own: one that cannot be read (missing, a directory, empty, a gzip cut short) is named in the summary.\n'
+  + '    Each file is read on its own: one that cannot be read (missing, empty, a gzip cut short) is named in the summary.\n'
+  + '  FOLDER: read whole, as CloudTrail delivers to S3 (AWSLogs/ACCOUNT/CloudTrail/... or, for an organization trail,\n'
+  + '    AWSLogs/o-ID/ACCOUNT/CloudTrail/...): every .json, .json.gz, .jsonl and .jsonl.gz file in it and its folders, but\n'
+  + '    CloudTrail-Digest. The summary counts each account (byAccount) by the records\' recipientAccountId, or by the\n'
+  + '    folder when a record names none; a file in one account\'s folder holding another\'s records is named (misfiled).\n'
   + '  --policy: the MiningGuard props that judge, as JSON: {"computePolicy": {...}, "launchWatch": {"responses": {...}, "dryRun": true},\n'
   + '    "guardContext": {...}}; fields not given keep the construct\'s defaults. guardContext is what the deployed notifier knows of its\n'
   + '    guard, copied from the GUARD_CONTEXT environment variable of its notifier function, e.g. {"guardArns": [...], "trailBuckets": [...]},\n'
@@ -87,12 +91,15 @@ export interface CliIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly readFile: (path: string) => Buffer;
+  /** What a folder holds; without it, a folder given is reported as unreadable. */
+  readonly listFolder?: (path: string) => readonly FolderEntry[];
 }
 
 const PROCESS_IO: CliIo = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   readFile: (path) => readFileSync(path),
+  listFolder: (path) => readdirSync(path, { withFileTypes: true }).map((e) => ({ name: e.name, folder: e.isDirectory() })),
 };
 
 function main(argv: readonly string[], io: CliIo): number {
@@ -115,10 +122,11 @@ function main(argv: readonly string[], io: CliIo): number {
     ? settingsOf(policyOf(policyFile, io))
     : { settings: resolveLaunchSettings({}), context: EMPTY_GUARD_CONTEXT };
   const summary = replayFiles(
-    files, io.readFile, { settings, specs: bundledSpec, context },
+    files, io, { settings, specs: bundledSpec, context },
     (line) => io.out(`${JSON.stringify(line)}\n`),
     (part) => io.err(`skipped ${part.where}: ${part.reason}\n`),
   );
+  for (const part of summary.misfiled) io.err(`misfiled ${part.where}: ${part.reason}\n`);
   io.out(`${JSON.stringify(summary)}\n`);
   return summary.unreadableFiles + summary.unreadableRecords > 0 ? EXIT.unreadable : EXIT.judged;
 }

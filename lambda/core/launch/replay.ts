@@ -4,6 +4,7 @@
  */
 import type { SpecLookup } from './evaluate-launch';
 import { judgeLaunch } from './judge-launch';
+import { accountOfRecord } from './log-account';
 import { notifierCall } from './notifier-calls';
 import { describeAction } from './plan-containment';
 import type { UnreadablePart } from './read-log-file';
@@ -22,6 +23,8 @@ export interface ReplayLine {
   readonly eventID: string;
   readonly eventTime: string;
   readonly eventName: string;
+  /** The account the call was made in: the record's `recipientAccountId`, or its log file's account folder. */
+  readonly account: string;
   readonly detection: string;
   readonly severity: string;
   readonly wouldDo: string;
@@ -32,13 +35,23 @@ export interface ReplayLine {
   readonly estimated: boolean;
 }
 
-export interface ReplaySummary {
-  readonly summary: true;
+/** What the replay counted of one account's records, with the same meaning as the summary's own counts. */
+export interface AccountCounts {
   readonly events: number;
   readonly selected: number;
   readonly flagged: number;
   readonly byDetection: Record<string, number>;
   readonly flaggedUsdPerHour: number;
+}
+
+export interface ReplaySummary extends AccountCounts {
+  readonly summary: true;
+  /** The counts of each account, by account id in ascending order; `unknown` for records that name none and lie in no account's folder. */
+  readonly byAccount: Record<string, AccountCounts>;
+  /** Records counted under another account than the folder their log file lies in (see `misfiled`). */
+  readonly misfiledRecords: number;
+  /** The first {@link LISTED_UNREADABLE} files that lie in one account's folder but hold records of another, each with whose. */
+  readonly misfiled: readonly UnreadablePart[];
   /** Files that could not be read at all (missing, a directory, empty, a gzip cut short). */
   readonly unreadableFiles: number;
   /** Lines that are not JSON, and records that are not CloudTrail records or could not be judged. */
@@ -73,14 +86,13 @@ function reasonOf(alert: Alert): string {
  * each file, line or record that cannot be read or judged. Never throws on a record.
  */
 export class Replay {
-  private events = 0;
-  private selected = 0;
-  private flagged = 0;
+  private readonly total = newTally();
+  private readonly accounts = new Map<string, Tally>();
   private unreadableFiles = 0;
   private unreadableRecords = 0;
-  private flaggedUsdPerHour = 0;
+  private misfiledRecords = 0;
   private readonly listed: UnreadablePart[] = [];
-  private readonly byDetection: Record<string, number> = {};
+  private readonly misfiled: UnreadablePart[] = [];
   private readonly seen = new Set<string>();
   private readonly templates = new TemplateMemory();
   /** The customer-managed policies the replayed records created, in place of the notifier's IAM lookup. */
@@ -113,37 +125,58 @@ export class Replay {
     this.list(part);
   }
 
-  /** Judges one record; `where` names it in the summary when it cannot be read. */
-  public judge(value: unknown, where = `record ${this.events + 1}`): void {
-    this.events++;
+  /**
+   * A file that lies in one account's folder but holds `records` records of another account, counted under theirs.
+   * Named in the summary, not refused: every record of it was judged.
+   */
+  public misfiledFile(part: UnreadablePart, records: number): void {
+    this.misfiledRecords += records;
+    if (this.misfiled.length < LISTED_UNREADABLE) this.misfiled.push(part);
+  }
+
+  /**
+   * Judges one record; `where` names it in the summary when it cannot be read. It is counted under its own
+   * `recipientAccountId`, or `folderAccount` (where its log file was delivered) when it names none; returns which.
+   */
+  public judge(value: unknown, where = `record ${this.total.events + 1}`, folderAccount?: string): string {
+    const account = accountOfRecord(value, folderAccount);
+    const tallies = [this.total, this.tallyOf(account)];
+    for (const t of tallies) t.events++;
     try {
-      this.judgeRecord(value, where);
+      this.judgeRecord(value, where, account, tallies);
     } catch (error) {
       // The deployed evaluators alert such a record as unreadable and judge the rest: so does the replay.
       this.refuse(where, value, `could not be judged: ${error instanceof Error ? error.message : String(error)}`);
     }
+    return account;
   }
 
   public summary(): ReplaySummary {
+    const byAccount = [...this.accounts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, t]) => [id, countsOf(t)]);
     return {
       summary: true,
-      events: this.events,
-      selected: this.selected,
-      flagged: this.flagged,
-      byDetection: { ...this.byDetection },
-      flaggedUsdPerHour: Math.round(this.flaggedUsdPerHour * 100) / 100,
+      ...countsOf(this.total),
       unreadableFiles: this.unreadableFiles,
       unreadableRecords: this.unreadableRecords,
       unreadable: [...this.listed],
+      misfiledRecords: this.misfiledRecords,
+      misfiled: [...this.misfiled],
+      byAccount: Object.fromEntries(byAccount) as Record<string, AccountCounts>,
     };
   }
 
-  private judgeRecord(value: unknown, where: string): void {
+  private tallyOf(account: string): Tally {
+    let tally = this.accounts.get(account);
+    if (!tally) this.accounts.set(account, tally = newTally());
+    return tally;
+  }
+
+  private judgeRecord(value: unknown, where: string, account: string, tallies: readonly Tally[]): void {
     for (const [arn, document] of policyDocumentsIn([value])) this.policies.set(arn, document);
     const call = notifierCall(unwrapRecord(value));
     if (call && 'unreadable' in call) return this.refuse(where, value, call.unreadable);
     if (call) {
-      this.selected++;
+      for (const t of tallies) t.selected++;
       const read = alertForEvent(call.event, this.context, this.factsFor(call.event));
       if (!read.recognised) return this.refuse(where, value, read.reason ?? 'the notifier could not read it');
       if (!read.alert) return;
@@ -151,18 +184,19 @@ export class Replay {
         eventID: call.event.id,
         eventTime: call.event.time,
         eventName: String(call.event.detail.eventName),
+        account,
         detection: read.alert.detectionId,
         severity: read.alert.severity,
         wouldDo: 'notify',
         reason: reasonOf(read.alert),
         estimatedUsdPerHour: null,
         estimated: false,
-      }, 0);
+      }, 0, tallies);
     }
     const judgement = judgeLaunch(value, this.settings, this.specs, this.now, this.templates);
     if (judgement.outcome === 'malformed') return this.refuse(where, value, judgement.reason);
     if (judgement.outcome === 'not-selected') return;
-    this.selected++;
+    for (const t of tallies) t.selected++;
     const { record, request, verdict, plan } = judgement;
     this.templates.remember(record, request);
     if (!verdict.flagged) return;
@@ -171,13 +205,14 @@ export class Replay {
       eventID: record.eventId,
       eventTime: record.eventTime,
       eventName: record.eventName,
+      account,
       detection: verdict.detection.id,
       severity: verdict.severity,
       wouldDo: ['notify', ...actions].join('; ') + (this.settings.dryRun && actions.length > 0 ? ' (dry run)' : ''),
       reason: verdict.reasons.join('; '),
       estimatedUsdPerHour: verdict.usdPerHour === undefined ? null : Math.round(verdict.usdPerHour * 100) / 100,
       estimated: verdict.estimated,
-    }, verdict.failed ? 0 : verdict.usdPerHour ?? 0);
+    }, verdict.failed ? 0 : verdict.usdPerHour ?? 0, tallies);
   }
 
   /**
@@ -189,12 +224,14 @@ export class Replay {
     return wanted.length > 0 && wanted.every((arn) => this.policies.has(arn)) ? { policyDocuments: this.policies } : undefined;
   }
 
-  private print(line: ReplayLine, usdPerHour: number): void {
+  private print(line: ReplayLine, usdPerHour: number, tallies: readonly Tally[]): void {
     if (this.seen.has(line.eventID)) return;
     this.seen.add(line.eventID);
-    this.flagged++;
-    this.byDetection[line.detection] = (this.byDetection[line.detection] ?? 0) + 1;
-    this.flaggedUsdPerHour += usdPerHour;
+    for (const t of tallies) {
+      t.flagged++;
+      t.byDetection[line.detection] = (t.byDetection[line.detection] ?? 0) + 1;
+      t.flaggedUsdPerHour += usdPerHour;
+    }
     this.onLine(line);
   }
 
@@ -207,6 +244,17 @@ export class Replay {
     if (this.listed.length < LISTED_UNREADABLE) this.listed.push(part);
     this.onUnreadable(part);
   }
+}
+
+/** Counts as the replay adds to them: the whole run's, and each account's. */
+type Tally = { -readonly [K in keyof AccountCounts]: AccountCounts[K] };
+
+function newTally(): Tally {
+  return { events: 0, selected: 0, flagged: 0, byDetection: {}, flaggedUsdPerHour: 0 };
+}
+
+function countsOf(tally: Tally): AccountCounts {
+  return { ...tally, byDetection: { ...tally.byDetection }, flaggedUsdPerHour: Math.round(tally.flaggedUsdPerHour * 100) / 100 };
 }
 
 /** Judges every record and returns the summary; `onLine` receives each flagged call as it is found. */

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { gzipSync } from 'zlib';
 import { CliIo, run, runCommand } from '../../../lambda/cli/mining-guard-cli';
 import type { ComputePolicy } from '../../../lib';
 import { FAMILY_CASES, PRINCIPAL_CASES, userIdentityOf } from '../../fixtures/compute-policy-cases';
 import { cloudTrailRecord, createTrainingJob, runInstances } from '../../fixtures/documented-cloudtrail';
-import { fixturePath } from '../../fixtures/real-events';
+import { fixturePath, readJsonLines } from '../../fixtures/real-events';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mining-guard-cli-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -14,7 +15,12 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 function cli(argv: string[]): { status: number; lines: Array<Record<string, unknown>>; stderr: string } {
   let stdout = '';
   let stderr = '';
-  const io: CliIo = { out: (t) => { stdout += t; }, err: (t) => { stderr += t; }, readFile: (p) => fs.readFileSync(p) };
+  const io: CliIo = {
+    out: (t) => { stdout += t; },
+    err: (t) => { stderr += t; },
+    readFile: (p) => fs.readFileSync(p),
+    listFolder: (p) => fs.readdirSync(p, { withFileTypes: true }).map((e) => ({ name: e.name, folder: e.isDirectory() })),
+  };
   const status = run(argv, io);
   return { status, lines: stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), stderr };
 }
@@ -77,13 +83,39 @@ describe('mining-guard replay', () => {
     expect(lines).toEqual([]);
   });
 
+  test('reads an organization trail\'s folder as delivered to S3, and reports each account', () => {
+    // GIVEN the public lab account's log, and the Stratus records of another account, in the organization layout
+    const root = path.join(dir, 'org-trail');
+    const deliver = (account: string, records: unknown[]) => {
+      const folder = path.join(root, 'AWSLogs', 'o-a1b2c3d4e5', account, 'CloudTrail', 'us-east-1', '2026', '11', '30');
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(path.join(folder, `${account}_CloudTrail_us-east-1_20261130T0000Z_abc.json.gz`), gzipSync(JSON.stringify({ Records: records })));
+    };
+    const lab = readJsonLines('cloudtrail/attack/invictus_stratus_2023-07-10.jsonl');
+    const stratus = readJsonLines('cloudtrail/attack/stratus_detonation_logs.jsonl').filter((r) => r.recipientAccountId === '056392974792');
+    deliver('123837392027', lab);
+    deliver('056392974792', [...stratus, lab[0]]); // one record of the lab account lies in the other's folder
+    // WHEN
+    const { status, lines, stderr } = cli(['replay', root]);
+    // THEN
+    expect(status).toBe(0);
+    const summary = lines[lines.length - 1] as { byAccount: Record<string, { events: number; flagged: number; byDetection: object }> };
+    expect(summary).toMatchObject({ events: lab.length + stratus.length + 1, misfiledRecords: 1 });
+    expect(Object.keys(summary.byAccount)).toEqual(['056392974792', '123837392027']);
+    expect(summary.byAccount['056392974792'].events).toBe(stratus.length);
+    expect(summary.byAccount['123837392027'].events).toBe(lab.length + 1);
+    expect(lines.slice(0, -1).every((l) => l.account === '056392974792' || l.account === '123837392027')).toBe(true);
+    expect(stderr).toBe(`misfiled ${path.join(root, 'AWSLogs', 'o-a1b2c3d4e5', '056392974792', 'CloudTrail', 'us-east-1', '2026', '11', '30', '056392974792_CloudTrail_us-east-1_20261130T0000Z_abc.json.gz')}: `
+      + 'lies in the folder of account 056392974792 but holds records (recipientAccountId) 1 of account 123837392027: each is counted under its own account\n');
+  });
+
   test('wrong usage prints the usage and exits 2; --help exits 0', () => {
     expect(cli([]).status).toBe(2);
     expect(cli(['replay']).status).toBe(2);
     expect(cli(['replay', '--policy']).status).toBe(2);
     const help = cli(['--help']);
     expect(help.status).toBe(0);
-    expect(help.stderr).toMatch(/^usage: mining-guard replay \[--policy policy\.json\] FILE\.\.\./);
+    expect(help.stderr).toMatch(/^usage: mining-guard replay \[--policy policy\.json\] FILE\|FOLDER\.\.\./);
   });
 
   test('a line that is not JSON is skipped and reported, the rest is judged, and the status says input was lost', () => {
@@ -95,9 +127,12 @@ describe('mining-guard replay', () => {
   });
 
   test('a file that cannot be read is named in the summary and the other files are read, with status 3', () => {
-    const { status, lines, stderr } = cli(['replay', dir, path.join(dir, 'missing.json'), file(runInstances('p4d.24xlarge', 4))]);
+    const whole = gzipSync(JSON.stringify({ Records: [runInstances('p4d.24xlarge', 1)] }));
+    const cut = path.join(dir, 'cut.json.gz');
+    fs.writeFileSync(cut, whole.subarray(0, 20));
+    const { status, lines, stderr } = cli(['replay', cut, path.join(dir, 'missing.json'), file(runInstances('p4d.24xlarge', 4))]);
     expect(status).toBe(3);
-    expect(stderr).toContain(`skipped ${dir}: ${dir} is a directory`);
+    expect(stderr).toContain(`skipped ${cut}: not a readable gzip file`);
     expect(lines[lines.length - 1]).toMatchObject({ events: 1, flagged: 1, unreadableFiles: 2, unreadableRecords: 0 });
   });
 

@@ -62,9 +62,17 @@ describe('replaying the public attack logs with the default policy', () => {
       unreadableFiles: 0,
       unreadableRecords: expect.any(Number),
       unreadable: expect.any(Array),
+      misfiledRecords: 0,
+      misfiled: [],
+      byAccount: expect.any(Object),
     });
     const counted = Object.values(summary.byDetection).reduce((a, b) => a + b, 0);
     expect(counted).toBe(lines.length);
+    // Each record in exactly one account: the accounts' counts add up to the whole run's.
+    const accounts = Object.values(summary.byAccount);
+    expect(accounts.reduce((n, a) => n + a.events, 0)).toBe(summary.events);
+    expect(accounts.reduce((n, a) => n + a.flagged, 0)).toBe(summary.flagged);
+    expect(accounts.reduce((n, a) => n + a.selected, 0)).toBe(summary.selected);
     expect(summary.selected).toBeGreaterThan(summary.flagged);
   });
 
@@ -199,6 +207,7 @@ describe('the judges of the deployed notifier', () => {
       eventID: stop.eventID,
       eventTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       eventName: 'StopLogging',
+      account: expect.stringMatching(/^\d{12}$/),
       detection: 'cloudtrail-tampering',
       severity: 'CRITICAL',
       wouldDo: 'notify',
