@@ -50,7 +50,7 @@ describe('the shipped mining-guard command', () => {
     ]);
   });
 
-  test('on a folder holding a gzip cut short, a directory and a deeply nested file, counts them in the summary and exits 3', () => {
+  test('on a folder holding a gzip cut short, a folder with no log and a deeply nested file, counts them in the summary and exits 3', () => {
     // GIVEN
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mining-guard-replay-'));
     try {
@@ -64,9 +64,29 @@ describe('the shipped mining-guard command', () => {
       // THEN
       expect(status).toBe(3);
       const summary = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
-      expect(summary).toMatchObject({ summary: true, events: 1 + 310, unreadableFiles: 2, unreadableRecords: 1 });
+      expect(summary).toMatchObject({ summary: true, events: 1 + 310, unreadableFiles: 1, unreadableRecords: 1 });
       expect(stderr).toContain(`skipped ${path.join(dir, 'cut.json.gz')}: not a readable gzip file`);
-      expect(stderr).toContain(`skipped ${path.join(dir, 'older')}: ${path.join(dir, 'older')} is a directory`);
+      expect(stderr).not.toContain(path.join(dir, 'older'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('reads an organization trail\'s folder as delivered to S3 and counts each account', () => {
+    // GIVEN the lab account's public log in its member-account folder of an organization trail, gzipped
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mining-guard-org-'));
+    try {
+      const folder = path.join(dir, 'AWSLogs', 'o-a1b2c3d4e5', '123837392027', 'CloudTrail', 'us-east-1', '2023', '07', '10');
+      fs.mkdirSync(folder, { recursive: true });
+      const records = readJsonLines('cloudtrail/attack/invictus_stratus_2023-07-10.jsonl');
+      fs.writeFileSync(path.join(folder, '123837392027_CloudTrail_us-east-1_20230710T1200Z_a1.json.gz'), gzipSync(JSON.stringify({ Records: records })));
+      // WHEN
+      const { status, stdout } = shipped(['replay', dir]);
+      // THEN
+      expect(status).toBe(0);
+      const summary = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+      expect(summary).toMatchObject({ events: 2900 });
+      expect(summary.byAccount).toEqual({ 123837392027: expect.objectContaining({ events: 2900, flagged: summary.flagged }) });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -46,3 +46,12 @@ describe('examples/every-region and examples/every-region-stacks under cdk-nag A
     })).toEqual([]);
   });
 });
+
+describe('an organization trail under cdk-nag AwsSolutions and the Control Tower cfn-guard rules', () => {
+  test('the management account\'s guard with an organization trail has no unacknowledged finding', () => {
+    expect(findings((app) => {
+      const stack = new Stack(app, 'MiningGuardOrganizationTrail', { env: { region: 'us-east-1' } });
+      new MiningGuard(stack, 'MiningGuard', { alertEmails: ['secops@example.com'], auditTrail: { organizationTrail: true, organizationId: 'o-a1b2c3d4e5' } });
+    })).toEqual([]);
+  });
+});
