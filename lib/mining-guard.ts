@@ -11,6 +11,9 @@ import { GuardFunction, RESERVE_CONCURRENCY_CONTEXT } from './common/guard-funct
 import { ComplianceRules, ComplianceRulesOptions } from './compliance/compliance-rules';
 import { GuardDashboard } from './dashboard/guard-dashboard';
 import { LaunchWatch, LaunchWatchOptions } from './launches/launch-watch';
+import { LOOKUP_CONTEXT } from './lookups/account-singletons';
+import { withLookedUpDetectors } from './lookups/regional-detectors';
+import { withLookedUpTrail } from './lookups/trail-lookup';
 import { EveryRegionOptions, RegionalDeployment } from './regions/every-region';
 import type { RegionalGuard } from './regions/regional-guard';
 import { RegionalPlan, regionalPlan, RegionalSettings, regionalSettings } from './regions/regional-settings';
@@ -141,6 +144,20 @@ export interface MiningGuardProps {
    * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
    */
   readonly reserveConcurrency?: boolean;
+
+  /**
+   * Whether to find the account's singletons at synth instead of creating them blindly: the GuardDuty detector of
+   * the home region and of every regional part's region, the Config recorder (with `compliance`), the SERVICE anomaly
+   * monitor and a multi-region trail. What exists is adopted (never changed or deleted); what does not is created and
+   * kept when the stack is deleted. The CDK CLI answers the lookups with the deployer's credentials (Cloud Control,
+   * through the bootstrap's lookup role) and caches them in `cdk.context.json`, which you commit; an info annotation
+   * says what each found. Props that create or adopt a part explicitly win over its lookup. Only for a stack with a
+   * concrete account and region; an environment-agnostic stack creates, as with `false`. Sets the context value
+   * `mining-guard:lookup`, which a part used on its own reads too.
+   * @default true
+   * @see https://docs.aws.amazon.com/cdk/v2/guide/context.html
+   */
+  readonly lookup?: boolean;
 }
 
 /**
@@ -192,6 +209,7 @@ export class MiningGuard extends Construct {
     super(scope, id);
     // Before any part is added: the guard's functions read it from their scope.
     if (props.reserveConcurrency === false) this.node.setContext(RESERVE_CONCURRENCY_CONTEXT, false);
+    if (props.lookup === false) this.node.setContext(LOOKUP_CONTEXT, false);
     const alerts = this.alertChannel = new AlertChannel(this, 'Alerts', {
       emails: props.alertEmails,
       slack: props.alertSlack,
@@ -199,7 +217,7 @@ export class MiningGuard extends Construct {
       topic: props.alertTopic,
       topicKey: props.alertTopicKey,
     });
-    this.auditTrail = new AuditTrail(this, 'AuditTrail', props.auditTrail);
+    this.auditTrail = new AuditTrail(this, 'AuditTrail', withLookedUpTrail(this, props.auditTrail));
     this.threatDetection = new ThreatDetection(this, 'ThreatDetection', { ...props.threatDetection, alerts });
     this.launchWatch = new LaunchWatch(this, 'LaunchWatch', {
       ...props.launchWatch,
@@ -207,7 +225,10 @@ export class MiningGuard extends Construct {
       computePolicy: props.computePolicy,
       trailLogGroup: this.auditTrail.logGroup,
     });
-    const plan = this._regionalPlan = regionalPlan(this, props.everyRegion);
+    const plan = this._regionalPlan = withLookedUpDetectors(this, regionalPlan(this, props.everyRegion), {
+      listed: props.everyRegion?.existingDetectorRegions !== undefined,
+      detectorOptions: DETECTOR_OPTIONS.filter((o) => props.threatDetection?.[o] !== undefined),
+    });
     this.guardedRegions = [...plan.guardedRegions];
     this.tamperWatch = new TamperWatch(this, 'TamperWatch', {
       ...props.tamperWatch,
@@ -235,7 +256,7 @@ export class MiningGuard extends Construct {
       minimumSeverity: validMinimumSeverity(props.threatDetection?.minimumSeverity),
       detector: Object.fromEntries(DETECTOR_OPTIONS.map((o) => [o, props.threatDetection?.[o]])),
       vcpuAlarms: spend.vcpuAlarms ?? true ? props.everyRegion?.vcpuAlarmOptions ?? { ...homeVcpuOptions, anomalyBands: false } : undefined,
-      compliance: props.compliance,
+      compliance: props.compliance && this.compliance ? { ...props.compliance, recorder: this.compliance.recorderMode } : undefined,
     });
     this._regionalSettings = settings;
     if (plan.deployment === RegionalDeployment.STACK_SET && plan.regions.length > 0) {

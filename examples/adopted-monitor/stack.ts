@@ -24,6 +24,8 @@ export class AdoptedMonitorStack extends Stack {
 
     new MiningGuard(this, 'MiningGuard', {
       alertEmails: ['secops@example.com'],
+      // This account's singletons are named, not looked up (examples/one-line shows the lookups): the monitor below.
+      lookup: false,
       spendGuard: {
         monthlyLimitUsd: props.monthlyLimitUsd,
         computeBudget: true,

@@ -1,5 +1,5 @@
 /** ComplianceRules: AWS Config rules for the doors miners walk through and the compute they leave, and their alerts. */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -12,17 +12,19 @@ import { complianceChangePattern, customRules, INSTANCE, managedRules, ruleName 
 import { validateComplianceProps } from './validate-options';
 import type { IAlertChannel } from '../alerts/alert-channel';
 import { ComputePolicy } from '../catalog';
+import { lookUpSingleton, looksUp, reportLookup } from '../lookups/account-singletons';
 
 /** What a `ComplianceRules` can be told apart from where its alerts go. */
 export interface ComplianceRulesOptions {
   /**
-   * Create the region's configuration recorder, adopt the existing one, or run without one. There is no default:
-   * creating fails where a recorder exists (every Control Tower account), and adopting fails where none exists
-   * (Config refuses rules without a recorder), so only you can tell.
-   * `aws configservice describe-configuration-recorders` shows it.
+   * Create the region's configuration recorder, adopt the existing one, or run without one. Creating fails where a
+   * recorder exists (every Control Tower account), and adopting fails where none exists (Config refuses rules
+   * without a recorder). `aws configservice describe-configuration-recorders` shows it.
+   * @default - looked up when the stack has a concrete account and region (and `mining-guard:lookup` is not false):
+   * ADOPT where the region has a recorder, CREATE where it has none. An environment-agnostic stack must say.
    * @see https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html
    */
-  readonly recorder: RecorderMode;
+  readonly recorder?: RecorderMode;
 
   /**
    * Rules not to deploy, e.g. `[ComplianceRule.ROOT_MFA]` where an organization policy already checks it.
@@ -112,6 +114,8 @@ export interface ComplianceRulesProps extends ComplianceRulesOptions {
 export class ComplianceRules extends Construct {
   /** The recorder and delivery channel, when created here. */
   public readonly recorder?: ConfigRecorder;
+  /** What was done with the region's recorder: as `recorder` says, or as the lookup found. */
+  public readonly recorderMode: RecorderMode;
   /** The deployed rules, by `ComplianceRule` value. */
   public readonly rules: { [rule: string]: config.IRule } = {};
   /** The function behind the custom rules, when any is deployed. */
@@ -128,7 +132,8 @@ export class ComplianceRules extends Construct {
     if (props.cisMetricFilters) {
       this.cisMetricFilters = new CisMetricFilters(this, 'CisMetricFilters', { logGroup: props.trailLogGroup!, alerts: props.alerts });
     }
-    if (props.recorder === RecorderMode.OFF) return;
+    const recorderMode = this.recorderMode = props.recorder ?? lookedUpRecorderMode(this);
+    if (recorderMode === RecorderMode.OFF) return;
 
     const disabled = new Set(props.disabledRules ?? []);
     const managed = managedRules(props).filter((r) => !disabled.has(r.rule));
@@ -139,7 +144,7 @@ export class ComplianceRules extends Construct {
     const name = (rule: ComplianceRule) => ruleName(props, rule);
 
     let recorderReady: IDependable | undefined;
-    if (props.recorder === RecorderMode.CREATE) {
+    if (recorderMode === RecorderMode.CREATE) {
       // Periodic rules call their APIs themselves; only change-triggered rules need recorded items.
       const recorded = new Set(managed.flatMap((r) => (r.recorded ? [r.recorded] : [])));
       if (custom.some((r) => r.onChange) || recorded.size === 0) recorded.add(INSTANCE);
@@ -181,4 +186,19 @@ export class ComplianceRules extends Construct {
       targets: [props.alerts.notifier.ruleTarget()],
     });
   }
+}
+
+/** The recorder mode the region's lookup answers: ADOPT where a recorder exists, CREATE where none does. */
+function lookedUpRecorderMode(scope: Construct): RecorderMode {
+  if (!looksUp(scope)) {
+    throw new Error('ComplianceRules: say what to do with the region\'s configuration recorder: `recorder: RecorderMode.ADOPT` where one exists (`aws configservice describe-configuration-recorders` lists it; every Control Tower account has one), `RecorderMode.CREATE` where none does. A stack with a concrete account and region looks it up instead.');
+  }
+  const answer = lookUpSingleton(scope, 'recorder');
+  const region = Stack.of(scope).region;
+  if (answer.state === 'found') {
+    reportLookup(scope, `found configuration recorder ${answer.id} in ${region}: it is adopted (never changed or deleted); it must record the resource types the change-triggered rules judge.`);
+    return RecorderMode.ADOPT;
+  }
+  if (answer.state === 'absent') reportLookup(scope, `${region} has no configuration recorder: one is created, with its delivery channel, and kept when the stack is deleted.`);
+  return RecorderMode.CREATE;
 }

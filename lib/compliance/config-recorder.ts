@@ -1,5 +1,5 @@
 /** ConfigRecorder: an AWS Config recorder of only the resource types MiningGuard's rules judge, delivering to a locked-down bucket. */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -106,6 +106,9 @@ export class ConfigRecorder extends Construct {
       s3BucketName: bucket.bucketName,
       configSnapshotDeliveryProperties: { deliveryFrequency: 'TwentyFour_Hours' },
     });
+    // The region's one recorder keeps recording when the stack is deleted, like the other evidence, and the next
+    // deployment finds it and adopts it; its role and delivery channel stay with it, or it could not record.
+    for (const part of [this.recorder, this.deliveryChannel, role.node.defaultChild as CfnResource]) part.applyRemovalPolicy(RemovalPolicy.RETAIN);
     // Config refuses a delivery channel before a recorder exists, and checks that it may write to the bucket.
     this.deliveryChannel.node.addDependency(this.recorder);
     this.deliveryChannel.node.addDependency(role, bucket.policy!);

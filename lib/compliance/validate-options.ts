@@ -41,7 +41,7 @@ function recorderModeAllows(props: ComplianceRulesProps): void {
       throw new Error('ComplianceRules: with `recorder: RecorderMode.OFF` and no `cisMetricFilters` nothing would be deployed. Set `cisMetricFilters: true`, or choose RecorderMode.CREATE or ADOPT.');
     }
   }
-  if (props.recorder !== RecorderMode.CREATE && props.recorderRetention !== undefined) {
+  if (props.recorder !== undefined && props.recorder !== RecorderMode.CREATE && props.recorderRetention !== undefined) {
     throw new Error('ComplianceRules: `recorderRetention` configures a created recorder\'s bucket, but `recorder` is not RecorderMode.CREATE. Remove it, or create the recorder.');
   }
 }

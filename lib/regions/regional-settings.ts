@@ -86,7 +86,8 @@ export function regionalSettings(props: {
   readonly minimumSeverity?: number;
   readonly detector: DetectorOptions;
   readonly vcpuAlarms?: VcpuUsageAlarmsOptions;
-  readonly compliance?: ComplianceRulesOptions;
+  /** The home guard's compliance options, with the recorder mode it chose (given, or looked up in the home region). */
+  readonly compliance?: ComplianceRulesOptions & { readonly recorder: RecorderMode };
 }): RegionalSettings {
   const compliance = props.compliance;
   const rules = compliance ? regionalManagedRules(compliance).map((r) => ({ ...r, name: ruleName(compliance, r.rule) })) : [];

@@ -1,4 +1,5 @@
 /** Cost Anomaly Detection: the account's SERVICE monitor (created or adopted) and an immediate subscription to it. */
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ce from 'aws-cdk-lib/aws-ce';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -44,6 +45,9 @@ export function anomalyDetection(scope: Construct, settings: AnomalySubscription
       monitorDimension: 'SERVICE',
     })
     : undefined;
+  // The account's one SERVICE monitor and its history outlive the stack, like the other evidence; the next
+  // deployment finds it and adopts it.
+  monitor?.applyRemovalPolicy(RemovalPolicy.RETAIN);
   const monitorArn = settings.existingMonitorArn ?? monitor!.attrMonitorArn;
   const subscription = new ce.CfnAnomalySubscription(scope, 'AnomalySubscription', {
     subscriptionName: settings.subscriptionName,

@@ -14,6 +14,7 @@ import { validateNotificationCount, validatePercentages, validatePositiveUsd } f
 import { VcpuUsageAlarms, VcpuUsageAlarmsOptions } from './vcpu-usage-alarms';
 import type { IAlertChannel } from '../alerts/alert-channel';
 import { accountUniqueName } from '../common/account-names';
+import { lookUpSingleton, looksUp, reportLookup } from '../lookups/account-singletons';
 
 /** What a `SpendGuard` can be told apart from where its alerts go. */
 export interface SpendGuardOptions {
@@ -77,7 +78,9 @@ export interface SpendGuardOptions {
    * deployment with a misleading "AlreadyExists" error: when Cost Anomaly Detection is on (AWS turns on a default
    * monitor in many accounts), adopt its monitor here. The adopted monitor is neither changed nor deleted.
    * Find it with `aws ce get-anomaly-monitors`.
-   * @default - a monitor is created
+   * @default - looked up when the stack has a concrete account and region (and `mining-guard:lookup` is not false):
+   * the account's SERVICE monitor is adopted if it has one, unless `anomalyMonitorName` is set; otherwise a monitor
+   * is created, and kept when the stack is deleted
    * @see https://docs.aws.amazon.com/cost-management/latest/userguide/manage-ad.html
    */
   readonly existingAnomalyMonitorArn?: string;
@@ -246,7 +249,7 @@ export class SpendGuard extends Construct {
     if (anomalyOn) {
       const parts = anomalyDetection(this, {
         topic: this.spendTopic,
-        existingMonitorArn: props.existingAnomalyMonitorArn,
+        existingMonitorArn: props.existingAnomalyMonitorArn ?? (props.anomalyMonitorName === undefined ? this.lookUpMonitor() : undefined),
         monitorName: props.anomalyMonitorName ?? nameOf('services'),
         subscriptionName: nameOf('immediate'),
         thresholdUsd: props.anomalyThresholdUsd ?? (props.anomalyThresholdPercent === undefined ? 100 : undefined),
@@ -280,5 +283,17 @@ export class SpendGuard extends Construct {
         topic: this.spendTopic,
       });
     }
+  }
+
+  /** The account's SERVICE monitor, when the lookup found one: adopted. Said at synth either way. */
+  private lookUpMonitor(): string | undefined {
+    if (!looksUp(this)) return undefined;
+    const answer = lookUpSingleton(this, 'anomalyMonitor');
+    if (answer.state === 'found') {
+      reportLookup(this, `found the account's AWS services (SERVICE) anomaly monitor ${answer.id}: it is adopted (subscribed to, never changed or deleted).`);
+      return answer.id;
+    }
+    if (answer.state === 'absent') reportLookup(this, 'the account has no AWS services (SERVICE) anomaly monitor: one is created, and kept when the stack is deleted.');
+    return undefined;
   }
 }

@@ -1,9 +1,11 @@
 /** ThreatDetection: a GuardDuty detector (created or adopted) and the rule that routes the catalog's findings to people. */
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { Construct } from 'constructs';
 import { DETECTOR_OPTIONS, findingEventPattern, guardDutyDetector, validMinimumSeverity } from './detector';
 import type { IAlertChannel } from '../alerts/alert-channel';
+import { lookUpSingleton, looksUp, reportLookup } from '../lookups/account-singletons';
 
 /** How often GuardDuty sends updates of findings it already reported. New findings are always sent within ~5 minutes. */
 export enum FindingPublishingFrequency {
@@ -68,7 +70,8 @@ export interface ThreatDetectionOptions extends DetectorOptions {
    * (by you, by Control Tower, or by a delegated administrator). The adopted detector is neither changed nor
    * deleted; its findings are routed all the same.
    * Find it with `aws guardduty list-detectors`.
-   * @default - a detector is created
+   * @default - looked up when the stack has a concrete account and region (and `mining-guard:lookup` is not false):
+   * the region's detector is adopted if it has one, unless a detector option is set; otherwise a detector is created
    */
   readonly existingDetectorId?: string;
 
@@ -106,12 +109,13 @@ export class ThreatDetection extends Construct {
     super(scope, id);
 
     const minimumSeverity = validMinimumSeverity(props.minimumSeverity);
-    if (props.existingDetectorId !== undefined) {
-      const given = DETECTOR_OPTIONS.filter((p) => props[p] !== undefined);
+    const given = DETECTOR_OPTIONS.filter((p) => props[p] !== undefined);
+    const existingDetectorId = props.existingDetectorId ?? this.lookUpDetector(given);
+    if (existingDetectorId !== undefined) {
       if (given.length > 0) {
         throw new Error(`ThreatDetection: ${given.map((p) => `\`${p}\``).join(', ')} configure a new detector, but \`existingDetectorId\` adopts one. Change the adopted detector's settings in GuardDuty, or remove \`existingDetectorId\` to create a detector.`);
       }
-      this.detectorId = props.existingDetectorId;
+      this.detectorId = existingDetectorId;
     } else {
       this.detector = guardDutyDetector(this, 'Detector', props);
       this.detectorId = this.detector.ref;
@@ -124,5 +128,24 @@ export class ThreatDetection extends Construct {
       eventPattern: findingEventPattern(minimumSeverity),
       targets: [props.alerts.notifier.ruleTarget()],
     });
+  }
+
+  /**
+   * The region's detector, when the lookup found one and no detector option asks for a new one: adopted. With
+   * detector options, the props win and a detector is created, which fails where one exists: the synth warns.
+   */
+  private lookUpDetector(given: readonly string[]): string | undefined {
+    if (!looksUp(this)) return undefined;
+    const answer = lookUpSingleton(this, 'detector');
+    const region = Stack.of(this).region;
+    if (answer.state === 'absent') reportLookup(this, `${region} has no GuardDuty detector: one is created, and kept when the stack is deleted.`);
+    if (answer.state !== 'found') return undefined;
+    if (given.length > 0) {
+      Annotations.of(this).addWarningV2('mining-guard:detector-exists',
+        `${region} already has GuardDuty detector ${answer.id}, but ${given.map((p) => `\`${p}\``).join(', ')} configure a new one, and creating a second detector fails the deployment. Adopt it with \`existingDetectorId: '${answer.id}'\` and set its features in GuardDuty, or remove those options.`);
+      return undefined;
+    }
+    reportLookup(this, `found GuardDuty detector ${answer.id} in ${region}: it is adopted (its findings routed, the detector never changed or deleted).`);
+    return answer.id;
   }
 }
