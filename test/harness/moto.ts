@@ -46,6 +46,15 @@ export function motoClientConfig(region: string = MOTO_REGION): MotoClientConfig
   };
 }
 
+/** An SDK client that talks to the emulator's account `account` (moto keeps each account's resources apart). */
+export function inMotoAccount<T extends { middlewareStack: { add: (...args: any[]) => void } }>(client: T, account: string): T {
+  client.middlewareStack.add((next: (args: any) => Promise<unknown>) => async (args: { request: { headers: Record<string, string> } }) => {
+    args.request.headers['x-moto-account-id'] = account;
+    return next(args);
+  }, { step: 'build', name: 'motoAccount' });
+  return client;
+}
+
 /**
  * A name no other test uses: all jest workers share one moto server, so fixed names would collide
  * and a global reset would wipe another worker's resources.

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssemblyStack, CfnTemplate, loadStack } from './cloud-assembly';
-import { MOTO_REGION, motoClientConfig } from './moto';
+import { inMotoAccount, MOTO_REGION, motoClientConfig } from './moto';
 import { motoLogOffset, motoTracebackSince } from './moto-log';
 import { assetBucketName, ensureBucket, PublishedAsset, publishAssets } from './publish-assets';
 
@@ -52,6 +52,8 @@ export interface StackResource {
 export interface StackRehearsalOptions {
   /** @default us-east-1 */
   readonly region?: string;
+  /** The emulated account to deploy into. @default MOTO_ACCOUNT */
+  readonly account?: string;
   /**
    * How long to wait for a terminal status. moto applies templates synchronously, so a stack still in
    * progress after a few seconds is stuck (a Lambda-backed custom resource never completes without Docker).
@@ -85,6 +87,10 @@ export class StackRehearsal {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.cloudFormation = new CloudFormationClient(motoClientConfig(this.region));
     this.s3 = new S3Client(motoClientConfig(this.region));
+    if (options.account) {
+      inMotoAccount(this.cloudFormation, options.account);
+      inMotoAccount(this.s3, options.account);
+    }
   }
 
   public async publishAssets(assemblyDir: string, stack: AssemblyStack): Promise<PublishedAsset[]> {
