@@ -16,6 +16,21 @@ export interface ContainmentGrant {
   readonly conditions?: GrantConditions;
 }
 
+/**
+ * The role each member account of an organization holds for the central launch evaluator: it assumes it to look up
+ * and contain an event in that event's own account.
+ */
+export const CONTAINMENT_ROLE_NAME = 'mining-guard-containment';
+
+/**
+ * What the central launch evaluator reads in a member account, through the containment role, before it judges and
+ * contains: the instances, templates, groups and task definitions a call names, and CloudTrail's copy of the event.
+ */
+export const MEMBER_LOOKUP_ACTIONS: readonly string[] = [
+  'autoscaling:DescribeAutoScalingGroups', 'cloudtrail:LookupEvents', 'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions',
+  'ecs:DescribeTaskDefinition',
+];
+
 /** The tag prefix of everything MiningGuard writes; tagging calls may write no other key. */
 export const GUARD_TAG_PREFIX = 'mining-guard:';
 /** The tag that marks the quarantine security group the guard created. */

@@ -15,6 +15,7 @@ export const HANDLER_ENVIRONMENT = {
     launchSettings: 'LAUNCH_SETTINGS',
     notifierFunction: 'NOTIFIER_FUNCTION',
     guardRoleArn: 'GUARD_ROLE_ARN',
+    containmentRoleName: 'CONTAINMENT_ROLE_NAME',
   },
   spendEvaluator: {
     alertTopicArn: 'ALERT_TOPIC_ARN',
