@@ -13,6 +13,7 @@ import { GuardDashboard } from './dashboard/guard-dashboard';
 import { LaunchWatch, LaunchWatchOptions } from './launches/launch-watch';
 import { LOOKUP_CONTEXT } from './lookups/account-singletons';
 import { withLookedUpDetectors } from './lookups/regional-detectors';
+import { withLookedUpRecorders } from './lookups/regional-recorders';
 import { withLookedUpTrail } from './lookups/trail-lookup';
 import { EveryRegionOptions, RegionalDeployment } from './regions/every-region';
 import type { RegionalGuard } from './regions/regional-guard';
@@ -225,7 +226,7 @@ export class MiningGuard extends Construct {
       computePolicy: props.computePolicy,
       trailLogGroup: this.auditTrail.logGroup,
     });
-    const plan = this._regionalPlan = withLookedUpDetectors(this, regionalPlan(this, props.everyRegion), {
+    let plan = this._regionalPlan = withLookedUpDetectors(this, regionalPlan(this, props.everyRegion), {
       listed: props.everyRegion?.existingDetectorRegions !== undefined,
       detectorOptions: DETECTOR_OPTIONS.filter((o) => props.threatDetection?.[o] !== undefined),
     });
@@ -259,6 +260,10 @@ export class MiningGuard extends Construct {
       compliance: props.compliance && this.compliance ? { ...props.compliance, recorder: this.compliance.recorderMode } : undefined,
     });
     this._regionalSettings = settings;
+    // With the regional Config rules, each region's recorder is looked up too, unless `compliance.recorder` says.
+    plan = this._regionalPlan = withLookedUpRecorders(this, this._regionalPlan, {
+      lookedUp: settings.compliance !== undefined && props.compliance?.recorder === undefined,
+    });
     if (plan.deployment === RegionalDeployment.STACK_SET && plan.regions.length > 0) {
       const { homeRegion: _home, ...anyHome } = settings;
       this.regionalStackSet = new RegionalStackSet(this, 'EveryRegion', { settings: anyHome, plan }).stackSet;

@@ -72,6 +72,7 @@ export class RegionalGuard extends Construct {
     const parts = new RegionalParts(this, 'Default', {
       settings: props.home._regionalSettings,
       createDetector: !plan.existingDetectorRegions.includes(region),
+      createRecorder: plan.existingRecorderRegions ? !plan.existingRecorderRegions.includes(region) : undefined,
     });
     this.forwardingRules = parts.forwardingRules;
     this.detector = parts.detector;

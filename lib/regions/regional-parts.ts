@@ -1,5 +1,5 @@
 /** RegionalParts: what every region beyond the home one runs. No Lambda function, no asset: a StackSet can carry it. */
-import { CfnCondition, Stack, Validations } from 'aws-cdk-lib';
+import { CfnCondition, CfnResource, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -21,6 +21,11 @@ export interface RegionalPartsProps {
   readonly settings: RegionalSettings;
   /** Whether this region gets a detector: yes, no, or as a condition decides (a StackSet parameter per region). */
   readonly createDetector: boolean | CfnCondition;
+  /**
+   * Whether this region gets a configuration recorder (with `compliance`): yes, no, or as a condition decides.
+   * @default - as `settings.compliance.recorder` says
+   */
+  readonly createRecorder?: boolean | CfnCondition;
 }
 
 /**
@@ -52,7 +57,7 @@ export class RegionalParts extends Construct {
     const naming = new AlarmNamePrefix(settings.alarmNamePrefix);
 
     const homeBus = events.EventBus.fromEventBusArn(this, 'HomeBus', stack.formatArn({
-      service: 'events', region: settings.homeRegion, resource: 'event-bus', resourceName: 'default',
+      service: 'events', region: settings.homeRegion, account: settings.homeAccount, resource: 'event-bus', resourceName: 'default',
     }));
     this.forwardingRole = new iam.Role(this, 'ForwardingRole', {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
@@ -89,18 +94,35 @@ export class RegionalParts extends Construct {
 
     const compliance = settings.compliance;
     if (compliance) {
-      if (compliance.recorder === RecorderMode.CREATE) {
+      const createRecorder = props.createRecorder ?? compliance.recorder === RecorderMode.CREATE;
+      if (createRecorder !== false) {
         const recorded = new Set(compliance.rules.flatMap((r) => (r.recorded ? [r.recorded] : [])));
         if (recorded.size === 0) recorded.add(INSTANCE);
         this.recorder = new ConfigRecorder(this, 'Recorder', { resourceTypes: [...recorded], retention: compliance.recorderRetention });
+        if (createRecorder instanceof CfnCondition) {
+          for (const part of this.recorder.node.findAll().filter(CfnResource.isCfnResource)) part.cfnOptions.condition = createRecorder;
+        }
       }
       for (const { rule, name, props: ruleProps } of compliance.rules) {
         const managed = new config.ManagedRule(this, rule, { ...ruleProps, configRuleName: name });
         // Config refuses rules while no recorder exists, and the recorder starts only with its delivery channel.
-        if (this.recorder) managed.node.addDependency(this.recorder.deliveryChannel);
+        if (this.recorder) afterRecorder(managed, this.recorder.deliveryChannel, createRecorder);
         this.configRules[name] = managed;
       }
       forward('ComplianceChanges', 'its Config rules finding a resource NON_COMPLIANT,', complianceChangePattern(compliance.rules.map((r) => r.name)));
     }
   }
+}
+
+/**
+ * Makes a rule wait for the recorder's delivery channel. A recorder made under a condition cannot be named in
+ * DependsOn (CloudFormation refuses a DependsOn on a resource its condition leaves out), so the rule refers to it
+ * in its metadata through Fn::If instead: a reference that orders the two only where the recorder is made.
+ */
+function afterRecorder(rule: config.ManagedRule, deliveryChannel: config.CfnDeliveryChannel, createRecorder: boolean | CfnCondition): void {
+  if (!(createRecorder instanceof CfnCondition)) {
+    rule.node.addDependency(deliveryChannel);
+    return;
+  }
+  (rule.node.defaultChild as CfnResource).addMetadata('MiningGuardAfterRecorder', Fn.conditionIf(createRecorder.logicalId, deliveryChannel.ref, ''));
 }

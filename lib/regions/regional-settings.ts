@@ -24,6 +24,11 @@ export interface RegionalCompliance {
 export interface RegionalSettings {
   /** The home region: its default bus receives what the regional part forwards. */
   readonly homeRegion: string;
+  /**
+   * The account of the home bus: an organization's member accounts forward to the security account's.
+   * @default - the regional part's own account
+   */
+  readonly homeAccount?: string;
   /** The start of the names of the guard's alarms, which the home notifier alerts on. */
   readonly alarmNamePrefix: string;
   /** The lowest GuardDuty severity of the findings outside the catalog forwarded, as the home region routes them; none unless given. */
@@ -43,6 +48,11 @@ export interface RegionalPlan {
   readonly regions: readonly string[];
   /** The regions of `regions` whose GuardDuty detector exists already. */
   readonly existingDetectorRegions: readonly string[];
+  /**
+   * The regions of `regions` whose configuration recorder exists already, as the lookups found them: the recorder is
+   * adopted there and created in the others. Undefined when every region does what `compliance.recorder` says.
+   */
+  readonly existingRecorderRegions?: readonly string[];
   /** The regions the guard runs in: the home region (when known) and `regions`. */
   readonly guardedRegions: readonly string[];
 }

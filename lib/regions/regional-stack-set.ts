@@ -11,6 +11,7 @@ import type { RegionalPlan, RegionalSettings } from './regional-settings';
 import { commercialRegions, missingResourceTypes } from './resource-availability';
 import { executionStatements } from './stack-set-permissions';
 import { accountUniqueName } from '../common/account-names';
+import { RecorderMode } from '../compliance/config-recorder';
 
 /**
  * CloudFormation's limit on a template given inline (`TemplateBody`).
@@ -19,7 +20,7 @@ import { accountUniqueName } from '../common/account-names';
 export const MAX_TEMPLATE_BODY_BYTES = 51_200;
 
 /** The regional template's parameters, which the StackSet sets per region. */
-export const REGIONAL_PARAMETERS = { homeRegion: 'HomeRegion', createDetector: 'CreateDetector' } as const;
+export const REGIONAL_PARAMETERS = { homeRegion: 'HomeRegion', createDetector: 'CreateDetector', createRecorder: 'CreateRecorder' } as const;
 
 /** Properties of a `RegionalStackSet`. */
 export interface RegionalStackSetProps {
@@ -78,10 +79,7 @@ export class RegionalStackSet extends Construct {
     for (const statement of executionStatements(resourceTypes, permissionScope)) execution.addToPrincipalPolicy(statement);
     acknowledgeExecutionPolicy(execution, resourceTypes, props.settings.alarmNamePrefix);
 
-    const regionGroups = [
-      { regions: props.plan.regions.filter((r) => !props.plan.existingDetectorRegions.includes(r)), createDetector: 'true' },
-      { regions: [...props.plan.existingDetectorRegions], createDetector: 'false' },
-    ].filter((g) => g.regions.length > 0);
+    const regionGroups = choiceGroups(props.plan, this.template.Parameters?.[REGIONAL_PARAMETERS.createRecorder] !== undefined);
 
     this.stackSet = new cloudformation.CfnStackSet(this, 'Default', {
       stackSetName: name,
@@ -151,7 +149,19 @@ export function regionalTemplate(settings: Omit<RegionalSettings, 'homeRegion'>)
       default: 'true',
     });
     const detectorCreated = new CfnCondition(stack, 'DetectorCreated', { expression: Fn.conditionEquals(createDetector.valueAsString, 'true') });
-    new RegionalParts(stack, 'Guard', { settings: { ...settings, homeRegion: homeRegion.valueAsString }, createDetector: detectorCreated });
+    let recorderCreated: CfnCondition | undefined;
+    if (settings.compliance) {
+      const createRecorder = new CfnParameter(stack, REGIONAL_PARAMETERS.createRecorder, {
+        type: 'String',
+        description: 'Whether to create this region\'s Config recorder and delivery channel: false where one exists already',
+        allowedValues: ['true', 'false'],
+        default: String(settings.compliance.recorder === RecorderMode.CREATE),
+      });
+      recorderCreated = new CfnCondition(stack, 'RecorderCreated', { expression: Fn.conditionEquals(createRecorder.valueAsString, 'true') });
+    }
+    new RegionalParts(stack, 'Guard', {
+      settings: { ...settings, homeRegion: homeRegion.valueAsString }, createDetector: detectorCreated, createRecorder: recorderCreated,
+    });
     return app.synth({ validateOnSynthesis: false }).getStackByName(stack.stackName).template;
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
@@ -160,30 +170,61 @@ export function regionalTemplate(settings: Omit<RegionalSettings, 'homeRegion'>)
 
 type InstanceGroup = cloudformation.CfnStackSet.StackInstancesProperty | IResolvable;
 
+/** Regions that take the same parameter overrides. */
+interface ChoiceGroup {
+  readonly regions: string[];
+  readonly overrides: Readonly<Record<string, 'true' | 'false'>>;
+}
+
 /**
- * The StackSet's instance groups, one per detector choice. When only deployment knows the home region (an
+ * The regions grouped by their choices: whether each creates its detector, and (when the template has a recorder
+ * parameter and the lookups answered per region) its recorder. Regions without a per-region recorder answer take the
+ * template's default, which follows `compliance.recorder`.
+ */
+function choiceGroups(plan: RegionalPlan, recorderParameter: boolean): ChoiceGroup[] {
+  const groups = new Map<string, ChoiceGroup>();
+  for (const region of plan.regions) {
+    const overrides: Record<string, 'true' | 'false'> = {
+      [REGIONAL_PARAMETERS.createDetector]: plan.existingDetectorRegions.includes(region) ? 'false' : 'true',
+    };
+    if (recorderParameter && plan.existingRecorderRegions) {
+      overrides[REGIONAL_PARAMETERS.createRecorder] = plan.existingRecorderRegions.includes(region) ? 'false' : 'true';
+    }
+    const key = Object.entries(overrides).map(([k, v]) => `${k}${v}`).join('');
+    const group = groups.get(key) ?? { regions: [], overrides };
+    group.regions.push(region);
+    groups.set(key, group);
+  }
+  // Regions that create first, in a stable order, as CloudFormation lists the groups back.
+  return [...groups.entries()].sort(([a], [b]) => b.localeCompare(a)).map(([, g]) => g);
+}
+
+/**
+ * The StackSet's instance groups, one per choice of parameters. When only deployment knows the home region (an
  * environment-agnostic stack), a mapping keyed by every commercial region gives each group's regions without the
  * home one; a group whose one region is the home is left out by a condition. Conditions per region in the list
  * would make CDK's own template assertions weigh every combination of them.
  */
-function instanceGroups(scope: Construct, groups: ReadonlyArray<{ regions: string[]; createDetector: string }>): InstanceGroup[] {
+function instanceGroups(scope: Construct, groups: readonly ChoiceGroup[]): InstanceGroup[] {
   const stack = Stack.of(scope);
-  const group = (regions: string[], createDetector: string) => ({
+  const overridesOf = (g: ChoiceGroup) => Object.entries(g.overrides).map(([parameterKey, parameterValue]) => ({ parameterKey, parameterValue }));
+  const keyOf = (g: ChoiceGroup) => Object.entries(g.overrides).map(([k, v]) => `${k}${v}`).join('');
+  const group = (regions: string[], g: ChoiceGroup) => ({
     deploymentTargets: { accounts: [stack.account] },
     regions,
-    parameterOverrides: [{ parameterKey: REGIONAL_PARAMETERS.createDetector, parameterValue: createDetector }],
+    parameterOverrides: overridesOf(g),
   });
-  if (!Token.isUnresolved(stack.region)) return groups.map((g) => group(g.regions, g.createDetector));
+  if (!Token.isUnresolved(stack.region)) return groups.map((g) => group(g.regions, g));
   const listed = groups.filter((g) => g.regions.length > 1);
   const besideHome = listed.length === 0 ? undefined : new CfnMapping(scope, 'RegionsBesideHome', {
     mapping: Object.fromEntries(commercialRegions().map((home) => [
       home,
-      Object.fromEntries(listed.map((g) => [`CreateDetector${g.createDetector}`, g.regions.filter((r) => r !== home).join(',')])),
+      Object.fromEntries(listed.map((g) => [keyOf(g), g.regions.filter((r) => r !== home).join(',')])),
     ])),
   });
   return groups.map((g) => {
     if (g.regions.length > 1) {
-      return group(Fn.split(',', besideHome!.findInMap(Aws.REGION, `CreateDetector${g.createDetector}`)), g.createDetector);
+      return group(Fn.split(',', besideHome!.findInMap(Aws.REGION, keyOf(g))), g);
     }
     // The property mapper does not reach inside Fn::If: the group is written as CloudFormation reads it.
     const [region] = g.regions;
@@ -191,7 +232,7 @@ function instanceGroups(scope: Construct, groups: ReadonlyArray<{ regions: strin
     return Fn.conditionIf(isHome.logicalId, Aws.NO_VALUE, {
       DeploymentTargets: { Accounts: [stack.account] },
       Regions: [region],
-      ParameterOverrides: [{ ParameterKey: REGIONAL_PARAMETERS.createDetector, ParameterValue: g.createDetector }],
+      ParameterOverrides: overridesOf(g).map((o) => ({ ParameterKey: o.parameterKey, ParameterValue: o.parameterValue })),
     });
   });
 }

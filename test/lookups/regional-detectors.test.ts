@@ -19,6 +19,7 @@ function answers(found: { detectors?: string[]; monitor?: boolean; recorder?: bo
     [key('anomalyMonitor')]: found.monitor ? [{ Identifier: MONITOR, MonitorName: 'Default-Services-Monitor' }] : [],
     [key('recorder')]: found.recorder ? [{ Identifier: 'default' }] : [],
     [key('trail')]: found.trail ? [{ Identifier: found.trail }] : [],
+    ...Object.fromEntries(REGIONS.map((r) => [key('recorder', r), found.recorder ? [{ Identifier: 'default' }] : []])),
   };
 }
 
@@ -102,6 +103,7 @@ describe('the guard before the CLI has answered', () => {
     expect(missing.map((m) => m.key).sort()).toEqual([
       singletonLookupKey(probe, 'detector'), ...REGIONS.map((r) => singletonLookupKey(probe, 'detector', r)),
       singletonLookupKey(probe, 'anomalyMonitor'), singletonLookupKey(probe, 'recorder'), singletonLookupKey(probe, 'trail'),
+      ...REGIONS.map((r) => singletonLookupKey(probe, 'recorder', r)),
     ].sort());
     expect(new Set(missing.map((m) => m.provider))).toEqual(new Set(['cc-api-provider']));
     template.resourceCountIs('AWS::GuardDuty::Detector', 1);

@@ -70,7 +70,9 @@ describe('RegionalStackSet', () => {
     const body = stackSetOf(homeTemplate({ compliance: { recorder: RecorderMode.CREATE } })).TemplateBody as string;
     expect(Buffer.byteLength(body)).toBeLessThan(MAX_TEMPLATE_BODY_BYTES);
     const template = JSON.parse(body);
-    expect(Object.keys(template.Parameters)).toEqual(['HomeRegion', 'CreateDetector']);
+    expect(Object.keys(template.Parameters)).toEqual(['HomeRegion', 'CreateDetector', 'CreateRecorder']);
+    // The recorder's default follows compliance.recorder; a region's lookup answer overrides it.
+    expect(template.Parameters.CreateRecorder).toMatchObject({ AllowedValues: ['true', 'false'], Default: 'true' });
     const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
     for (const banned of ['AWS::Lambda::Function', 'AWS::Budgets::Budget', 'AWS::CE::AnomalyMonitor', 'AWS::CE::AnomalySubscription', 'AWS::CloudTrail::Trail', 'AWS::Chatbot::SlackChannelConfiguration']) {
       expect(types).not.toContain(banned);
@@ -83,6 +85,23 @@ describe('RegionalStackSet', () => {
     expect(template.Conditions[detector.Condition!]).toEqual({ 'Fn::Equals': [{ Ref: 'CreateDetector' }, 'true'] });
     // A region switched to CreateDetector=false, or a stack instance deleted, keeps the detector it created: GuardDuty stays on.
     expect(detector.DeletionPolicy).toBe('Retain');
+  });
+
+  test('with the lookups answered per region, each region\'s recorder answer reaches its stack instance, and the rules wait for a recorder made there', () => {
+    const set = stackSetOf(homeTemplate({ everyRegion: { regions: ['sa-east-1', 'us-east-1', 'ap-south-1'] }, compliance: {} }));
+    // (no answers yet here: every region follows the template's default)
+    expect(set.StackInstancesGroup.map((g: { ParameterOverrides: unknown[] }) => g.ParameterOverrides)).toEqual([[{ ParameterKey: 'CreateDetector', ParameterValue: 'true' }]]);
+    const template = JSON.parse(set.TemplateBody as string);
+    const resources = Object.values(template.Resources as Record<string, { Type: string; Condition?: string; Metadata?: Record<string, unknown> }>);
+    // Every part of the recorder is made only where CreateRecorder is true: bucket, policy, role, recorder, delivery channel.
+    const recorderParts = resources.filter((r) => r.Condition === 'RecorderCreated').map((r) => r.Type).sort();
+    expect(recorderParts).toEqual(['AWS::Config::ConfigurationRecorder', 'AWS::Config::DeliveryChannel', 'AWS::IAM::Role', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy']);
+    expect(template.Conditions.RecorderCreated).toEqual({ 'Fn::Equals': [{ Ref: 'CreateRecorder' }, 'true'] });
+    const rules = resources.filter((r) => r.Type === 'AWS::Config::ConfigRule');
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(rule.Metadata?.MiningGuardAfterRecorder).toEqual({ 'Fn::If': ['RecorderCreated', { Ref: expect.stringMatching(/DeliveryChannel/) }, ''] });
+    }
   });
 
   test('regions with a detector of their own are a second group that creates none', () => {
