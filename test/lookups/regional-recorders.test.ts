@@ -31,7 +31,9 @@ function guard(answers: Record<string, unknown>, recorder?: RecorderMode): { sta
 /** Each StackSet instance group's regions and parameter overrides. */
 function groups(template: Template): Array<[string[], Record<string, string>]> {
   const set = Object.values(template.findResources('AWS::CloudFormation::StackSet'))[0] as { Properties: { StackInstancesGroup: any[] } };
-  return set.Properties.StackInstancesGroup.map((g) => [g.Regions, Object.fromEntries(g.ParameterOverrides.map((o: any) => [o.ParameterKey, o.ParameterValue]))]);
+  return set.Properties.StackInstancesGroup.map((g) => [
+    g.Regions, Object.fromEntries(g.ParameterOverrides.map((o: any) => [o.ParameterKey, o.ParameterValue])),
+  ]);
 }
 
 describe('withLookedUpRecorders', () => {
