@@ -174,8 +174,8 @@ export interface MiningGuardProps {
  * detector and vCPU alarms. Where no regional part runs, the trail's log group still brings every catalog call to
  * the home region within minutes.
  *
- * Each part is a public construct that also works alone; account singletons (the detector, the trail, the anomaly
- * monitor) can be adopted instead of created. Nothing is contained or deleted by default: MiningGuard notifies.
+ * Each part is a public construct that also works alone; account singletons (the detectors, the recorders, the trail,
+ * the anomaly monitor) are found by lookup in a stack with a concrete environment, and adopted instead of created. Nothing is contained or deleted by default: MiningGuard notifies.
  */
 export class MiningGuard extends Construct {
   /** Where alerts go. */
