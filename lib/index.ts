@@ -18,3 +18,4 @@ export type { ComputePolicy } from './catalog/compute-policy';
 export * from './regions/every-region';
 export * from './regions/regional-guard';
 export * from './dashboard/guard-dashboard';
+export * from './organization/organization-members';

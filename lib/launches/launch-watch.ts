@@ -10,8 +10,8 @@ import { Construct } from 'constructs';
 import { catalogSubscriptionPattern } from './subscription-pattern';
 import type { IAlertChannel } from '../alerts/alert-channel';
 import {
-  ComputePolicy, CONFIRMATION_ACTIONS, grantsOf, HANDLER_ENVIRONMENT, LAUNCH_CONTAINMENT, LAUNCH_DETECTIONS, LaunchResponses, LaunchSettings,
-  resolveComputePolicy, resolveResponses, toEnvironment,
+  ComputePolicy, CONFIRMATION_ACTIONS, ContainmentKind, grantsOf, HANDLER_ENVIRONMENT, LAUNCH_CONTAINMENT, LAUNCH_DETECTIONS, LaunchResponses,
+  LaunchSettings, resolveComputePolicy, resolveResponses, toEnvironment,
 } from '../catalog';
 import { cloudTrailRules } from '../common/cloudtrail-rules';
 import { GuardFunction } from '../common/guard-function';
@@ -92,6 +92,8 @@ export class LaunchWatch extends Construct {
   public readonly rules: events.Rule[];
   /** The schedule that sends the summaries of closed alert-storm windows. */
   public readonly stormFlush: events.Rule;
+  /** @internal The kinds of containment step the responses set plan, each once; none in a dry run. */
+  public readonly _containmentKinds: readonly ContainmentKind[];
 
   constructor(scope: Construct, id: string, props: LaunchWatchProps) {
     super(scope, id);
@@ -132,6 +134,7 @@ export class LaunchWatch extends Construct {
     // The evaluator's own containment calls are CloudTrail events too: it knows them by its role, and never judges them.
     fn.addEnvironment(HANDLER_ENVIRONMENT.launchEvaluator.guardRoleArn, evaluator.role.roleArn);
     table.grantReadWriteData(fn);
+    this._containmentKinds = containmentKinds(settings.responses, settings.dryRun);
     this.grantPermissions(evaluator.role, settings.responses, settings.dryRun);
 
     this.rules = cloudTrailRules(this, LAUNCH_DETECTIONS, evaluator.ruleTarget(), 'launch calls to the launch evaluator');
@@ -177,10 +180,7 @@ export class LaunchWatch extends Construct {
       resources: ['*'],
     }));
     // A dry run changes nothing, so it may change nothing.
-    const kinds = dryRun ? [] : LAUNCH_DETECTIONS.flatMap((d) => {
-      const response = responses[d.id];
-      return (response && LAUNCH_CONTAINMENT[d.id]?.[response]) || [];
-    });
+    const kinds = containmentKinds(responses, dryRun);
     const account = Stack.of(this).account;
     for (const grant of grantsOf(kinds)) {
       // Describe calls take no resource, so they are granted as the reads above are; every other call is limited to
@@ -217,6 +217,15 @@ export class LaunchWatch extends Construct {
       },
     );
   }
+}
+
+/** The kinds of containment step the responses set plan, each once. A dry run changes nothing, so it may change nothing. */
+function containmentKinds(responses: LaunchResponses, dryRun: boolean): ContainmentKind[] {
+  if (dryRun) return [];
+  return [...new Set(LAUNCH_DETECTIONS.flatMap((d) => {
+    const response = responses[d.id];
+    return (response && LAUNCH_CONTAINMENT[d.id]?.[response]) || [];
+  }))];
 }
 
 /** The settings the evaluator receives, checked here with the same checks and messages the evaluator and replay use. */

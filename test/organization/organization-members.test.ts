@@ -1,0 +1,222 @@
+import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { MemberTargets, MiningGuard, MiningGuardProps, OrganizationMembers, OrganizationMembersProps, ResponseMode, StackSetCaller } from '../../lib';
+import { actionsOf, CONTAINMENT_ROLE_NAME, HANDLER_ENVIRONMENT, LAUNCH_CONTAINMENT, MEMBER_LOOKUP_ACTIONS } from '../../lib/catalog';
+
+const SECURITY_ACCOUNT = '111122223333';
+const ORGANIZATION_ID = 'o-a1b2c3d4e5';
+const ENV = { account: SECURITY_ACCOUNT, region: 'eu-west-1' };
+
+interface Built {
+  readonly stack: Stack;
+  readonly guard: MiningGuard;
+  readonly members: OrganizationMembers;
+  readonly template: Template;
+}
+
+function build(
+  members: Partial<OrganizationMembersProps> = {},
+  guardProps: MiningGuardProps = {},
+  stackProps: StackProps = { env: ENV },
+): Built {
+  const stack = new Stack(new App(), 'Security', stackProps);
+  const guard = new MiningGuard(stack, 'MiningGuard', {
+    alertEmails: ['secops@example.com'],
+    lookup: false,
+    everyRegion: { regions: ['us-east-1', 'sa-east-1'] },
+    ...guardProps,
+  });
+  const construct = new OrganizationMembers(stack, 'Members', {
+    guard,
+    organizationId: ORGANIZATION_ID,
+    targets: MemberTargets.organizationalUnits(['ou-ab12-cdef3456']),
+    ...members,
+  });
+  return { stack, guard, members: construct, template: Template.fromStack(stack) };
+}
+
+function stackSetOf(t: Template): Record<string, any> {
+  const sets = Object.entries(t.findResources('AWS::CloudFormation::StackSet'))
+    .filter(([id]) => id.startsWith('Members'));
+  expect(sets).toHaveLength(1);
+  return sets[0][1].Properties;
+}
+
+function parametersOf(set: Record<string, any>): Record<string, unknown> {
+  const parameters: Array<{ ParameterKey: string; ParameterValue: unknown }> = set.Parameters;
+  return Object.fromEntries(parameters.map((p) => [p.ParameterKey, p.ParameterValue]));
+}
+
+/** The containment role of the member template, with its statements. */
+function containmentRoleOf(built: Built): Record<string, any> {
+  const roles = Object.values(built.members.template.Resources as Record<string, any>)
+    .filter((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === CONTAINMENT_ROLE_NAME);
+  expect(roles).toHaveLength(1);
+  return roles[0];
+}
+
+const STOP_ALL = { 'ec2-instance-launch': ResponseMode.STOP };
+/** Every launch detection with containment at its strongest response. */
+const STRONGEST = Object.fromEntries(Object.entries(LAUNCH_CONTAINMENT).map(([id, steps]) => [
+  id, (ResponseMode.QUARANTINE in steps! ? ResponseMode.QUARANTINE : ResponseMode.STOP),
+]));
+
+describe('OrganizationMembers', () => {
+  test('a service-managed StackSet, deployed automatically to the targets but the security account, in the guard\'s regions, called as a delegated administrator', () => {
+    // GIVEN / WHEN
+    const set = stackSetOf(build().template);
+
+    // THEN
+    expect(set).toEqual(expect.objectContaining({
+      PermissionModel: 'SERVICE_MANAGED',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      CallAs: 'DELEGATED_ADMIN',
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+    }));
+    expect(set.StackInstancesGroup).toEqual([{
+      DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-cdef3456'], AccountFilterType: 'DIFFERENCE', Accounts: [SECURITY_ACCOUNT] },
+      Regions: ['eu-west-1', 'us-east-1', 'sa-east-1'],
+    }]);
+    expect(parametersOf(set)).toEqual(expect.objectContaining({
+      HomeRegion: 'eu-west-1',
+      HomeAccount: SECURITY_ACCOUNT,
+      OrganizationId: ORGANIZATION_ID,
+      CreateDetector: 'false',
+      ContainmentRoleRegion: 'eu-west-1',
+      LaunchEvaluatorRoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^MiningGuardLaunchWatchEvaluator.*Role/), 'Arn'] },
+    }));
+  });
+
+  test('the whole organization through its root, the listed regions, the management account calling, detectors created on request', () => {
+    const { template, members } = build({
+      targets: MemberTargets.organization('r-ab12'),
+      regions: ['us-east-1', 'ap-southeast-1'],
+      callAs: StackSetCaller.SELF,
+      createDetectors: true,
+    });
+    const set = stackSetOf(template);
+    expect(set.CallAs).toBe('SELF');
+    expect(set.StackInstancesGroup[0].DeploymentTargets.OrganizationalUnitIds).toEqual(['r-ab12']);
+    expect(set.StackInstancesGroup[0].Regions).toEqual(['us-east-1', 'ap-southeast-1']);
+    // The home region is not listed: the first listed region's instance makes the role.
+    expect(members.containmentRoleRegion).toBe('us-east-1');
+    expect(parametersOf(set)).toEqual(expect.objectContaining({ ContainmentRoleRegion: 'us-east-1', CreateDetector: 'true' }));
+  });
+
+  test('the home default bus accepts PutEvents from the organization\'s principals only', () => {
+    const { template } = build();
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 1);
+    template.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      EventBusName: 'default',
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:events:eu-west-1:${SECURITY_ACCOUNT}:event-bus/default`]] },
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID } },
+      },
+    });
+  });
+
+  test('the member template forwards to the security account\'s bus, with the forwarding role in the member account', () => {
+    const { members } = build();
+    const resources = Object.values(members.template.Resources as Record<string, any>);
+    const busArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'HomeRegion' }, ':', { Ref: 'HomeAccount' }, ':event-bus/default']] };
+    const rules = resources.filter((r) => r.Type === 'AWS::Events::Rule');
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) expect(rule.Properties.Targets.map((t: { Arn: unknown }) => t.Arn)).toEqual([busArn]);
+    const forwarding = resources.find((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === undefined);
+    expect(forwarding.Properties.AssumeRolePolicyDocument.Statement[0].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
+    expect(Object.keys(members.template.Parameters)).toEqual(expect.arrayContaining(['HomeRegion', 'HomeAccount', 'CreateDetector', 'OrganizationId', 'LaunchEvaluatorRoleArn', 'ContainmentRoleRegion']));
+    expect(JSON.stringify(members.template)).not.toMatch(/AWS::Lambda::Function|BootstrapVersion|cdk-hnb659fds/);
+  });
+
+  test('the containment role: made in one region per account, trusted only by the launch evaluator\'s role within the organization', () => {
+    const built = build({}, { launchWatch: { responses: STOP_ALL } });
+    const role = containmentRoleOf(built);
+    expect(role.Condition).toBe('ContainmentRoleHere');
+    expect(built.members.template.Conditions.ContainmentRoleHere).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, { Ref: 'ContainmentRoleRegion' }] });
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Principal: { AWS: { Ref: 'LaunchEvaluatorRoleArn' } },
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } } },
+    }]);
+  });
+
+  test.each([
+    ['notify only', {}],
+    ['STOP on instance launches', { launchWatch: { responses: STOP_ALL } }],
+    ['the strongest response of every detection that contains', { launchWatch: { responses: STRONGEST } }],
+    ['a dry run', { launchWatch: { responses: STOP_ALL, dryRun: true } }],
+  ] as Array<[string, MiningGuardProps]>)('the containment role may take exactly the reads and the enabled containment actions, in its account, never terminate: %s',
+    (_, guardProps) => {
+      const built = build({}, guardProps);
+      const role = containmentRoleOf(built);
+      const statements: Array<{ Action: string | string[]; Condition?: any }> = role.Properties.Policies[0].PolicyDocument.Statement;
+      const actions = new Set(statements.flatMap((s) => [s.Action].flat()));
+      const enabled = actionsOf(built.guard.launchWatch._containmentKinds);
+      expect([...actions].sort()).toEqual([...new Set([...MEMBER_LOOKUP_ACTIONS, ...enabled])].sort());
+      expect([...actions].filter((a) => /Terminate|Delete(?!Fleets)/.test(a))).toEqual([]);
+      for (const s of statements.filter((x) => [x.Action].flat().some((a) => !/:Describe|:LookupEvents/.test(a)))) {
+        expect(s.Condition.StringEquals['aws:ResourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
+      }
+      if (guardProps.launchWatch?.dryRun || !guardProps.launchWatch) expect(enabled).toEqual([]);
+      else expect(enabled.length).toBeGreaterThan(0);
+    });
+
+  test('the launch evaluator may assume the containment role in the organization\'s accounts only, and knows its name', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^MiningGuardLaunchWatchEvaluator.*Role') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::*:role/${CONTAINMENT_ROLE_NAME}`]] },
+          Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } },
+        }]),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ [HANDLER_ENVIRONMENT.launchEvaluator.containmentRoleName]: CONTAINMENT_ROLE_NAME }),
+      },
+    });
+  });
+
+  test('a single-account guard is unchanged: no bus policy, no member StackSet, no containment role name', () => {
+    const stack = new Stack(new App(), 'Alone', { env: ENV });
+    new MiningGuard(stack, 'MiningGuard', { alertEmails: ['secops@example.com'], lookup: false, everyRegion: { regions: ['us-east-1'] } });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    expect(Object.values(template.findResources('AWS::CloudFormation::StackSet')).map((s) => s.Properties.PermissionModel)).toEqual(['SELF_MANAGED']);
+    expect(JSON.stringify(template.toJSON())).not.toContain(HANDLER_ENVIRONMENT.launchEvaluator.containmentRoleName);
+  });
+
+  describe('synth errors say what to write', () => {
+    test('a malformed organization id', () => {
+      expect(() => build({ organizationId: 'a1b2c3d4e5' })).toThrow(
+        'OrganizationMembers: organizationId "a1b2c3d4e5" is not an organization id. Write the id \'aws organizations describe-organization --query Organization.Id\' prints, such as \'o-a1b2c3d4e5\'.');
+    });
+
+    test('no targets', () => {
+      expect(() => build({ targets: MemberTargets.organizationalUnits([]) })).toThrow(
+        'OrganizationMembers: targets names no organizational unit, so no member account would be guarded. Write targets: MemberTargets.organizationalUnits([\'ou-ab12-cdef3456\']), or MemberTargets.organization(\'r-ab12\') for every account.');
+    });
+
+    test('a target that is no unit or root id', () => {
+      expect(() => build({ targets: MemberTargets.organizationalUnits(['Workloads']) })).toThrow(/targets has "Workloads", which is neither an organizational unit id nor a root id\. Write ids such as 'ou-ab12-cdef3456' or 'r-ab12'/);
+    });
+
+    test('a guard whose stack is environment-agnostic', () => {
+      expect(() => build({}, {}, {})).toThrow(
+        'OrganizationMembers: the guard\'s stack Security is environment-agnostic, but every member account forwards to its account\'s bus in its region, and the StackSet leaves that account out. Give the stack env: { account: \'111122223333\', region: \'eu-west-1\' }, with the security account and its home region.');
+    });
+
+    test('a region that is not one, and no region', () => {
+      expect(() => build({ regions: ['Ireland'] })).toThrow(/regions has "Ireland", which is not a region name\. Write names such as 'us-east-1'/);
+      expect(() => build({ regions: [] })).toThrow(/regions is empty, so no member account would be guarded/);
+    });
+  });
+});
