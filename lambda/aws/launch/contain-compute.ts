@@ -2,7 +2,7 @@
 import { containInstances } from './contain-instances';
 import { joinReports, ONE_DONE, StepReport } from './step-report';
 import { tagOrNote } from './tagging';
-import { regionalClient } from '../clients/regional-client';
+import { eventClient } from '../clients/regional-client';
 
 /**
  * The processes that launch, terminate or replace a group's instances. With them suspended the group keeps its
@@ -16,7 +16,7 @@ export async function stopAutoScalingGroup(
   region: string, groupName: string, tags: Readonly<Record<string, string>>, retryDelayMs?: number,
 ): Promise<StepReport> {
   const sdk = await import('@aws-sdk/client-auto-scaling');
-  const client = regionalClient('autoscaling', region, (c) => new sdk.AutoScalingClient(c));
+  const client = eventClient('autoscaling', region, (c) => new sdk.AutoScalingClient(c));
   const group = async () => (await client.send(new sdk.DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] })))
     .AutoScalingGroups?.find((g) => g.AutoScalingGroupName === groupName);
   if (!(await group())) return { count: 1, failed: [], gone: [], unknown: [{ id: groupName, reason: `Auto Scaling does not know this group in ${region}` }], notes: [] };
@@ -34,7 +34,7 @@ export async function stopAutoScalingGroup(
 
 async function ecs(region: string) {
   const sdk = await import('@aws-sdk/client-ecs');
-  return { sdk, client: regionalClient('ecs', region, (c) => new sdk.ECSClient(c)) };
+  return { sdk, client: eventClient('ecs', region, (c) => new sdk.ECSClient(c)) };
 }
 
 /** Sets the service to zero tasks (its tasks then stop) and tags it. */
@@ -63,7 +63,7 @@ export async function disableBatchComputeEnvironment(
   region: string, computeEnvironment: string, tags: Readonly<Record<string, string>>,
 ): Promise<StepReport> {
   const sdk = await import('@aws-sdk/client-batch');
-  const client = regionalClient('batch', region, (c) => new sdk.BatchClient(c));
+  const client = eventClient('batch', region, (c) => new sdk.BatchClient(c));
   const out = await client.send(new sdk.UpdateComputeEnvironmentCommand({ computeEnvironment, state: 'DISABLED' }));
   const arn = out.computeEnvironmentArn;
   const notes = arn ? await tagOrNote(`Batch compute environment ${computeEnvironment}`, () => client.send(new sdk.TagResourceCommand({ resourceArn: arn, tags: { ...tags } }))) : [];
@@ -73,7 +73,7 @@ export async function disableBatchComputeEnvironment(
 /** Stops a SageMaker notebook instance, training job or processing job. */
 export async function stopSageMaker(region: string, kind: 'notebook' | 'training-job' | 'processing-job', name: string): Promise<StepReport> {
   const sdk = await import('@aws-sdk/client-sagemaker');
-  const client = regionalClient('sagemaker', region, (c) => new sdk.SageMakerClient(c));
+  const client = eventClient('sagemaker', region, (c) => new sdk.SageMakerClient(c));
   if (kind === 'notebook') await client.send(new sdk.StopNotebookInstanceCommand({ NotebookInstanceName: name }));
   else if (kind === 'training-job') await client.send(new sdk.StopTrainingJobCommand({ TrainingJobName: name }));
   else await client.send(new sdk.StopProcessingJobCommand({ ProcessingJobName: name }));

@@ -9,7 +9,7 @@ import { isolationGroup, IsolationGroup } from './isolation-group';
 import type { ItemResult, StepReport } from './step-report';
 import { ec2Tags, tagOrNote } from './tagging';
 import { errorText } from '../clients/error-text';
-import { regionalClient } from '../clients/regional-client';
+import { eventClient } from '../clients/regional-client';
 
 type Ec2 = typeof import('@aws-sdk/client-ec2');
 
@@ -24,10 +24,10 @@ export interface InstanceContainment {
   readonly retryDelayMs?: number;
 }
 
-/** The client and the module of EC2, for a region. */
+/** The client and the module of EC2, for a region of the event's account. */
 export async function ec2In(region: string): Promise<{ sdk: Ec2; client: EC2Client }> {
   const sdk = await import('@aws-sdk/client-ec2');
-  return { sdk, client: regionalClient('ec2', region, (c) => new sdk.EC2Client(c)) };
+  return { sdk, client: eventClient('ec2', region, (c) => new sdk.EC2Client(c)) };
 }
 
 /** The instances EC2 knows among the ids, by id; filtering by id, unlike naming ids, does not fail on one unknown id. */

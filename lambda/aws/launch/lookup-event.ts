@@ -7,7 +7,7 @@ import { compareWithCloudTrail, Confirmation, containmentGate, LookupAnswer, nex
 import type { LaunchVerdict } from '../../core/launch/evaluate-launch';
 import type { ContainmentPlan } from '../../core/launch/plan-containment';
 import { errorText } from '../clients/error-text';
-import { regionalClient } from '../clients/regional-client';
+import { eventClient } from '../clients/regional-client';
 
 /** LookupEvents allows two calls a second per account and region: this container keeps to that pace. */
 const LOOKUP_INTERVAL_MS = 500;
@@ -24,7 +24,7 @@ export const REAL_CLOCK: Clock = {
   wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** CloudTrail's event of this ID in this region, or why there is none. Throttling beyond the SDK's retries is a failure. */
+/** CloudTrail's event of this ID in this region (of the event's account), or why there is none. Throttling beyond the SDK's retries is a failure. */
 export async function lookUpEvent(region: string, eventId: string, clock: Clock = REAL_CLOCK): Promise<LookupAnswer> {
   const at = Math.max(clock.now(), nextCallAt.get(region) ?? 0);
   nextCallAt.set(region, at + LOOKUP_INTERVAL_MS);
@@ -32,7 +32,7 @@ export async function lookUpEvent(region: string, eventId: string, clock: Clock 
   try {
     // The config evaluator's named exports of the client: the bundle leaves the rest of it out.
     const sdk = await import('../config/sdk/cloudtrail-client');
-    const client = regionalClient('cloudtrail', region, (c) => new sdk.CloudTrailClient(c));
+    const client = eventClient('cloudtrail', region, (c) => new sdk.CloudTrailClient(c));
     const out = await client.send(new sdk.LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventId', AttributeValue: eventId }], MaxResults: 1 }));
     const event = out.Events?.find((e) => e.EventId === eventId);
     return event

@@ -8,7 +8,8 @@ import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import type { LaunchTemplateRef } from '../../core/launch/launch-request';
 import { GroupAnswer, NamedTypes, NamesToLookUp, templateKey, TypeAnswer } from '../../core/launch/named-types';
 import { errorText } from '../clients/error-text';
-import { regionalClient } from '../clients/regional-client';
+import { accountCacheKey } from '../clients/event-account';
+import { eventClient } from '../clients/regional-client';
 
 /**
  * A numbered template version never changes, so its answer is kept for the container's life; `$Latest` and `$Default`
@@ -21,7 +22,7 @@ const groupTypes = new Map<string, { readonly answer: GroupAnswer; readonly unti
 
 async function ec2(region: string) {
   const sdk = await import('@aws-sdk/client-ec2');
-  return { sdk, client: regionalClient('ec2', region, (c) => new sdk.EC2Client(c)) };
+  return { sdk, client: eventClient('ec2', region, (c) => new sdk.EC2Client(c)) };
 }
 
 /** Why an attribute-based launch has no type to count: EC2 picks one at launch within the vCPU range. */
@@ -34,7 +35,7 @@ function failure(error: unknown, service = 'EC2'): { unknown: string } {
 }
 
 async function templateType(region: string, ref: LaunchTemplateRef, now: number): Promise<TypeAnswer> {
-  const key = `${region}|${templateKey(ref)}`;
+  const key = `${accountCacheKey()}${region}|${templateKey(ref)}`;
   const cached = templateTypes.get(key);
   if (cached && cached.until > now) return cached.answer;
   let answer: TypeAnswer;
@@ -73,7 +74,7 @@ async function instanceTypes(region: string, instanceIds: readonly string[]): Pr
 
 async function autoScaling(region: string) {
   const sdk = await import('@aws-sdk/client-auto-scaling');
-  return { sdk, client: regionalClient('autoscaling', region, (c) => new sdk.AutoScalingClient(c)) };
+  return { sdk, client: eventClient('autoscaling', region, (c) => new sdk.AutoScalingClient(c)) };
 }
 
 /** What one group launches: its mixed instances policy's override types, else its launch template's or launch configuration's type. */
@@ -104,7 +105,7 @@ async function groupAnswer(region: string, group: AutoScalingGroup, now: number)
 async function groupsTypes(region: string, names: readonly string[], now: number): Promise<Map<string, GroupAnswer>> {
   const answers = new Map<string, GroupAnswer>();
   const toAsk = names.filter((name) => {
-    const cached = groupTypes.get(`${region}|${name}`);
+    const cached = groupTypes.get(`${accountCacheKey()}${region}|${name}`);
     if (cached && cached.until > now) answers.set(name, cached.answer);
     return !answers.has(name);
   });
@@ -116,7 +117,7 @@ async function groupsTypes(region: string, names: readonly string[], now: number
         if (!group.AutoScalingGroupName) continue;
         const answer = await groupAnswer(region, group, now);
         answers.set(group.AutoScalingGroupName, answer);
-        if ('types' in answer) groupTypes.set(`${region}|${group.AutoScalingGroupName}`, { answer, until: now + MOVING_VERSION_TTL_MS });
+        if ('types' in answer) groupTypes.set(`${accountCacheKey()}${region}|${group.AutoScalingGroupName}`, { answer, until: now + MOVING_VERSION_TTL_MS });
       }
     }
   } catch (error) {

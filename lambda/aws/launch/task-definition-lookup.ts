@@ -4,7 +4,8 @@
  */
 import { parseTaskDefinition, taskDefinitionKey, TaskSizeAnswer, taskSizeOf } from '../../core/launch/task-size';
 import { errorText } from '../clients/error-text';
-import { regionalClient } from '../clients/regional-client';
+import { accountCacheKey } from '../clients/event-account';
+import { eventClient } from '../clients/regional-client';
 
 /**
  * A revision never changes, so its answer is kept for the container's life; a bare family means its latest revision,
@@ -20,13 +21,13 @@ const LATEST_REVISION_TTL_MS = 60_000;
 export async function lookUpTaskSize(region: string, taskDefinition: string, now = Date.now()): Promise<TaskSizeAnswer> {
   const name = parseTaskDefinition(taskDefinition);
   if (!name) return { unknown: 'not a task definition name ECS accepts' };
-  const key = `${region}|${taskDefinitionKey(name)}`;
+  const key = `${accountCacheKey()}${region}|${taskDefinitionKey(name)}`;
   const cached = answers.get(key);
   if (cached && cached.until > now) return cached.answer;
   let answer: TaskSizeAnswer;
   try {
     const sdk = await import('@aws-sdk/client-ecs');
-    const client = regionalClient('ecs', region, (c) => new sdk.ECSClient(c));
+    const client = eventClient('ecs', region, (c) => new sdk.ECSClient(c));
     // The name as parsed, never the raw text: an ARN's region and account are the event's to choose, not the record's.
     const out = await client.send(new sdk.DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionKey(name) }));
     const size = taskSizeOf(out.taskDefinition);

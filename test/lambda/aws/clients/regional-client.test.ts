@@ -59,3 +59,24 @@ describe('regionalClient', () => {
     expect(create).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('eventClient', () => {
+  test('is the own client in the own account, and one per account with that account\'s credentials in another', async () => {
+    // GIVEN
+    const { eventClient, regionalClient, inEventAccount } = await freshModule(async () => ({
+      ...await import('../../../../lambda/aws/clients/regional-client'),
+      ...await import('../../../../lambda/aws/clients/event-account'),
+    }));
+    const credentials = async () => ({ accessKeyId: 'ASIAMEMBER', secretAccessKey: 's' });
+    const create = jest.fn((config: object) => ({ config }));
+
+    // WHEN
+    const own = eventClient('ec2', 'eu-west-1', create);
+    const member = await inEventAccount({ account: '222233334444', credentials }, async () => eventClient('ec2', 'eu-west-1', create));
+
+    // THEN
+    expect(own).toBe(regionalClient('ec2', 'eu-west-1', create));
+    expect(member).not.toBe(own);
+    expect(member.config).toEqual({ region: 'eu-west-1', retryMode: 'adaptive', maxAttempts: 6, credentials });
+  });
+});
