@@ -9,10 +9,13 @@ import { fromEnvironment, readGuardRoleArns, resolveLaunchSettings, ResolvedLaun
 import { alertMessage } from './aws/alerts/alert-message';
 import { onceFor } from './aws/alerts/once-per-event';
 import { publishAlert } from './aws/alerts/publish-alert';
+import { ContainmentTarget, containmentAccess, RoleNotAssumed } from './aws/clients/containment-credentials';
 import { errorText } from './aws/clients/error-text';
+import { AccountAccess, inEventAccount } from './aws/clients/event-account';
 import { actContainment, ActionOutcome, describeOutcomes } from './aws/launch/act-containment';
 import { learnLaunchFacts } from './aws/launch/launch-facts';
 import { permitContainment, Unconfirmed } from './aws/launch/lookup-event';
+import { memberName } from './aws/launch/member-names';
 import { handToNotifier } from './aws/launch/notifier-hand-off';
 import { Admission, admitToWindow, closedWindows, flushWindow, markFirstAlerted, recordOutcome } from './aws/launch/storm-window';
 import { GuardMetrics } from './aws/metrics/guard-metrics';
@@ -21,6 +24,9 @@ import { unrecognisedAlert } from './core/alerts/unrecognised-alert';
 import { isDrillRecord } from './core/doctor/drill-labels';
 import { CloudTrailRecord, principalName, unwrapRecord } from './core/events/cloudtrail-record';
 import { stringAt } from './core/events/event-fields';
+import {
+  AccountPlace, containmentRoleArn, foreignAccount, onceKey, ownAccountOf, roleRefusedLine, windowAccount, windowPrincipal, withAccountNamed,
+} from './core/launch/acting-account';
 import { bundledSpec } from './core/launch/bundled-specs';
 import { isAwsServiceEvent } from './core/launch/confirm-record';
 import { FailedHandOff, handOffFailedAlert } from './core/launch/hand-off-alert';
@@ -28,7 +34,7 @@ import { invocationRecords, isLogsDelivery, UnreadableRecord } from './core/laun
 import { judgeLaunch, Judgement } from './core/launch/judge-launch';
 import { duplicatesNote, launchAlert, outcomeAlert, plannedLines, stormUnavailableNote } from './core/launch/launch-alert';
 import { NotifierCall, notifierCall } from './core/launch/notifier-calls';
-import { describeAction } from './core/launch/plan-containment';
+import { ContainmentPlan, describeAction } from './core/launch/plan-containment';
 import { stormSummaryAlert, StormWindow } from './core/launch/storm';
 
 const logger = new Logger({ serviceName: SERVICE_NAMES.launchEvaluator });
@@ -50,6 +56,55 @@ function cut(text: string): string {
 
 /** Read once per container: bad settings fail every invocation loudly rather than judging with wrong ones. */
 let containerSettings: ResolvedLaunchSettings | undefined;
+/** The evaluator's own account, from its function's ARN (or its role's), once per container. */
+let containerAccount: AccountPlace | undefined;
+
+/**
+ * Where an event is judged and contained when the evaluator is an organization's central one (its containment role
+ * name is set): another account's event through that account's containment role, the evaluator's own as ever.
+ */
+interface Acting {
+  /** The event's account, when it is not the evaluator's own. */
+  readonly foreign?: string;
+  /** How the event's calls act in that account, and the role they assume. */
+  readonly access?: AccountAccess;
+  readonly roleArn?: string;
+}
+
+/** Where an event acts: undefined without a containment role name, or when the evaluator's own account is unknown. */
+function actingFor(value: unknown, roleName: string | undefined, own: AccountPlace | undefined): Acting | undefined {
+  if (!roleName || !own) return undefined;
+  const record = unwrapRecord(value);
+  const foreign = foreignAccount(stringAt(record, 'recipientAccountId'), stringAt(value, 'account'), own.account);
+  if (!foreign) return {};
+  const target: ContainmentTarget = {
+    partition: own.partition,
+    account: foreign,
+    roleName,
+    region: stringAt(record, 'awsRegion') ?? stringAt(value, 'region') ?? process.env.AWS_REGION ?? 'us-east-1',
+    eventId: stringAt(record, 'eventID') ?? stringAt(value, 'id') ?? 'event',
+  };
+  return { foreign, access: containmentAccess(target), roleArn: containmentRoleArn(target, roleName) };
+}
+
+/**
+ * Contains in the event's account: another account's plan only once its containment role is assumed. A role that
+ * cannot be assumed fails every step, with why and what to deploy, and the alert still goes out.
+ */
+async function containIn(plan: ContainmentPlan, acting: Acting | undefined): Promise<ActionOutcome[]> {
+  if (acting?.access && acting.foreign && acting.roleArn) {
+    const { foreign, roleArn } = acting;
+    const refused = await acting.access.credentials().then(
+      () => undefined,
+      (error: unknown) => roleRefusedLine(foreign, roleArn, error instanceof RoleNotAssumed ? error.reason : errorText(error)),
+    );
+    if (refused) {
+      logger.error('Containment role not assumed', { account: foreign, roleArn, reason: cut(refused) });
+      return plan.actions.map((action) => ({ action, outcome: 'failed', detail: refused }));
+    }
+  }
+  return actContainment(plan);
+}
 
 interface Outcome {
   readonly eventId?: string;
@@ -58,6 +113,7 @@ interface Outcome {
 
 async function judgeAndAct(
   value: unknown, topicArn: string, settings: ResolvedLaunchSettings, table: string | undefined, unforgeable: boolean, lambdaContext?: Context,
+  acting?: Acting,
 ): Promise<Outcome> {
   const now = new Date();
   // The drill's synthetic record is judged as a dry run whatever the policy: a drill contains nothing.
@@ -89,7 +145,9 @@ async function judgeAndAct(
   }
   // Both delivery paths (EventBridge and the trail's log group) carry the same eventID: act and alert once.
   let result: Outcome['result'] = 'duplicate';
-  await onceFor(table, SERVICE_NAMES.launchEvaluator, rec.eventId, async (once) => {
+  // An organization's alerts name the account: its name, when Organizations tells it.
+  const accountName = acting && await memberName(rec.account, (reason) => logger.warn('Account name not known', { account: cut(rec.account), reason: cut(reason) }));
+  await onceFor(table, SERVICE_NAMES.launchEvaluator, onceKey(rec.eventId, acting?.foreign), async (once) => {
     const notes = once.reason ? [duplicatesNote(once.reason)] : [];
     // Only real AWS events contain: a record from the log group is first confirmed with CloudTrail.
     const remainingMs = lambdaContext?.getRemainingTimeInMillis();
@@ -98,10 +156,11 @@ async function judgeAndAct(
     const planned = settings.dryRun
       ? plan.actions.map((a) => `Dry run, not done: ${describeAction(a)}.`)
       : contain ? plannedLines(plan.actions.map(describeAction)) : permit.contain ? [] : permit.done;
-    const alert = launchAlert(rec, request, verdict, [...planned, ...notes]);
+    const written = launchAlert(rec, request, verdict, [...planned, ...notes]);
+    const alert = acting ? withAccountNamed(written, rec.account, accountName, acting.foreign !== undefined) : written;
     logger.info('Launch flagged', { eventId: cut(rec.eventId), detection: verdict.detection.id, severity: verdict.severity, headline: cut(alert.headline), steps: plan.actions.length });
     // The alert goes out before containment, which may take long: a person knows at once what is being done.
-    const storm = await alertOrFold(topicArn, table, rec, alert, verdict.usdPerHour ?? 0);
+    const storm = await alertOrFold(topicArn, table, rec, alert, verdict.usdPerHour ?? 0, acting?.foreign);
     result = storm.role === 'first' ? 'alerted' : 'folded';
     // A folded detection is counted too: its alert is the window's summary, but it was detected all the same.
     metrics.detection(verdict.detection.id, verdict.severity);
@@ -111,7 +170,7 @@ async function judgeAndAct(
       metrics.containment(settings.dryRun ? 'dry-run' : 'skipped', plan.actions.length);
       return;
     }
-    const outcomes = await actContainment(plan);
+    const outcomes = await containIn(plan, acting);
     for (const o of outcomes) metrics.containment(countedOutcome(o.outcome));
     const steps = describeOutcomes(outcomes).map((line, i) => ({ line, failed: outcomes[i]?.outcome === 'failed' }));
     const failures = steps.filter((step) => step.failed).map((step) => step.line);
@@ -156,9 +215,10 @@ interface StormPlace {
  * late still folds. A storm table that cannot be reached never silences an alert: it is published on its own.
  */
 async function alertOrFold(
-  topicArn: string, table: string | undefined, rec: CloudTrailRecord, alert: Alert, usdPerHour: number,
+  topicArn: string, table: string | undefined, rec: CloudTrailRecord, alert: Alert, usdPerHour: number, foreign?: string,
 ): Promise<StormPlace> {
-  const principal = principalName(rec.principalArn);
+  // Another account's principals have windows of their own: the same role name, or root, in two accounts is two principals.
+  const principal = windowPrincipal(principalName(rec.principalArn), foreign);
   if (!table) {
     await publishAlert(topicArn, alertMessage(alert));
     return { role: 'first', principal, windowStart: '', notes: [] };
@@ -199,7 +259,7 @@ async function alertOrFold(
 
 /** Publishes a closed window's summary; a window of one detection has nothing more to say. Throws when SNS refuses. */
 async function publishSummary(topicArn: string, window: StormWindow, account: string): Promise<void> {
-  const summary = stormSummaryAlert(window, account);
+  const summary = stormSummaryAlert(window, windowAccount(window.principal) ?? account);
   if (summary) await publishAlert(topicArn, alertMessage(summary));
 }
 
@@ -256,6 +316,9 @@ async function evaluate(event: unknown, lambdaContext?: Context): Promise<{ outc
     guardRoleArns: readGuardRoleArns(env.guardRoleArn),
   };
   const table = env.idempotencyTable;
+  const roleName = env.containmentRoleName;
+  const own = roleName ? containerAccount ??= ownAccountOf([lambdaContext?.invokedFunctionArn, env.guardRoleArn]) : undefined;
+  if (roleName && !own) logger.warn('Own account unknown: every event is looked up and contained in this account', { roleName: cut(roleName) });
   if (stringAt(event, 'detail-type') === 'Scheduled Event') {
     const time = stringAt(event, 'time');
     return { outcomes: await flushStorms(topicArn, table, time ? new Date(time) : new Date(), stringAt(event, 'account') ?? 'unknown account') };
@@ -278,7 +341,10 @@ async function evaluate(event: unknown, lambdaContext?: Context): Promise<{ outc
   // Handed over first: they take a moment, and judging launches may take the rest of the invocation.
   outcomes.push(...await handOff(env.notifierFunction, handed, topicArn));
   for (const [i, value] of records.entries()) {
-    if (calls[i] === undefined) outcomes.push(await judgeAndAct(value, topicArn, settings, table, isAwsServiceEvent(event), lambdaContext));
+    if (calls[i] !== undefined) continue;
+    const acting = actingFor(value, roleName, own);
+    const judged = () => judgeAndAct(value, topicArn, settings, table, isAwsServiceEvent(event), lambdaContext, acting);
+    outcomes.push(await inEventAccount(acting?.access, judged));
   }
   // Unreadable parts of the batch are alerted after the rest was judged, never instead of it.
   for (const u of unreadable) {

@@ -6,10 +6,14 @@ import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+// eslint-disable-next-line import/no-extraneous-dependencies
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
+import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CloudTrailRecord } from '../../lambda/core/events/cloudtrail-record';
 import { LAUNCH_REQUEST_READERS } from '../../lambda/core/launch/launch-request';
 import { handler } from '../../lambda/launch-evaluator.lambda';
+import { CONTAINMENT_ROLE_NAME } from '../../lib/catalog';
 import { cloudTrailRecord, createComputeEnvironment, eventBridgeEvent, runInstances } from '../fixtures/documented-cloudtrail';
 import { createService, registerTaskDefinition, runTask } from '../fixtures/documented-ecs';
 import { captureLogs } from '../harness/captured-logs';
@@ -326,4 +330,95 @@ test('links the guard\'s dashboard in the launch alert and in its containment ou
   } finally {
     delete process.env.DASHBOARD_URL;
   }
+});
+
+describe('an organization\'s central evaluator: another account\'s launch is contained through that account\'s containment role', () => {
+  const sts = mockClient(STSClient);
+  const CENTRAL: Context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:Guard-LaunchEvaluator', getRemainingTimeInMillis: () => 600_000 } as Context;
+  /** A GPU launch in another account, as the central bus receives it from there. */
+  const memberLaunch = (account: string, instanceId: string) => {
+    const record = runInstances('p3.2xlarge', 1, [instanceId], { principalArn: `arn:aws:sts::${account}:assumed-role/ci/session` });
+    return eventBridgeEvent({ ...record, recipientAccountId: account, userIdentity: { ...(record.userIdentity as object), accountId: account } });
+  };
+  const stopCalls = () => ec2.commandCalls(StopInstancesCommand);
+
+  beforeEach(() => {
+    sts.reset();
+    process.env.CONTAINMENT_ROLE_NAME = CONTAINMENT_ROLE_NAME;
+  });
+  afterAll(() => {
+    delete process.env.CONTAINMENT_ROLE_NAME;
+  });
+
+  test('the instance is stopped with the assumed role\'s credentials, in the event\'s region, and the alert names the account', async () => {
+    // GIVEN
+    running('i-0member');
+    ec2.on(ModifyInstanceAttributeCommand).resolves({});
+    ec2.on(StopInstancesCommand).resolves(stopping('i-0member'));
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: { AccessKeyId: 'ASIAMEMBEREXAMPLE', SecretAccessKey: 'member-secret', SessionToken: 'member-token', Expiration: new Date(Date.now() + 3600_000) },
+      AssumedRoleUser: { AssumedRoleId: 'AROAEXAMPLE:mining-guard', Arn: 'arn:aws:sts::222233334444:assumed-role/mining-guard-containment/mining-guard' },
+    });
+
+    // WHEN
+    const event = memberLaunch('222233334444', 'i-0member');
+    await handler(event, CENTRAL);
+
+    // THEN
+    expect(sts.commandCalls(AssumeRoleCommand)[0].args[0].input).toMatchObject({ RoleArn: 'arn:aws:iam::222233334444:role/mining-guard-containment' });
+    expect(sts.commandCalls(AssumeRoleCommand)[0].args[0].input.RoleSessionName).toMatch(/^mining-guard-[\w+=,.@-]+$/);
+    const stop = stopCalls()[0];
+    expect(stop.args[0].input.InstanceIds).toEqual(['i-0member']);
+    const client = stop.thisValue as EC2Client;
+    expect(await client.config.credentials()).toMatchObject({ accessKeyId: 'ASIAMEMBEREXAMPLE', sessionToken: 'member-token' });
+    expect(await client.config.region()).toBe(event.region);
+    expect(await (sts.commandCalls(AssumeRoleCommand)[0].thisValue as STSClient).config.region()).toBe(event.region);
+    expect(everything()).toContain(`Account 222233334444, region ${String(event.region)}`);
+    expect(everything()).toContain('(in account 222233334444: sign in to it first)');
+  });
+
+  test('a role that cannot be assumed stops nothing, and the alert says where and what to deploy', async () => {
+    // GIVEN the member account has no containment role
+    running('i-0norole');
+    sts.on(AssumeRoleCommand).rejects(Object.assign(new Error('User: arn:aws:sts::111122223333:assumed-role/Guard/x is not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' }));
+
+    // WHEN
+    const { outcomes } = await handler(memberLaunch('333344445555', 'i-0norole'), CENTRAL);
+
+    // THEN
+    expect(outcomes.map((o) => o.result)).toEqual(['alerted']);
+    expect(stopCalls()).toHaveLength(0);
+    expect(everything()).toContain('not done in account 333344445555: the role arn:aws:iam::333344445555:role/mining-guard-containment could not be assumed (AccessDenied');
+    expect(everything()).toContain('deploy MiningGuard\'s member part');
+  });
+
+  test('an event of the evaluator\'s own account is contained with its own credentials, as without the role name', async () => {
+    // GIVEN
+    running('i-0own');
+    ec2.on(ModifyInstanceAttributeCommand).resolves({});
+    ec2.on(StopInstancesCommand).resolves(stopping('i-0own'));
+
+    // WHEN
+    await handler(memberLaunch('111122223333', 'i-0own'), CENTRAL);
+
+    // THEN
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    expect(await (stopCalls()[0].thisValue as EC2Client).config.credentials()).toMatchObject({ accessKeyId: 'testing' });
+  });
+
+  test('without the role name, another account\'s event is handled exactly as before: nothing is assumed', async () => {
+    // GIVEN
+    delete process.env.CONTAINMENT_ROLE_NAME;
+    running('i-0single');
+    ec2.on(ModifyInstanceAttributeCommand).resolves({});
+    ec2.on(StopInstancesCommand).resolves(stopping('i-0single'));
+
+    // WHEN
+    await handler(memberLaunch('444455556666', 'i-0single'), CENTRAL);
+
+    // THEN
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    expect(await (stopCalls()[0].thisValue as EC2Client).config.credentials()).toMatchObject({ accessKeyId: 'testing' });
+    expect(everything()).not.toContain('sign in to it first');
+  });
 });
