@@ -77,6 +77,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-iam@^3',
     '@aws-sdk/client-cloudwatch@^3',
     '@aws-sdk/client-cost-explorer@^3',
+    '@aws-sdk/client-sts@^3',
+    '@aws-sdk/client-organizations@^3',
     '@types/aws-lambda',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
