@@ -3,6 +3,7 @@ import { BasicStack } from '../../examples/basic/stack';
 import { EveryRegionStack } from '../../examples/every-region/stack';
 import { HomeStack, REGIONS, RegionalStack } from '../../examples/every-region-stacks/stack';
 import { OneLineStack } from '../../examples/one-line/stack';
+import { OrganizationSecurityStack } from '../../examples/organization/stack';
 import { MiningGuard, RecorderMode, RegionalDeployment, RegionalGuard, ResponseMode } from '../../lib';
 import { LAUNCH_DETECTIONS } from '../../lib/catalog';
 import { findings } from '../harness/validators';
@@ -53,5 +54,13 @@ describe('an organization trail under cdk-nag AwsSolutions and the Control Tower
       const stack = new Stack(app, 'MiningGuardOrganizationTrail', { env: { region: 'us-east-1' } });
       new MiningGuard(stack, 'MiningGuard', { alertEmails: ['secops@example.com'], auditTrail: { organizationTrail: true, organizationId: 'o-a1b2c3d4e5' } });
     })).toEqual([]);
+  });
+});
+
+describe('examples/organization under cdk-nag AwsSolutions and the Control Tower cfn-guard rules', () => {
+  test('the security account\'s guard with its bus policy, member StackSet and containment grant has no unacknowledged finding', () => {
+    expect(findings((app) => new OrganizationSecurityStack(app, 'MiningGuardOrganization', {
+      env: { account: '111122223333', region: 'eu-west-1' }, organizationId: 'o-a1b2c3d4e5', rootId: 'r-ab12',
+    }))).toEqual([]);
   });
 });
