@@ -6,8 +6,7 @@ import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-// eslint-disable-next-line import/no-extraneous-dependencies
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CloudTrailRecord } from '../../lambda/core/events/cloudtrail-record';

@@ -30,13 +30,12 @@ export class RoleNotAssumed extends Error {
 const held = new Map<string, Promise<TemporaryCredentials>>();
 
 async function assume(target: ContainmentTarget, roleArn: string): Promise<TemporaryCredentials> {
-  // The SDK's own STS client, which every SDK v3 client's default credential chain already carries.
-  // eslint-disable-next-line import/no-extraneous-dependencies
-  const sdk = await import('@aws-sdk/nested-clients/sts');
-  const client = regionalClient('sts', target.region, (c) => new sdk.STSClient(c));
+  // Loaded when another account's event first comes: most invocations never need it.
+  const { AssumeRoleCommand, STSClient } = await import('@aws-sdk/client-sts');
+  const client = regionalClient('sts', target.region, (c) => new STSClient(c));
   let out;
   try {
-    out = await client.send(new sdk.AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: containmentSessionName(target.eventId) }));
+    out = await client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: containmentSessionName(target.eventId) }));
   } catch (error) {
     throw new RoleNotAssumed(target.account, roleArn, errorText(error));
   }

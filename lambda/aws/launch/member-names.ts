@@ -14,20 +14,13 @@ export const RETRY_AFTER_MS = 5 * 60_000;
 
 const names = new Map<string, { readonly name?: string; readonly until: number }>();
 
-/** The Organizations client module: named by a variable, as it is no dependency of every installation. */
-const ORGANIZATIONS_SDK = '@aws-sdk/client-organizations';
-
-interface OrganizationsSdk {
-  readonly OrganizationsClient: new (config: object) => { send(command: object): Promise<{ Account?: { Name?: string } }> };
-  readonly DescribeAccountCommand: new (input: { AccountId: string }) => object;
-}
-
 /** DescribeAccount through the SDK's Organizations client, from the function's own account. */
 async function describeWithSdk(accountId: string): Promise<{ Account?: { Name?: string } }> {
-  const sdk = await import(ORGANIZATIONS_SDK) as OrganizationsSdk;
+  // Loaded when a member account's name is first needed: most invocations never need it.
+  const { DescribeAccountCommand, OrganizationsClient } = await import('@aws-sdk/client-organizations');
   // Organizations answers at one endpoint per partition, whatever region the client is made for.
-  const client = regionalClient('organizations', process.env.AWS_REGION ?? 'us-east-1', (c) => new sdk.OrganizationsClient(c));
-  return client.send(new sdk.DescribeAccountCommand({ AccountId: accountId }));
+  const client = regionalClient('organizations', process.env.AWS_REGION ?? 'us-east-1', (c) => new OrganizationsClient(c));
+  return client.send(new DescribeAccountCommand({ AccountId: accountId }));
 }
 
 /**
