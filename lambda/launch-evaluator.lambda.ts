@@ -160,7 +160,9 @@ async function judgeAndAct(
     const alert = acting ? withAccountNamed(written, rec.account, accountName, acting.foreign !== undefined) : written;
     logger.info('Launch flagged', { eventId: cut(rec.eventId), detection: verdict.detection.id, severity: verdict.severity, headline: cut(alert.headline), steps: plan.actions.length });
     // The alert goes out before containment, which may take long: a person knows at once what is being done.
-    const storm = await alertOrFold(topicArn, table, rec, alert, verdict.usdPerHour ?? 0, acting?.foreign);
+    // A drill's alert always goes out on its own, now: folded into a window (a second drill within minutes) it would
+    // never reach the drill's queue, and it must not swell a real storm's count.
+    const storm = await alertOrFold(topicArn, isDrillRecord(rec.eventId) ? undefined : table, rec, alert, verdict.usdPerHour ?? 0, acting?.foreign);
     result = storm.role === 'first' ? 'alerted' : 'folded';
     // A folded detection is counted too: its alert is the window's summary, but it was detected all the same.
     metrics.detection(verdict.detection.id, verdict.severity);

@@ -146,20 +146,25 @@ test('each path\'s labelled alert arrives on the drill\'s queue through the emul
 });
 
 test('interrupted while waiting for a sample that has not come, it fails that path and leaves nothing behind', async () => {
-  // GIVEN GuardDuty's sample still on its way, and an interruption (Ctrl-C) two seconds in
+  // GIVEN a second drill minutes after the first (its launch alert must not fold into the first's storm window),
+  // GuardDuty's sample still on its way, and an interruption (Ctrl-C) once the other two alerts have arrived
   const launchEvaluator = await launchHandlerWith({ responses: { 'ec2-instance-launch': 'STOP' }, dryRun: false });
   const controller = new AbortController();
-  const interrupt = setTimeout(() => controller.abort(), 2_000);
+  const arrivals: string[] = [];
+  const interruptAfterTwo = (text: string) => {
+    arrivals.push(text);
+    if (arrivals.length === 2) controller.abort();
+  };
 
   // WHEN the drill runs
   const checks = await runDrill(await drillClients(launchEvaluator, false), resources, {
-    signal: controller.signal, timeoutMs: 60_000, account: MOTO_ACCOUNT, region: MOTO_REGION,
+    signal: controller.signal, timeoutMs: 60_000, account: MOTO_ACCOUNT, region: MOTO_REGION, log: interruptAfterTwo,
   });
-  clearTimeout(interrupt);
 
   // THEN the paths whose alerts came pass, the one still waiting fails as interrupted, and cleanup ran all the same
   expect(checks.find((c) => c.name === 'drill guardDuty')).toMatchObject({ status: 'FAIL', detail: 'interrupted before its alert arrived' });
   expect(checks.find((c) => c.name === 'drill launch')?.status).toBe('PASS');
+  expect(checks.find((c) => c.name === 'drill alarm')?.status).toBe('PASS');
   expect(checks.filter((c) => c.name.startsWith('drill cleanup')).map((c) => c.status)).toEqual(['PASS', 'PASS', 'PASS']);
   expect((await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: [ALARM] }))).MetricAlarms![0].StateValue).toBe('OK');
   expect(await leftBehind(topicArn)).toEqual({ queues: [], subscriptions: [] });
