@@ -11,7 +11,7 @@ import { GetAnomalyMonitorsCommand, GetAnomalySubscriptionsCommand } from '@aws-
 import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetDetectorCommand } from '@aws-sdk/client-guardduty';
 import { DescribeKeyCommand, GetKeyPolicyCommand } from '@aws-sdk/client-kms';
-import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, Subscription } from '@aws-sdk/client-sns';
+import { GetTopicAttributesCommand, paginateListSubscriptionsByTopic, Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DoctorClients } from './doctor-clients';
 import type { FoundGuard } from './find-guard';
@@ -42,12 +42,8 @@ async function guarded(name: string, permission: string, read: () => Promise<Che
 function subscriptionChecks(clients: DoctorClients, topicArn: string): Promise<Check[]> {
   return guarded(`subscriptions of ${topicArn}`, 'sns:ListSubscriptionsByTopic', async () => {
     const subscriptions: Subscription[] = [];
-    let token: string | undefined;
-    do {
-      const page = await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }));
-      subscriptions.push(...(page.Subscriptions ?? []));
-      token = page.NextToken;
-    } while (token);
+    const pages = paginateListSubscriptionsByTopic({ client: clients.sns }, { TopicArn: topicArn });
+    for await (const page of pages) subscriptions.push(...(page.Subscriptions ?? []));
     return judgeSubscriptions(topicArn, subscriptions);
   });
 }

@@ -1,6 +1,6 @@
 /** Finds a deployed guard from its CloudFormation stack: its resources, its template and its account. */
 import {
-  CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, ListStackResourcesCommand, StackResourceSummary,
+  CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, paginateDescribeStacks, paginateListStackResources, StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
 import { accountOfStackId, GuardResources, guardResourcesOf } from '../../core/doctor/guard-resources';
 import { StackValues, stackValuesOf, TemplateResources, templateResources } from '../../core/doctor/template-values';
@@ -25,15 +25,12 @@ export class GuardNotFound extends Error {
 /** The stacks of the region that hold a guard (a MiningGuard's notifier topic or detector), when no stack is named. */
 async function guardStacks(client: CloudFormationClient): Promise<string[]> {
   const names: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new DescribeStacksCommand({ NextToken: token }));
+  for await (const page of paginateDescribeStacks({ client }, {})) {
     for (const s of page.Stacks ?? []) {
       if (s.StackStatus?.startsWith('DELETE') || !s.StackName) continue;
       if ((s.Description ?? '').includes('MiningGuard') || (s.Outputs ?? []).some((o) => /MiningGuard/.test(String(o.OutputKey)))) names.push(s.StackName);
     }
-    token = page.NextToken;
-  } while (token);
+  }
   return names;
 }
 
@@ -52,12 +49,7 @@ export async function findGuard(client: CloudFormationClient, stackName?: string
     }
     const stack = (await client.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
     const summaries: StackResourceSummary[] = [];
-    let token: string | undefined;
-    do {
-      const page = await client.send(new ListStackResourcesCommand({ StackName: name, NextToken: token }));
-      summaries.push(...(page.StackResourceSummaries ?? []));
-      token = page.NextToken;
-    } while (token);
+    for await (const page of paginateListStackResources({ client }, { StackName: name })) summaries.push(...(page.StackResourceSummaries ?? []));
     const template = await client.send(new GetTemplateCommand({ StackName: name, TemplateStage: 'Processed' }));
     const outputs: Record<string, string> = {};
     for (const o of stack?.Outputs ?? []) if (o.OutputKey && o.OutputValue) outputs[o.OutputKey] = o.OutputValue;

@@ -2,7 +2,7 @@
  * The doctor's reading of the guard's regional parts: the StackSet's stack instances, and in each instance's stack,
  * with clients of its region, the checks that make sense there (forwarding rules, detector, alarms, dead letters).
  */
-import { ListStackInstancesCommand, StackInstanceSummary } from '@aws-sdk/client-cloudformation';
+import { paginateListStackInstances, StackInstanceSummary } from '@aws-sdk/client-cloudformation';
 import { alarmChecks, detectorChecks, healthChecks, ruleChecks } from './doctor-checks';
 import { DoctorClients } from './doctor-clients';
 import { findGuard, FoundGuard } from './find-guard';
@@ -17,12 +17,8 @@ export type ClientsForRegion = (region: string) => DoctorClients;
 /** Every stack instance of the StackSet, across pages. */
 async function stackInstances(clients: DoctorClients, stackSet: string): Promise<StackInstanceSummary[]> {
   const instances: StackInstanceSummary[] = [];
-  let token: string | undefined;
-  do {
-    const page = await clients.cloudFormation.send(new ListStackInstancesCommand({ StackSetName: stackSet, NextToken: token }));
-    instances.push(...(page.Summaries ?? []));
-    token = page.NextToken;
-  } while (token);
+  const pages = paginateListStackInstances({ client: clients.cloudFormation }, { StackSetName: stackSet });
+  for await (const page of pages) instances.push(...(page.Summaries ?? []));
   return instances;
 }
 
