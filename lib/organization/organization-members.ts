@@ -10,7 +10,7 @@ import { MEMBER_PARAMETERS, memberTemplate } from './member-template';
 import { CONTAINMENT_ROLE_NAME, HANDLER_ENVIRONMENT } from '../catalog';
 import { accountUniqueName } from '../common/account-names';
 import type { MiningGuard } from '../mining-guard';
-import { MAX_TEMPLATE_BODY_BYTES } from '../regions/regional-stack-set';
+import { EVERY_REGION_AT_ONCE, MAX_TEMPLATE_BODY_BYTES } from '../regions/regional-stack-set';
 import { missingResourceTypes } from '../regions/resource-availability';
 
 /** Who deploys the StackSet in the organization. */
@@ -178,12 +178,7 @@ export class OrganizationMembers extends Construct {
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
       callAs: props.callAs ?? StackSetCaller.DELEGATED_ADMIN,
       capabilities: ['CAPABILITY_NAMED_IAM'],
-      managedExecution: { Active: true },
-      operationPreferences: {
-        regionConcurrencyType: 'PARALLEL',
-        maxConcurrentPercentage: 100,
-        failureToleranceCount: 0,
-      },
+      ...EVERY_REGION_AT_ONCE,
       templateBody: body,
       parameters: Object.entries({
         [MEMBER_PARAMETERS.homeRegion]: home.region,

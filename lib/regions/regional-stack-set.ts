@@ -22,6 +22,15 @@ export const MAX_TEMPLATE_BODY_BYTES = 51_200;
 /** The regional template's parameters, which the StackSet sets per region. */
 export const REGIONAL_PARAMETERS = { homeRegion: 'HomeRegion', createDetector: 'CreateDetector', createRecorder: 'CreateRecorder' } as const;
 
+/**
+ * How the guard's StackSets run their operations: every region in parallel, queued behind one another, and a failure
+ * in any region fails the whole deployment, so nobody believes a region is guarded when it is not.
+ */
+export const EVERY_REGION_AT_ONCE = {
+  managedExecution: { Active: true },
+  operationPreferences: { regionConcurrencyType: 'PARALLEL', maxConcurrentPercentage: 100, failureToleranceCount: 0 },
+} as const;
+
 /** Properties of a `RegionalStackSet`. */
 export interface RegionalStackSetProps {
   readonly settings: Omit<RegionalSettings, 'homeRegion'>;
@@ -88,12 +97,7 @@ export class RegionalStackSet extends Construct {
       administrationRoleArn: administration.roleArn,
       executionRoleName: execution.roleName,
       capabilities: ['CAPABILITY_IAM'],
-      managedExecution: { Active: true },
-      operationPreferences: {
-        regionConcurrencyType: 'PARALLEL',
-        maxConcurrentPercentage: 100,
-        failureToleranceCount: 0,
-      },
+      ...EVERY_REGION_AT_ONCE,
       templateBody: body,
       parameters: [{ parameterKey: REGIONAL_PARAMETERS.homeRegion, parameterValue: Aws.REGION }],
       stackInstancesGroup: instanceGroups(this, regionGroups),
