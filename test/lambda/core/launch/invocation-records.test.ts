@@ -1,6 +1,7 @@
 import { gzipSync } from 'zlib';
 import * as fc from 'fast-check';
-import { invocationRecords, UnreadableRecord } from '../../../../lambda/core/launch/invocation-records';
+import { unwrapRecord } from '../../../../lambda/core/events/cloudtrail-record';
+import { invocationRecords, isLogsDelivery, UnreadableRecord } from '../../../../lambda/core/launch/invocation-records';
 import { eventBridgeEvent } from '../../../fixtures/documented-cloudtrail';
 import { readJsonLines } from '../../../fixtures/real-events';
 
@@ -12,6 +13,32 @@ const RECORDS = readJsonLines('cloudtrail/attack/stratus_detonation_logs.jsonl')
  */
 function delivery(payload: unknown): { awslogs: { data: string } } {
   return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') } };
+}
+
+/**
+ * A Kinesis batch as Lambda receives it from the stream an organization trail's log group is subscribed to: each
+ * record's data is one CloudWatch Logs payload, gzipped, base64-encoded by Lambda.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
+ */
+function kinesisBatch(...payloads: unknown[]): { Records: unknown[] } {
+  return {
+    Records: payloads.map((payload, i) => ({
+      kinesis: {
+        kinesisSchemaVersion: '1.0',
+        partitionKey: 'a1b2c3',
+        sequenceNumber: `4959033544444254960587462418710000000000000000000${i}`,
+        data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64'),
+        approximateArrivalTimestamp: 1722517464.123,
+      },
+      eventSource: 'aws:kinesis',
+      eventVersion: '1.0',
+      eventID: `shardId-000000000000:4959033544444254960587462418710000000000000000000${i}`,
+      eventName: 'aws:kinesis:record',
+      invokeIdentityArn: 'arn:aws:iam::111122223333:role/MiningGuard-LaunchEvaluatorRole',
+      awsRegion: 'eu-west-1',
+      eventSourceARN: 'arn:aws:kinesis:eu-west-1:999988887777:stream/mining-guard-organization-trail',
+    })),
+  };
 }
 
 function dataMessage(messages: string[]): Record<string, unknown> {
@@ -38,6 +65,35 @@ describe('invocationRecords', () => {
   test('a CloudWatch Logs delivery carries one record a log event, in order', () => {
     const delivered = delivery(dataMessage(RECORDS.slice(0, 5).map((r) => JSON.stringify(r))));
     expect(records(delivered)).toEqual({ records: RECORDS.slice(0, 5), unreadable: [] });
+  });
+
+  test('a Kinesis batch from another account\'s log group carries every record of every delivery, in order', () => {
+    const batch = kinesisBatch(dataMessage(RECORDS.slice(0, 3).map((r) => JSON.stringify(r))), dataMessage(RECORDS.slice(3, 5).map((r) => JSON.stringify(r))));
+    expect(records(batch)).toEqual({ records: RECORDS.slice(0, 5), unreadable: [] });
+  });
+
+  test('in a Kinesis batch, a record that is not a delivery is reported and the rest go on', () => {
+    // GIVEN a batch whose middle record holds no gzip, and one without data at all
+    const batch = kinesisBatch(dataMessage([JSON.stringify(RECORDS[0])]), 'not a delivery', dataMessage([JSON.stringify(RECORDS[1])]));
+    const broken = batch.Records[1] as { kinesis: { data: string } };
+    broken.kinesis.data = Buffer.from('plain text').toString('base64');
+    const withoutData = { ...(batch.Records[0] as object), kinesis: {} };
+    // WHEN
+    const { records: read, unreadable } = records({ Records: [...batch.Records, withoutData] });
+    // THEN
+    expect(read).toEqual([RECORDS[0], RECORDS[1]]);
+    expect(unreadable.map((u) => u.reason)).toEqual([
+      expect.stringMatching(/^CloudWatch Logs payload is not gzipped JSON: /),
+      'Kinesis record without kinesis.data',
+    ]);
+    expect(unreadable[0].value).toBe(broken);
+  });
+
+  test('a batch of records from other sources is not taken for a stream\'s', () => {
+    const mixed = { Records: [{ eventSource: 'aws:sqs', body: '{}' }, ...kinesisBatch(dataMessage([])).Records] };
+    expect(records(mixed).records).toEqual([unwrapRecord(mixed)]);
+    expect(isLogsDelivery(mixed)).toBe(false);
+    expect(isLogsDelivery(kinesisBatch(dataMessage([])))).toBe(true);
   });
 
   test('a log event that is not JSON is reported with why, and the rest of the batch goes on', () => {
@@ -96,6 +152,9 @@ describe('invocationRecords', () => {
       payloads.map(delivery),
       fc.string({ unit: 'binary', maxLength: 200 }).map((data) => ({ awslogs: { data } })),
       fc.uint8Array({ maxLength: 200 }).map((b) => ({ awslogs: { data: Buffer.from(b).toString('base64') } })),
+      fc.array(payloads, { minLength: 1, maxLength: 3 }).map((p) => kinesisBatch(...p)),
+      fc.array(fc.record({ eventSource: fc.constant('aws:kinesis'), kinesis: fc.record({ data: fc.jsonValue() }, { requiredKeys: [] }) }), { maxLength: 3 })
+        .map((r) => ({ Records: r })),
     );
     fc.assert(fc.property(events, (event) => {
       const { records: read, unreadable } = records(event);
