@@ -19,3 +19,4 @@ export * from './regions/every-region';
 export * from './regions/regional-guard';
 export * from './dashboard/guard-dashboard';
 export * from './organization/organization-members';
+export * from './organization/organization-management';

@@ -4,7 +4,10 @@
  */
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { MemberTargets, MiningGuard, OrganizationMembers, ResponseMode } from '../../lib';
+import { ManagementAccount, MemberTargets, MiningGuard, OrganizationMembers, ResponseMode } from '../../lib';
+
+/** The security account's home region, where its guard runs, and where the management account's stack is. */
+export const HOME_REGION = 'eu-west-1';
 
 /** The regions beyond the home one. */
 export const REGIONS = ['us-east-1', 'eu-central-1'];
@@ -15,6 +18,8 @@ export interface OrganizationSecurityStackProps extends StackProps {
   readonly organizationId: string;
   /** The organization root, to guard every account: `aws organizations list-roots`. */
   readonly rootId: string;
+  /** The management account's OrganizationManagement stack, deployed first. */
+  readonly managementAccount?: ManagementAccount;
 }
 
 export class OrganizationSecurityStack extends Stack {
@@ -37,6 +42,7 @@ export class OrganizationSecurityStack extends Stack {
       guard: this.guard,
       organizationId: props.organizationId,
       targets: MemberTargets.organization(props.rootId),
+      managementAccount: props.managementAccount,
     });
   }
 }

@@ -1,17 +1,23 @@
 /** OrganizationMembers: the security account's guard, for every member account of an organization, automatically. */
 import { createHash } from 'crypto';
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { autoEnableGuardDuty } from './guardduty-organization';
 import { MEMBER_PARAMETERS, memberTemplate } from './member-template';
+import { organizationSpendTopicArn, organizationTrailStreamArn } from './organization-names';
 import { CONTAINMENT_ROLE_NAME, HANDLER_ENVIRONMENT } from '../catalog';
 import { accountUniqueName } from '../common/account-names';
 import type { MiningGuard } from '../mining-guard';
 import { EVERY_REGION_AT_ONCE, MAX_TEMPLATE_BODY_BYTES } from '../regions/regional-stack-set';
 import { missingResourceTypes } from '../regions/resource-availability';
+import { detectorFeatures } from '../threats/detector';
 
 /** Who deploys the StackSet in the organization. */
 export enum StackSetCaller {
@@ -47,6 +53,14 @@ export class MemberTargets {
   }
 }
 
+/** The management account's `OrganizationManagement` stack, as the security account's guard names it. */
+export interface ManagementAccount {
+  /** The management account's id. */
+  readonly account: string;
+  /** The region of its stack: where the organization trail's log group is. */
+  readonly region: string;
+}
+
 /** Properties of `OrganizationMembers`. */
 export interface OrganizationMembersProps {
   /** The guard of the security account: it judges, contains and alerts for every member account. Its stack needs `env: { account, region }`. */
@@ -80,6 +94,22 @@ export interface OrganizationMembersProps {
    * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html
    */
   readonly callAs?: StackSetCaller;
+
+  /**
+   * Where the management account's `OrganizationManagement` stack is: the guard then reads the organization trail's
+   * records from its stream (the launch evaluator, the backstop for every region of every account) and its budget and
+   * Cost Anomaly Detection notifications from its topic (the notifier). Deploy that stack first.
+   * @default - no organization trail records or organization spend notifications reach the guard
+   */
+  readonly managementAccount?: ManagementAccount;
+
+  /**
+   * Whether the guard turns GuardDuty on for every member account, existing and new, with its own protection plans,
+   * in each of its regions (`UpdateOrganizationConfiguration` with `AutoEnableOrganizationMembers: ALL`). The
+   * security account must be GuardDuty's delegated administrator first: `OrganizationManagement` names it.
+   * @default true
+   */
+  readonly guardDutyAutoEnable?: boolean;
 }
 
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
@@ -114,6 +144,10 @@ export class OrganizationMembers extends Construct {
   public readonly template: Record<string, any>;
   /** The region of each member account whose stack instance creates the containment role. */
   public readonly containmentRoleRegion: string;
+  /** The launch evaluator's reading of the organization trail's stream, with `managementAccount`. */
+  public readonly trailStreamMapping?: lambda.EventSourceMapping;
+  /** The GuardDuty organization configuration calls, per region (with their detector lookups). */
+  public readonly guardDutyAutoEnable: cr.AwsCustomResource[];
 
   constructor(scope: Construct, id: string, props: OrganizationMembersProps) {
     super(scope, id);
@@ -165,9 +199,8 @@ export class OrganizationMembers extends Construct {
       conditions: { StringEquals: { 'aws:ResourceOrgID': props.organizationId } },
     }));
     evaluator.addEnvironment(HANDLER_ENVIRONMENT.launchEvaluator.containmentRoleName, CONTAINMENT_ROLE_NAME);
-    const printedPartition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     Validations.of(evaluator.role).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${printedPartition}:iam::*:role/${CONTAINMENT_ROLE_NAME}]`,
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${printedPartition(stack)}:iam::*:role/${CONTAINMENT_ROLE_NAME}]`,
       reason: 'The containment role of every account of the organization, which the evaluator assumes in the account of each event; the organization condition (aws:ResourceOrgID) limits it to the organization\'s accounts.',
     });
 
@@ -200,7 +233,74 @@ export class OrganizationMembers extends Construct {
     });
     // The role must exist before any member's trust policy names it, and the bus accept events before any forwards.
     this.stackSet.node.addDependency(evaluator.role, this.busPolicy);
+
+    if (props.managementAccount) {
+      this.trailStreamMapping = this.readOrganizationTrail(evaluator, props.managementAccount);
+      this.readOrganizationSpend(props.guard, props.managementAccount);
+    }
+    this.guardDutyAutoEnable = props.guardDutyAutoEnable ?? true ? this.autoEnableGuardDuty(props.guard) : [];
   }
+
+  /** The launch evaluator reads the organization trail's records from the management account's stream. */
+  private readOrganizationTrail(evaluator: lambda.Function, management: ManagementAccount): lambda.EventSourceMapping {
+    const stack = Stack.of(this);
+    const streamArn = organizationTrailStreamArn(stack, management);
+    evaluator.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards'],
+      resources: [streamArn],
+    }));
+    evaluator.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: [`arn:${stack.partition}:kms:${management.region}:${management.account}:key/*`],
+      conditions: { StringEquals: { 'kms:ViaService': `kinesis.${management.region}.amazonaws.com` } },
+    }));
+    Validations.of(evaluator.role!).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${printedPartition(stack)}:kms:${management.region}:${management.account}:key/*]`,
+      reason: 'The key of the management account\'s trail stream, created there: it may be used only through Kinesis (kms:ViaService), and the key\'s own policy admits this account.',
+    });
+    return new lambda.EventSourceMapping(this, 'OrganizationTrail', {
+      target: evaluator,
+      eventSourceArn: streamArn,
+      startingPosition: lambda.StartingPosition.LATEST,
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(1),
+      // A batch the evaluator fails on is halved until the record it fails on is alone; records older than an hour
+      // are late for containment and are dropped, never blocking the shard behind them.
+      bisectBatchOnError: true,
+      retryAttempts: 3,
+      maxRecordAge: Duration.hours(1),
+    });
+  }
+
+  /** The notifier reads the management account's budget and Cost Anomaly Detection notifications. */
+  private readOrganizationSpend(guard: MiningGuard, management: ManagementAccount): void {
+    const topic = sns.Topic.fromTopicArn(this, 'OrganizationSpendTopic', organizationSpendTopicArn(Stack.of(this), management));
+    const notifier = guard.alertChannel.notifier.function;
+    topic.addSubscription(new subscriptions.LambdaSubscription(notifier));
+    Validations.of(notifier).acknowledge({
+      id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
+      reason: 'SNS may invoke the notifier only for the management account\'s spend topic, named by its ARN (SourceArn), whose own policy lets only AWS Budgets and Cost Anomaly Detection publish.',
+    });
+  }
+
+  /** GuardDuty for every member account, from the security account as GuardDuty's delegated administrator. */
+  private autoEnableGuardDuty(guard: MiningGuard): cr.AwsCustomResource[] {
+    const home = Stack.of(guard).region;
+    const others = guard.guardedRegions.filter((r) => r !== home);
+    if (others.length > 0 && !guard.regionalStackSet) {
+      throw new Error('OrganizationMembers: guardDutyAutoEnable turns GuardDuty on for the members once each region\'s detector exists, but the guard\'s regions are RegionalGuard stacks this stack cannot wait for. '
+        + 'Deploy the regions through the guard\'s StackSet (everyRegion.deployment: RegionalDeployment.STACK_SET), or set guardDutyAutoEnable: false and turn auto-enable on in each region\'s GuardDuty console.');
+    }
+    return autoEnableGuardDuty(this, {
+      regions: [{ region: home, detectorId: guard.threatDetection.detectorId }, ...others.map((region) => ({ region }))],
+      features: detectorFeatures(guard._regionalSettings.detector),
+      after: [guard.threatDetection, ...(guard.regionalStackSet ? [guard.regionalStackSet] : [])],
+    });
+  }
+}
+
+function printedPartition(stack: Stack): string {
+  return Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
 }
 
 /** The synth errors: each says what to write instead. */
@@ -218,6 +318,11 @@ function checkProps(props: OrganizationMembersProps, guardStack: Stack): void {
   }
   if (Token.isUnresolved(guardStack.account) || Token.isUnresolved(guardStack.region)) {
     throw new Error(`OrganizationMembers: the guard's stack ${guardStack.stackName} is environment-agnostic, but every member account forwards to its account's bus in its region, and the StackSet leaves that account out. Give the stack env: { account: '111122223333', region: 'eu-west-1' }, with the security account and its home region.`);
+  }
+  const management = props.managementAccount;
+  if (management && (!/^\d{12}$/.test(management.account) || !REGION_NAME.test(management.region) || management.account === guardStack.account)) {
+    throw new Error(`OrganizationMembers: managementAccount ${JSON.stringify(management)} does not name the management account's OrganizationManagement stack. `
+      + 'Write its 12-digit account, which is not the security account, and its region, such as managementAccount: { account: \'999988887777\', region: \'us-east-1\' }.');
   }
   if (props.regions) {
     const bad = props.regions.filter((r) => !REGION_NAME.test(r));

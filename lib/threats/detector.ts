@@ -20,6 +20,30 @@ export function validMinimumSeverity(given: number | undefined): number | undefi
   return given;
 }
 
+/** A GuardDuty protection plan as the guard sets it: on or off, with its additional configuration. */
+export interface DetectorFeature {
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly additional?: readonly string[];
+}
+
+/**
+ * The protection plans that see miners, each on unless the options turn it off. AI Protection is left out unless
+ * set: CreateDetector turns on every feature it is not told about where the region offers it, while naming a
+ * feature a region lacks fails the deployment there.
+ */
+export function detectorFeatures(options: DetectorOptions): DetectorFeature[] {
+  const feature = (name: string, enabled: boolean | undefined, additional?: string[]): DetectorFeature =>
+    ({ name, enabled: enabled ?? true, additional });
+  return [
+    feature('RUNTIME_MONITORING', options.runtimeMonitoring, ['EC2_AGENT_MANAGEMENT', 'ECS_FARGATE_AGENT_MANAGEMENT', 'EKS_ADDON_MANAGEMENT']),
+    feature('EBS_MALWARE_PROTECTION', options.malwareProtection),
+    feature('S3_DATA_EVENTS', options.s3Protection),
+    feature('LAMBDA_NETWORK_LOGS', options.lambdaProtection),
+    ...(options.aiProtection === undefined ? [] : [feature('AI_PROTECTION', options.aiProtection)]),
+  ];
+}
+
 /**
  * A detector with the protection plans that see miners, configured through `features` only: CloudFormation rejects
  * a detector that sets both `dataSources` and `features`.
@@ -29,24 +53,15 @@ export function validMinimumSeverity(given: number | undefined): number | undefi
  * and discard its findings. Delete it in GuardDuty when it is no longer wanted.
  */
 export function guardDutyDetector(scope: Construct, id: string, options: DetectorOptions): guardduty.CfnDetector {
-  const status = (enabled: boolean | undefined) => (enabled ?? true ? 'ENABLED' : 'DISABLED');
-  const feature = (name: string, enabled: boolean | undefined, additional?: string[]) => ({
-    name,
-    status: status(enabled),
-    additionalConfiguration: additional?.map((n) => ({ name: n, status: status(enabled) })),
-  });
+  const status = (enabled: boolean) => (enabled ? 'ENABLED' : 'DISABLED');
   const detector = new guardduty.CfnDetector(scope, id, {
     enable: true,
     findingPublishingFrequency: options.findingPublishingFrequency ?? 'FIFTEEN_MINUTES',
-    features: [
-      feature('RUNTIME_MONITORING', options.runtimeMonitoring, ['EC2_AGENT_MANAGEMENT', 'ECS_FARGATE_AGENT_MANAGEMENT', 'EKS_ADDON_MANAGEMENT']),
-      feature('EBS_MALWARE_PROTECTION', options.malwareProtection),
-      feature('S3_DATA_EVENTS', options.s3Protection),
-      feature('LAMBDA_NETWORK_LOGS', options.lambdaProtection),
-      // Left out unless set: CreateDetector turns on every feature it is not told about where the region offers it,
-      // while naming a feature a region lacks fails the deployment there.
-      ...(options.aiProtection === undefined ? [] : [feature('AI_PROTECTION', options.aiProtection)]),
-    ],
+    features: detectorFeatures(options).map((f) => ({
+      name: f.name,
+      status: status(f.enabled),
+      additionalConfiguration: f.additional?.map((name) => ({ name, status: status(f.enabled) })),
+    })),
   });
   // Kept on delete, and on a replacement, so that no change to the guard turns GuardDuty off in the region.
   detector.applyRemovalPolicy(RemovalPolicy.RETAIN);

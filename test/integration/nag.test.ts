@@ -3,6 +3,8 @@ import { BasicStack } from '../../examples/basic/stack';
 import { EveryRegionStack } from '../../examples/every-region/stack';
 import { HomeStack, REGIONS, RegionalStack } from '../../examples/every-region-stacks/stack';
 import { OneLineStack } from '../../examples/one-line/stack';
+import { CONTROL_TOWER_LOG_GROUP, CONTROL_TOWER_TRAIL } from '../../examples/control-tower/control-tower-names';
+import { OrganizationManagementStack } from '../../examples/organization/management-stack';
 import { OrganizationSecurityStack } from '../../examples/organization/stack';
 import { MiningGuard, RecorderMode, RegionalDeployment, RegionalGuard, ResponseMode } from '../../lib';
 import { LAUNCH_DETECTIONS } from '../../lib/catalog';
@@ -61,6 +63,18 @@ describe('examples/organization under cdk-nag AwsSolutions and the Control Tower
   test('the security account\'s guard with its bus policy, member StackSet and containment grant has no unacknowledged finding', () => {
     expect(findings((app) => new OrganizationSecurityStack(app, 'MiningGuardOrganization', {
       env: { account: '111122223333', region: 'eu-west-1' }, organizationId: 'o-a1b2c3d4e5', rootId: 'r-ab12',
+      managementAccount: { account: '999988887777', region: 'eu-west-1' },
     }))).toEqual([]);
+  });
+
+  test('the management account\'s stack, creating the organization trail or adopting Control Tower\'s, has none either', () => {
+    expect(findings((app) => {
+      const common = { env: { account: '999988887777', region: 'eu-west-1' }, organizationId: 'o-a1b2c3d4e5', securityAccount: '111122223333', guardDutyRegions: ['eu-west-1', 'us-east-1'] };
+      new OrganizationManagementStack(app, 'MiningGuardManagement', common);
+      new OrganizationManagementStack(app, 'MiningGuardControlTowerManagement', {
+        ...common,
+        existingTrail: { trailName: CONTROL_TOWER_TRAIL, logGroupName: CONTROL_TOWER_LOG_GROUP },
+      });
+    })).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { MemberTargets, MiningGuard, MiningGuardProps, OrganizationMembers, OrganizationMembersProps, ResponseMode, StackSetCaller } from '../../lib';
+import { MemberTargets, MiningGuard, MiningGuardProps, OrganizationMembers, OrganizationMembersProps, RegionalDeployment, ResponseMode, StackSetCaller } from '../../lib';
 import { actionsOf, CONTAINMENT_ROLE_NAME, HANDLER_ENVIRONMENT, LAUNCH_CONTAINMENT, MEMBER_LOOKUP_ACTIONS } from '../../lib/catalog';
 
 const SECURITY_ACCOUNT = '111122223333';
@@ -194,7 +194,107 @@ describe('OrganizationMembers', () => {
     expect(JSON.stringify(template.toJSON())).not.toContain(HANDLER_ENVIRONMENT.launchEvaluator.containmentRoleName);
   });
 
+  describe('with the management account\'s stack', () => {
+    const MANAGEMENT = { account: '999988887777', region: 'eu-west-1' };
+
+    test('the launch evaluator reads the organization trail\'s stream, decrypting only through Kinesis, dropping records an hour late', () => {
+      const { template } = build({ managementAccount: MANAGEMENT });
+      const streamArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesis:eu-west-1:999988887777:stream/mining-guard-organization-trail']] };
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: streamArn,
+        FunctionName: { Ref: Match.stringLikeRegexp('^MiningGuardLaunchWatchEvaluator') },
+        StartingPosition: 'LATEST',
+        BisectBatchOnFunctionError: true,
+        MaximumRecordAgeInSeconds: 3600,
+      });
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^MiningGuardLaunchWatchEvaluatorRole') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Action: Match.arrayWith(['kinesis:GetRecords', 'kinesis:GetShardIterator']), Resource: streamArn }),
+            Match.objectLike({
+              Action: 'kms:Decrypt',
+              Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:eu-west-1:999988887777:key/*']] },
+              Condition: { StringEquals: { 'kms:ViaService': 'kinesis.eu-west-1.amazonaws.com' } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    test('the notifier subscribes to the organization\'s spend topic in the management account', () => {
+      const { template } = build({ managementAccount: MANAGEMENT });
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'lambda',
+        Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MiningGuardAlertsNotifierFunction'), 'Arn'] },
+        TopicArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:eu-west-1:999988887777:mining-guard-organization-spend']] },
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Principal: 'sns.amazonaws.com',
+        SourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:eu-west-1:999988887777:mining-guard-organization-spend']] },
+      });
+    });
+
+    test('without it, nothing is read from another account', () => {
+      const { template } = build();
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/mining-guard-organization-(trail|spend)/);
+    });
+  });
+
+  describe('GuardDuty for every member', () => {
+    function autoEnableCalls(template: Template): Record<string, any>[] {
+      return Object.values(template.findResources('Custom::GuardDutyOrganizationConfiguration')).map((r) => r);
+    }
+
+    test('in every guarded region, once its detector exists, with the guard\'s protection plans', () => {
+      // GIVEN a guard with malware protection off
+      const { template, guard } = build({}, { threatDetection: { malwareProtection: false } });
+      // THEN one call per guarded region, auto-enabling every member with the guard's plans
+      const calls = autoEnableCalls(template);
+      expect(calls).toHaveLength(guard.guardedRegions.length);
+      const resolved = JSON.stringify(calls);
+      for (const region of guard.guardedRegions) expect(resolved).toContain(`\\"region\\":\\"${region}\\"`);
+      expect(resolved).toContain('\\"AutoEnableOrganizationMembers\\":\\"ALL\\"');
+      expect(resolved).toContain('{\\"Name\\":\\"EBS_MALWARE_PROTECTION\\",\\"AutoEnable\\":\\"NONE\\"}');
+      expect(resolved).toContain('{\\"Name\\":\\"S3_DATA_EVENTS\\",\\"AutoEnable\\":\\"ALL\\"}');
+      // the home region names its own detector; the others list theirs after the regional StackSet made them
+      const home = calls.find((c) => JSON.stringify(c).includes('\\"region\\":\\"eu-west-1\\"'))!;
+      expect(JSON.stringify(home.Properties.Create)).toContain('MiningGuardThreatDetectionDetector');
+      const listings = Object.values(template.findResources('Custom::GuardDutyDetectorId'));
+      expect(listings).toHaveLength(guard.guardedRegions.length - 1);
+      for (const listing of listings) expect(listing.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^MiningGuardEveryRegion/)]));
+      for (const call of calls) expect(call.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^MiningGuardThreatDetectionDetector/)]));
+    });
+
+    test('the calls may update the organization configuration and list detectors, and nothing else of GuardDuty', () => {
+      const { template } = build();
+      const actions = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes('AWS679f53fac002430cb0da5b7982bd2287'))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat()));
+      // Each call adds its own policy to aws-cdk-lib's one custom-resource role.
+      expect([...new Set(actions.filter((a: string) => a.startsWith('guardduty:')))].sort())
+        .toEqual(['guardduty:DescribeOrganizationConfiguration', 'guardduty:ListDetectors', 'guardduty:UpdateOrganizationConfiguration']);
+    });
+
+    test('off on request', () => {
+      const { template } = build({ guardDutyAutoEnable: false });
+      expect(autoEnableCalls(template)).toHaveLength(0);
+    });
+
+    test('with RegionalGuard stacks it cannot wait for, the synth says what to do', () => {
+      expect(() => build({}, { everyRegion: { regions: ['us-east-1'], deployment: RegionalDeployment.CDK_STACKS } }))
+        .toThrow(/guardDutyAutoEnable turns GuardDuty on for the members once each region's detector exists.*set guardDutyAutoEnable: false/);
+    });
+  });
+
   describe('synth errors say what to write', () => {
+    test('a management account that is not one, or is the security account', () => {
+      expect(() => build({ managementAccount: { account: '9999', region: 'eu-west-1' } })).toThrow(/managementAccount .* does not name the management account's OrganizationManagement stack/);
+      expect(() => build({ managementAccount: { account: SECURITY_ACCOUNT, region: 'eu-west-1' } })).toThrow(/which is not the security account/);
+      expect(() => build({ managementAccount: { account: '999988887777', region: 'Ireland' } })).toThrow(/such as managementAccount: \{ account: '999988887777', region: 'us-east-1' \}/);
+    });
+
     test('a malformed organization id', () => {
       expect(() => build({ organizationId: 'a1b2c3d4e5' })).toThrow(
         'OrganizationMembers: organizationId "a1b2c3d4e5" is not an organization id. Write the id \'aws organizations describe-organization --query Organization.Id\' prints, such as \'o-a1b2c3d4e5\'.');
