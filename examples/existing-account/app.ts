@@ -1,7 +1,8 @@
 /**
  * `cdk deploy --app 'npx tsx examples/existing-account/app.ts' -c detectorId=... -c trailName=... -c topicName=... -c topicKeyId=...`
- * adopts what the account already has. The defaults below are Control Tower's names; `-c topicKeyId=` (empty) adopts
- * an unencrypted topic.
+ * adopts what the account already has: its own multi-region trail delivering to a log group in this account, and
+ * Control Tower's Config recorder. A Control Tower trail's log group lives in the management account, not here: for a
+ * landing zone, see examples/control-tower. `-c topicKeyId=` (empty) adopts an unencrypted topic.
  */
 import { App } from 'aws-cdk-lib';
 import { ExistingAccountStack } from './stack';
@@ -11,8 +12,8 @@ const context = (key: string, fallback: string): string => app.node.tryGetContex
 
 new ExistingAccountStack(app, 'MiningGuardExistingAccount', {
   detectorId: context('detectorId', '12abc34d567e8fa901bc2d34e56789f0'),
-  trailName: context('trailName', 'aws-controltower-BaselineCloudTrail'),
-  trailLogGroupName: context('trailLogGroupName', 'aws-controltower/CloudTrailLogs'),
+  trailName: context('trailName', 'management-events'),
+  trailLogGroupName: context('trailLogGroupName', 'cloudtrail/management-events'),
   topicName: context('topicName', 'security-alerts'),
   topicKeyId: context('topicKeyId', '1234abcd-12ab-34cd-56ef-1234567890ab') || undefined,
 });

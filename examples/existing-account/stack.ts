@@ -13,7 +13,7 @@ import { MiningGuard, RecorderMode } from '../../lib';
 export interface ExistingAccountStackProps extends StackProps {
   /** The GuardDuty detector of this region: `aws guardduty list-detectors`. */
   readonly detectorId: string;
-  /** The trail that records every region (Control Tower's, or an organization trail). */
+  /** The account's trail that records every region, delivering to a log group of this account. */
   readonly trailName: string;
   /** The CloudWatch Logs group that trail delivers to in this account. */
   readonly trailLogGroupName: string;

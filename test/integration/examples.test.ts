@@ -187,7 +187,7 @@ describe('deploy rehearsal of examples/existing-account in the emulator', () => 
     // GIVEN the account's own topic, trail log group, and Control Tower's recorder and delivery channel, which the example adopts
     const sns = new SNSClient(motoClientConfig());
     const { TopicArn: topicArn } = await sns.send(new CreateTopicCommand({ Name: 'security-alerts' }));
-    await new CloudWatchLogsClient(motoClientConfig()).send(new CreateLogGroupCommand({ logGroupName: 'aws-controltower/CloudTrailLogs' }))
+    await new CloudWatchLogsClient(motoClientConfig()).send(new CreateLogGroupCommand({ logGroupName: 'cloudtrail/management-events' }))
       .catch((e: Error) => { if (e.name !== 'ResourceAlreadyExistsException') throw e; });
     const config = new ConfigServiceClient(motoClientConfig());
     await config.send(new PutConfigurationRecorderCommand({
