@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -21,7 +22,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { ComplianceStack } from '../../examples/compliance/stack';
 import { MiningGuard } from '../../lib';
 import { commercialRegions } from '../../lib/regions/resource-availability';
-import { cfnLint, regionsFor } from '../harness/cfn-lint';
+import { cfnLint, CfnLintReport, regionsFor } from '../harness/cfn-lint';
 import { loadStack, loadStacks, stackSetTemplates } from '../harness/cloud-assembly';
 import { expectDoctorReport } from '../harness/doctor-report';
 import { exampleAssemblyDir, exampleNames } from '../harness/examples';
@@ -59,8 +60,14 @@ const EXISTS: Record<string, (physicalId: string) => Promise<unknown>> = {
   },
 };
 
+/** What cfn-lint said of each template and regions already linted: examples share regional and member templates. */
+const linted = new Map<string, CfnLintReport>();
+
 function expectLintClean(what: string, templateFile: string, regions: readonly string[]): void {
-  const { errors, warnings } = cfnLint(templateFile, { regions });
+  const key = createHash('sha256').update(fs.readFileSync(templateFile)).update(regions.join(',')).digest('hex');
+  const report = linted.get(key) ?? cfnLint(templateFile, { regions });
+  linted.set(key, report);
+  const { errors, warnings } = report;
   expect({ what, regions: regions.length > 0, errors, warnings: warnings.filter((w) => !(w.rule in EXPLAINED_WARNINGS)) })
     .toEqual({ what, regions: true, errors: [], warnings: [] });
 }

@@ -1,9 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { BasicStack } from '../../examples/basic/stack';
+import { CONTROL_TOWER_LOG_GROUP, CONTROL_TOWER_TRAIL } from '../../examples/control-tower/control-tower-names';
 import { EveryRegionStack } from '../../examples/every-region/stack';
 import { HomeStack, REGIONS, RegionalStack } from '../../examples/every-region-stacks/stack';
 import { OneLineStack } from '../../examples/one-line/stack';
-import { CONTROL_TOWER_LOG_GROUP, CONTROL_TOWER_TRAIL } from '../../examples/control-tower/control-tower-names';
 import { OrganizationManagementStack } from '../../examples/organization/management-stack';
 import { OrganizationSecurityStack } from '../../examples/organization/stack';
 import { MiningGuard, RecorderMode, RegionalDeployment, RegionalGuard, ResponseMode } from '../../lib';
@@ -50,23 +50,17 @@ describe('examples/every-region and examples/every-region-stacks under cdk-nag A
   });
 });
 
-describe('an organization trail under cdk-nag AwsSolutions and the Control Tower cfn-guard rules', () => {
-  test('the management account\'s guard with an organization trail has no unacknowledged finding', () => {
-    expect(findings((app) => {
-      const stack = new Stack(app, 'MiningGuardOrganizationTrail', { env: { region: 'us-east-1' } });
-      new MiningGuard(stack, 'MiningGuard', { alertEmails: ['secops@example.com'], auditTrail: { organizationTrail: true, organizationId: 'o-a1b2c3d4e5' } });
-    })).toEqual([]);
-  });
-});
-
 describe('examples/organization under cdk-nag AwsSolutions and the Control Tower cfn-guard rules', () => {
   test('the security account\'s guard with its bus policy, member StackSet and containment grant has no unacknowledged finding', () => {
     expect(findings((app) => new OrganizationSecurityStack(app, 'MiningGuardOrganization', {
-      env: { account: '111122223333', region: 'eu-west-1' }, organizationId: 'o-a1b2c3d4e5', rootId: 'r-ab12',
+      env: { account: '111122223333', region: 'eu-west-1' },
+      organizationId: 'o-a1b2c3d4e5',
+      rootId: 'r-ab12',
       managementAccount: { account: '999988887777', region: 'eu-west-1' },
     }))).toEqual([]);
   });
 
+  // The organization trail's bucket and key policies are AuditTrail's, as in a MiningGuard given `organizationTrail`.
   test('the management account\'s stack, creating the organization trail or adopting Control Tower\'s, has none either', () => {
     expect(findings((app) => {
       const common = { env: { account: '999988887777', region: 'eu-west-1' }, organizationId: 'o-a1b2c3d4e5', securityAccount: '111122223333', guardDutyRegions: ['eu-west-1', 'us-east-1'] };
