@@ -9,6 +9,7 @@ import { App, Aws, BootstraplessSynthesizer, CfnCondition, CfnParameter, Fn, Sta
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CONTAINMENT_ROLE_NAME, ContainmentKind, grantsOf, MEMBER_LOOKUP_ACTIONS } from '../catalog';
+import { RecorderMode } from '../compliance/config-recorder';
 import { RegionalParts } from '../regions/regional-parts';
 import type { RegionalSettings } from '../regions/regional-settings';
 import { REGIONAL_PARAMETERS } from '../regions/regional-stack-set';
@@ -17,6 +18,7 @@ import { REGIONAL_PARAMETERS } from '../regions/regional-stack-set';
 export const MEMBER_PARAMETERS = {
   homeRegion: REGIONAL_PARAMETERS.homeRegion,
   createDetector: REGIONAL_PARAMETERS.createDetector,
+  createRecorder: REGIONAL_PARAMETERS.createRecorder,
   homeAccount: 'HomeAccount',
   organizationId: 'OrganizationId',
   evaluatorRoleArn: 'LaunchEvaluatorRoleArn',
@@ -53,7 +55,20 @@ export function memberTemplate(options: MemberTemplateOptions): Record<string, a
     const roleRegion = parameter(MEMBER_PARAMETERS.containmentRoleRegion, 'The one region whose stack instance creates the account\'s containment role (IAM is global)', { allowedPattern: regionPattern });
 
     const detectorCreated = new CfnCondition(stack, 'DetectorCreated', { expression: Fn.conditionEquals(createDetector, 'true') });
-    new RegionalParts(stack, 'Guard', { settings: { ...options.settings, homeRegion, homeAccount }, createDetector: detectorCreated });
+    // With the guard's Config rules, each member region makes its recorder or uses the one it has, as the StackSet says.
+    const recorderCreated = options.settings.compliance
+      ? new CfnCondition(stack, 'RecorderCreated', {
+        expression: Fn.conditionEquals(parameter(MEMBER_PARAMETERS.createRecorder, 'Whether to create this region\'s Config recorder and delivery channel: false where one exists already (every Control Tower account)', {
+          allowedValues: ['true', 'false'],
+          default: String(options.settings.compliance.recorder === RecorderMode.CREATE),
+        }), 'true'),
+      })
+      : undefined;
+    new RegionalParts(stack, 'Guard', {
+      settings: { ...options.settings, homeRegion, homeAccount },
+      createDetector: detectorCreated,
+      createRecorder: recorderCreated,
+    });
 
     const roleHere = new CfnCondition(stack, 'ContainmentRoleHere', { expression: Fn.conditionEquals(Aws.REGION, roleRegion) });
     const role = containmentRole(stack, 'ContainmentRole', { evaluatorRoleArn, organizationId, containmentKinds: options.containmentKinds });

@@ -14,6 +14,7 @@ import { MEMBER_PARAMETERS, memberTemplate } from './member-template';
 import { organizationSpendTopicArn, organizationTrailStreamArn } from './organization-names';
 import { CONTAINMENT_ROLE_NAME, HANDLER_ENVIRONMENT } from '../catalog';
 import { accountUniqueName } from '../common/account-names';
+import { RecorderMode } from '../compliance/config-recorder';
 import type { MiningGuard } from '../mining-guard';
 import { EVERY_REGION_AT_ONCE, MAX_TEMPLATE_BODY_BYTES } from '../regions/regional-stack-set';
 import { missingResourceTypes } from '../regions/resource-availability';
@@ -87,6 +88,14 @@ export interface OrganizationMembersProps {
    * @default false
    */
   readonly createDetectors?: boolean;
+
+  /**
+   * With the guard's `compliance`, whether each member region creates its Config recorder or uses the one it has:
+   * `RecorderMode.ADOPT` where every member account has one (every Control Tower account), `RecorderMode.CREATE` where
+   * none do. A region takes one recorder, and Config refuses rules without one: guessing wrong fails the stack instance.
+   * @default - the guard's `compliance.recorder`, as the security account has it
+   */
+  readonly memberRecorder?: RecorderMode;
 
   /**
    * Who deploys the StackSet: a delegated administrator of StackSets, or the management account.
@@ -220,6 +229,9 @@ export class OrganizationMembers extends Construct {
         [MEMBER_PARAMETERS.organizationId]: props.organizationId,
         [MEMBER_PARAMETERS.evaluatorRoleArn]: evaluator.role.roleArn,
         [MEMBER_PARAMETERS.containmentRoleRegion]: this.containmentRoleRegion,
+        ...(this.template.Parameters?.[MEMBER_PARAMETERS.createRecorder]
+          ? { [MEMBER_PARAMETERS.createRecorder]: String((props.memberRecorder ?? props.guard.compliance?.recorderMode) === RecorderMode.CREATE) }
+          : {}),
       }).map(([parameterKey, parameterValue]) => ({ parameterKey, parameterValue })),
       stackInstancesGroup: [{
         // The security account runs the guard itself: its own regional part would forward its events twice.
@@ -323,6 +335,9 @@ function checkProps(props: OrganizationMembersProps, guardStack: Stack): void {
   if (management && (!/^\d{12}$/.test(management.account) || !REGION_NAME.test(management.region) || management.account === guardStack.account)) {
     throw new Error(`OrganizationMembers: managementAccount ${JSON.stringify(management)} does not name the management account's OrganizationManagement stack. `
       + 'Write its 12-digit account, which is not the security account, and its region, such as managementAccount: { account: \'999988887777\', region: \'us-east-1\' }.');
+  }
+  if (props.memberRecorder !== undefined && !props.guard.compliance) {
+    throw new Error('OrganizationMembers: memberRecorder says how member accounts get the Config recorder the guard\'s rules need, but the guard has no `compliance`. Remove memberRecorder, or give the guard compliance.');
   }
   if (props.regions) {
     const bad = props.regions.filter((r) => !REGION_NAME.test(r));

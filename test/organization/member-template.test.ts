@@ -10,7 +10,8 @@ describe('memberTemplate', () => {
     const template = memberTemplate({ settings: SETTINGS, containmentKinds: [] });
 
     // THEN
-    expect(Object.keys(template.Parameters).sort()).toEqual(Object.values(MEMBER_PARAMETERS).sort());
+    // CreateRecorder only with the guard's compliance
+    expect(Object.keys(template.Parameters).sort()).toEqual(Object.values(MEMBER_PARAMETERS).filter((p) => p !== MEMBER_PARAMETERS.createRecorder).sort());
     expect(template.Parameters.CreateDetector.Default).toBe('false');
     expect(template.Conditions.DetectorCreated).toEqual({ 'Fn::Equals': [{ Ref: 'CreateDetector' }, 'true'] });
     const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);

@@ -1,6 +1,6 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { MemberTargets, MiningGuard, MiningGuardProps, OrganizationMembers, OrganizationMembersProps, RegionalDeployment, ResponseMode, StackSetCaller } from '../../lib';
+import { MemberTargets, MiningGuard, MiningGuardProps, OrganizationMembers, OrganizationMembersProps, RecorderMode, RegionalDeployment, ResponseMode, StackSetCaller } from '../../lib';
 import { actionsOf, CONTAINMENT_ROLE_NAME, HANDLER_ENVIRONMENT, LAUNCH_CONTAINMENT, MEMBER_LOOKUP_ACTIONS } from '../../lib/catalog';
 
 const SECURITY_ACCOUNT = '111122223333';
@@ -239,6 +239,25 @@ describe('OrganizationMembers', () => {
       const { template } = build();
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
       expect(JSON.stringify(template.toJSON())).not.toMatch(/mining-guard-organization-(trail|spend)/);
+    });
+  });
+
+  describe('the members\' Config recorder, with the guard\'s compliance', () => {
+    test('follows the guard\'s recorder by default, each member region making it under a condition', () => {
+      const built = build({}, { compliance: { recorder: RecorderMode.CREATE } });
+      expect(parametersOf(stackSetOf(built.template))).toMatchObject({ CreateRecorder: 'true' });
+      const recorders = Object.values(built.members.template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::Config::ConfigurationRecorder');
+      expect(recorders.map((r) => r.Condition)).toEqual(['RecorderCreated']);
+    });
+
+    test('adopts the members\' own recorders when told, as in a Control Tower landing zone', () => {
+      const built = build({ memberRecorder: RecorderMode.ADOPT }, { compliance: { recorder: RecorderMode.CREATE } });
+      expect(parametersOf(stackSetOf(built.template))).toMatchObject({ CreateRecorder: 'false' });
+    });
+
+    test('without compliance there is no recorder parameter, and memberRecorder is refused', () => {
+      expect(parametersOf(stackSetOf(build().template))).not.toHaveProperty('CreateRecorder');
+      expect(() => build({ memberRecorder: RecorderMode.ADOPT })).toThrow(/the guard has no `compliance`\. Remove memberRecorder, or give the guard compliance/);
     });
   });
 
