@@ -11,7 +11,8 @@ describe('memberTemplate', () => {
 
     // THEN
     // CreateRecorder only with the guard's compliance
-    expect(Object.keys(template.Parameters).sort()).toEqual(Object.values(MEMBER_PARAMETERS).filter((p) => p !== MEMBER_PARAMETERS.createRecorder).sort());
+    const expected = Object.values(MEMBER_PARAMETERS).filter((p) => p !== MEMBER_PARAMETERS.createRecorder);
+    expect(Object.keys(template.Parameters).sort()).toEqual(expected.sort());
     expect(template.Parameters.CreateDetector.Default).toBe('false');
     expect(template.Conditions.DetectorCreated).toEqual({ 'Fn::Equals': [{ Ref: 'CreateDetector' }, 'true'] });
     const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
