@@ -5,6 +5,7 @@ import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as eventsources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -281,6 +282,9 @@ export class OrganizationMembers extends Construct {
       bisectBatchOnError: true,
       retryAttempts: 3,
       maxRecordAge: Duration.hours(1),
+      // A batch given up on is named (shard and sequence numbers) in the evaluator's dead-letter queue, whose alarm
+      // tells a person: nothing the stream brings is dropped unseen.
+      onFailure: evaluator.deadLetterQueue ? new eventsources.SqsDlq(evaluator.deadLetterQueue) : undefined,
     });
   }
 

@@ -206,6 +206,7 @@ describe('OrganizationMembers', () => {
         StartingPosition: 'LATEST',
         BisectBatchOnFunctionError: true,
         MaximumRecordAgeInSeconds: 3600,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MiningGuardLaunchWatchEvaluatorDeadLetters'), 'Arn'] } } },
       });
       template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: Match.stringLikeRegexp('^MiningGuardLaunchWatchEvaluatorRole') }],
