@@ -139,7 +139,10 @@ const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
  *   too, and never the security account itself) and every listed region the asset-free regional part, forwarding
  *   to the security account's bus, and, in one region per account, the containment role `mining-guard-containment`;
  * - the launch evaluator's right to assume that role in the organization's accounts, and its name in the
- *   evaluator's environment.
+ *   evaluator's environment;
+ * - GuardDuty turned on for every member account in each of the guard's regions (`guardDutyAutoEnable`);
+ * - with `managementAccount`, the launch evaluator reading the organization trail's stream and the notifier the
+ *   organization's spend topic, both made by `OrganizationManagement` in the management account.
  *
  * The containment role may be assumed only by the launch evaluator's role, only while it is of the organization;
  * it may read what the evaluator judges and take the actions of the responses set in `launchWatch.responses`
