@@ -190,11 +190,12 @@ export class OrganizationManagement extends Construct {
   private spendNotifications(options: OrganizationSpendOptions, key: GuardKey, security: iam.AccountPrincipal): sns.Topic {
     const actualPercent = options.actualThresholdsPercent ?? [80, 100];
     const forecastPercent = options.forecastThresholdsPercent ?? [100];
-    validatePositiveUsd('spend.monthlyLimitUsd', options.monthlyLimitUsd, 'monthlyLimitUsd: 50000');
-    validatePositiveUsd('spend.anomalyThresholdUsd', options.anomalyThresholdUsd, 'anomalyThresholdUsd: 100');
-    validatePercentages('spend.actualThresholdsPercent', actualPercent, 'actualThresholdsPercent: [80, 100]');
-    validatePercentages('spend.forecastThresholdsPercent', forecastPercent, 'forecastThresholdsPercent: [100]');
-    validateNotificationCount(actualPercent, forecastPercent);
+    const owner = 'OrganizationManagement';
+    validatePositiveUsd('spend.monthlyLimitUsd', options.monthlyLimitUsd, 'monthlyLimitUsd: 50000', owner);
+    validatePositiveUsd('spend.anomalyThresholdUsd', options.anomalyThresholdUsd, 'anomalyThresholdUsd: 100', owner);
+    validatePercentages('spend.actualThresholdsPercent', actualPercent, 'actualThresholdsPercent: [80, 100]', owner);
+    validatePercentages('spend.forecastThresholdsPercent', forecastPercent, 'forecastThresholdsPercent: [100]', owner);
+    validateNotificationCount(actualPercent, forecastPercent, owner);
     if (options.autoAdjustMonths !== undefined && options.monthlyLimitUsd !== undefined) {
       throw new Error('OrganizationManagement: `spend.autoAdjustMonths` sets an auto-adjusting budget, but `spend.monthlyLimitUsd` fixes the limit. Remove one of them.');
     }

@@ -111,7 +111,7 @@ describe('OrganizationManagement', () => {
       [{ securityAccount: '1234' }, /securityAccount "1234" is not an account id\. Write the security account's 12 digits/],
       [{ securityAccount: MANAGEMENT_ACCOUNT }, /GuardDuty cannot delegate administration to the management account: name a member account/],
       [{ guardDutyRegions: ['Virginia'] }, /guardDutyRegions has "Virginia", not region names/],
-      [{ spend: { monthlyLimitUsd: -1 } }, /spend\.monthlyLimitUsd must be a positive amount of US dollars/],
+      [{ spend: { monthlyLimitUsd: -1 } }, /^OrganizationManagement: spend\.monthlyLimitUsd must be a positive amount of US dollars/],
       [{ spend: { anomalyDetection: false, anomalyThresholdUsd: 10 } }, /anomaly detection is off/],
     ])('%j', (props, message) => {
       expect(() => build(props as Partial<OrganizationManagementProps>)).toThrow(message);
