@@ -3,6 +3,7 @@
  * regions a template can be deployed to, to lint it for each of them.
  */
 import { spawnSync } from 'child_process';
+import * as path from 'path';
 import type { CfnTemplate } from './cloud-assembly';
 import { missingToolMessage, requirePythonTool } from './python-tools';
 import { regionsOffering } from '../../lib/regions/resource-availability';
@@ -22,6 +23,7 @@ export interface CfnLintReport {
 }
 
 interface RawFinding {
+  readonly Filename: string;
   readonly Level: string;
   readonly Message: string;
   readonly Location?: { readonly Path?: readonly (string | number)[] | null };
@@ -39,10 +41,20 @@ export interface CfnLintOptions {
 }
 
 export function cfnLint(templatePath: string, options: CfnLintOptions = {}): CfnLintReport {
+  return cfnLintAll([templatePath], options).get(templatePath)!;
+}
+
+/**
+ * Lints several templates for the same regions in one run of cfn-lint: most of a run is cfn-lint loading its
+ * schemas, once for however many templates. Every path gets a report, empty when cfn-lint found nothing in it.
+ */
+export function cfnLintAll(templatePaths: readonly string[], options: CfnLintOptions = {}): Map<string, CfnLintReport> {
+  const reports = new Map<string, CfnLintReport>(templatePaths.map((p) => [p, { errors: [], warnings: [], informational: [] }]));
+  if (templatePaths.length === 0) return reports;
   const command = requirePythonTool('cfn-lint');
-  // `--regions` takes every following word, so it comes after the template path.
+  // `--regions` takes every following word, so it comes after the template paths.
   const regions = options.regions?.length ? ['--regions', ...options.regions] : [];
-  const result = spawnSync(command, ['--format', 'json', templatePath, ...regions], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(command, ['--format', 'json', ...templatePaths, ...regions], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw result.error;
   // A pyenv shim stays on PATH after the package is gone and then exits 127.
   if (result.status === 127) throw new Error(missingToolMessage('cfn-lint'));
@@ -52,11 +64,12 @@ export function cfnLint(templatePath: string, options: CfnLintOptions = {}): Cfn
   try {
     raw = JSON.parse(result.stdout) as RawFinding[];
   } catch {
-    throw new Error(`cfn-lint gave no JSON for ${templatePath} (exit ${result.status}):\n${result.stderr}${result.stdout}`);
+    throw new Error(`cfn-lint gave no JSON for ${templatePaths.join(', ')} (exit ${result.status}):\n${result.stderr}${result.stdout}`);
   }
 
-  const report: CfnLintReport = { errors: [], warnings: [], informational: [] };
   for (const finding of raw) {
+    const report = reports.get(finding.Filename) ?? reports.get(templatePaths.find((p) => path.resolve(p) === path.resolve(finding.Filename)) ?? '');
+    if (!report) throw new Error(`cfn-lint reported on ${finding.Filename}, which it was not given (${templatePaths.join(', ')})`);
     const bucket = finding.Level === 'Error' ? report.errors : finding.Level === 'Warning' ? report.warnings : report.informational;
     bucket.push({
       rule: finding.Rule.Id,
@@ -64,7 +77,7 @@ export function cfnLint(templatePath: string, options: CfnLintOptions = {}): Cfn
       path: (finding.Location?.Path ?? []).join('/'),
     });
   }
-  return report;
+  return reports;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,7 +21,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { ComplianceStack } from '../../examples/compliance/stack';
 import { MiningGuard } from '../../lib';
 import { commercialRegions } from '../../lib/regions/resource-availability';
-import { cfnLint, CfnLintReport, regionsFor } from '../harness/cfn-lint';
+import { cfnLintAll, CfnLintReport, regionsFor } from '../harness/cfn-lint';
 import { loadStack, loadStacks, stackSetTemplates } from '../harness/cloud-assembly';
 import { expectDoctorReport } from '../harness/doctor-report';
 import { exampleAssemblyDir, exampleNames } from '../harness/examples';
@@ -60,13 +59,52 @@ const EXISTS: Record<string, (physicalId: string) => Promise<unknown>> = {
   },
 };
 
-/** What cfn-lint said of each template and regions already linted: examples share regional and member templates. */
-const linted = new Map<string, CfnLintReport>();
+/** A template to lint, for the regions it can be deployed to. */
+interface LintJob {
+  readonly what: string;
+  readonly file: string;
+  readonly regions: readonly string[];
+}
 
-function expectLintClean(what: string, templateFile: string, regions: readonly string[]): void {
-  const key = createHash('sha256').update(fs.readFileSync(templateFile)).update(regions.join(',')).digest('hex');
-  const report = linted.get(key) ?? cfnLint(templateFile, { regions });
-  linted.set(key, report);
+/**
+ * Every example's templates, each with its regions: a stack with a region goes there; an environment-agnostic one
+ * wherever CloudFormation offers its types; the regional part a StackSet carries to every commercial region.
+ */
+function lintJobs(name: string): LintJob[] {
+  const jobs: LintJob[] = [];
+  for (const stack of loadStacks(exampleAssemblyDir(name))) {
+    jobs.push({ what: stack.stackName, file: stack.templateFile, regions: stack.region ? [stack.region] : regionsFor(stack.template, 'aws') });
+    for (const [id, regional] of Object.entries(stackSetTemplates(stack.template))) {
+      expect(regionsFor(regional, 'aws')).toEqual(commercialRegions());
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mining-guard-regional-lint-')), `${id}.template.json`);
+      fs.writeFileSync(file, JSON.stringify(regional));
+      jobs.push({ what: `${stack.stackName}/${id}`, file, regions: commercialRegions() });
+    }
+  }
+  return jobs;
+}
+
+/** A template linted, with what cfn-lint said of it. */
+interface Linted extends LintJob {
+  readonly report: CfnLintReport;
+}
+
+/** What cfn-lint says of every example's templates: one run per set of regions, most of a run being its start. */
+function lintEveryExample(): Map<string, Linted[]> {
+  const jobs = new Map(exampleNames().map((name) => [name, lintJobs(name)]));
+  const byRegions = new Map<string, LintJob[]>();
+  for (const job of [...jobs.values()].flat()) {
+    const key = job.regions.join(' ');
+    byRegions.set(key, [...byRegions.get(key) ?? [], job]);
+  }
+  const reports = new Map<string, CfnLintReport>();
+  for (const group of byRegions.values()) {
+    for (const [file, report] of cfnLintAll(group.map((j) => j.file), { regions: group[0].regions })) reports.set(file, report);
+  }
+  return new Map([...jobs].map(([name, list]) => [name, list.map((job) => ({ ...job, report: reports.get(job.file)! }))]));
+}
+
+function expectLintClean({ what, regions, report }: Linted): void {
   const { errors, warnings } = report;
   expect({ what, regions: regions.length > 0, errors, warnings: warnings.filter((w) => !(w.rule in EXPLAINED_WARNINGS)) })
     .toEqual({ what, regions: true, errors: [], warnings: [] });
@@ -81,22 +119,18 @@ async function exists(resource: StackResource): Promise<boolean> {
   }
 }
 
+let linted = new Map<string, Linted[]>();
+beforeAll(() => {
+  linted = lintEveryExample();
+});
+
 describe.each(exampleNames())('examples/%s', (name) => {
   const assembly = () => exampleAssemblyDir(name);
 
   test('every template has no cfn-lint error, and no warning that is not explained, in every region it can be deployed to', () => {
-    for (const stack of loadStacks(assembly())) {
-      // A stack with a region goes there; an environment-agnostic one wherever CloudFormation offers its types.
-      const regions = stack.region ? [stack.region] : regionsFor(stack.template, 'aws');
-      expectLintClean(stack.stackName, stack.templateFile, regions);
-      // The regional part a StackSet carries can go to every commercial region.
-      for (const [id, regional] of Object.entries(stackSetTemplates(stack.template))) {
-        expect(regionsFor(regional, 'aws')).toEqual(commercialRegions());
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mining-guard-regional-lint-')), `${id}.template.json`);
-        fs.writeFileSync(file, JSON.stringify(regional));
-        expectLintClean(`${stack.stackName}/${id}`, file, commercialRegions());
-      }
-    }
+    const templates = linted.get(name) ?? [];
+    expect(templates.length).toBeGreaterThan(0);
+    for (const template of templates) expectLintClean(template);
   });
 
   test('aws-cdk-lib\'s built-in template validation reports nothing on it', () => {

@@ -12,7 +12,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import JSZip from 'jszip';
-import { cfnLint } from '../harness/cfn-lint';
+import { cfnLint, cfnLintAll } from '../harness/cfn-lint';
 import { exampleNames, exampleOutDir } from '../harness/examples';
 import { createIdempotencyTable, MOTO_ACCOUNT, motoClientConfig, motoEndpoint, receiveAll, subscribeQueueToTopic, uniqueName } from '../harness/moto';
 import { assetBucketName, CfnTemplate, loadStack, prepareTemplate, publishAssets, StackRehearsal } from '../harness/rehearsal';
@@ -166,6 +166,22 @@ describe('cfnLint', () => {
       message: "'thirty' is not of type 'integer'",
       path: 'Resources/Queue/Properties/VisibilityTimeout',
     });
+  });
+
+  test('several templates in one run: each finding goes to its own template, and a clean one gets an empty report', () => {
+    // GIVEN one broken and one clean template
+    const broken = path.join(workDir, 'broken.template.json');
+    const clean = path.join(workDir, 'clean.template.json');
+    fs.writeFileSync(broken, JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { DelaySeconds: 'later' } } } }));
+    fs.writeFileSync(clean, JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { DelaySeconds: 5 } } } }));
+
+    // WHEN
+    const reports = cfnLintAll([clean, broken]);
+
+    // THEN
+    expect([...reports.keys()]).toEqual([clean, broken]);
+    expect(reports.get(clean)).toEqual({ errors: [], warnings: [], informational: [] });
+    expect(reports.get(broken)!.errors.map((f) => f.path)).toEqual(['Resources/Queue/Properties/DelaySeconds']);
   });
 });
 
