@@ -10,6 +10,15 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IDependable } from 'constructs';
 import { DetectorFeature } from '../threats/detector';
 
+/**
+ * The protection plans GuardDuty can turn on for an organization's members; a detector's others (AI Protection) are
+ * each account's own to turn on.
+ * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_OrganizationFeatureConfiguration.html
+ */
+const ORGANIZATION_FEATURES = new Set([
+  'S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS', 'EKS_RUNTIME_MONITORING', 'LAMBDA_NETWORK_LOGS', 'RUNTIME_MONITORING',
+]);
+
 /** The CDK-made function every `AwsCustomResource` of a stack shares. */
 const PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 
@@ -69,7 +78,7 @@ export interface AutoEnableOptions {
 export function autoEnableGuardDuty(scope: Construct, options: AutoEnableOptions): cr.AwsCustomResource[] {
   const stack = Stack.of(scope);
   const autoEnable = (f: DetectorFeature) => (f.enabled ? 'ALL' : 'NONE');
-  const features = options.features.map((f) => ({
+  const features = options.features.filter((f) => ORGANIZATION_FEATURES.has(f.name)).map((f) => ({
     Name: f.name,
     AutoEnable: autoEnable(f),
     ...(f.additional ? { AdditionalConfiguration: f.additional.map((name) => ({ Name: name, AutoEnable: autoEnable(f) })) } : {}),

@@ -115,6 +115,14 @@ describe('autoEnableGuardDuty', () => {
     expect(call.dependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^MakesTheDetector/)]));
   });
 
+  test('leaves out a plan GuardDuty cannot turn on for an organization\'s members', () => {
+    const s = stack();
+    autoEnableGuardDuty(s, { regions: [{ region: 'eu-west-1', detectorId: 'abc' }], features: detectorFeatures({ aiProtection: true }), after: [] });
+    const [call] = callsOf(Template.fromStack(s), 'Custom::GuardDutyOrganizationConfiguration');
+    expect(call.create.parameters.Features.map((f: { Name: string }) => f.Name))
+      .toEqual(['RUNTIME_MONITORING', 'EBS_MALWARE_PROTECTION', 'S3_DATA_EVENTS', 'LAMBDA_NETWORK_LOGS']);
+  });
+
   test('may update the organization configuration, and nothing else of GuardDuty', () => {
     const s = stack();
     autoEnableGuardDuty(s, { regions: [{ region: 'eu-west-1', detectorId: 'abc' }, { region: 'us-east-1' }], features, after: [] });
