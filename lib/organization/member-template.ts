@@ -31,6 +31,12 @@ export interface MemberTemplateOptions {
   readonly settings: Omit<RegionalSettings, 'homeRegion' | 'homeAccount'>;
   /** The kinds of containment step the guard's responses plan: the containment role may take exactly their actions. */
   readonly containmentKinds: readonly ContainmentKind[];
+  /**
+   * Whether each member region forwards its GuardDuty findings: not where the security account is GuardDuty's
+   * administrator, which receives them itself.
+   * @default true
+   */
+  readonly forwardFindings?: boolean;
 }
 
 /**
@@ -68,6 +74,7 @@ export function memberTemplate(options: MemberTemplateOptions): Record<string, a
       settings: { ...options.settings, homeRegion, homeAccount },
       createDetector: detectorCreated,
       createRecorder: recorderCreated,
+      forwardFindings: options.forwardFindings,
     });
 
     const roleHere = new CfnCondition(stack, 'ContainmentRoleHere', { expression: Fn.conditionEquals(Aws.REGION, roleRegion) });

@@ -170,9 +170,14 @@ export class OrganizationMembers extends Construct {
     const home = { account: guardStack.account, region: guardStack.region };
     const regions = props.regions ?? props.guard.guardedRegions;
 
+    const autoEnable = props.guardDutyAutoEnable ?? true;
     this.template = memberTemplate({
       settings: withoutHome(props.guard._regionalSettings),
       containmentKinds: props.guard.launchWatch._containmentKinds,
+      // GuardDuty sends its members' findings to its administrator, the security account, whose own regional part
+      // forwards them home: forwarded from the member as well, each finding would alert twice. Only in the security
+      // account's regions: elsewhere nothing of it would see them.
+      forwardFindings: !(autoEnable && regions.every((r) => props.guard.guardedRegions.includes(r))),
     });
     const body = JSON.stringify(this.template);
     if (Buffer.byteLength(body) > MAX_TEMPLATE_BODY_BYTES) {
@@ -254,7 +259,7 @@ export class OrganizationMembers extends Construct {
       this.trailStreamMapping = this.readOrganizationTrail(evaluator, props.managementAccount);
       this.readOrganizationSpend(props.guard, props.managementAccount);
     }
-    this.guardDutyAutoEnable = props.guardDutyAutoEnable ?? true ? this.autoEnableGuardDuty(props.guard) : [];
+    this.guardDutyAutoEnable = autoEnable ? this.autoEnableGuardDuty(props.guard) : [];
   }
 
   /** The launch evaluator reads the organization trail's records from the management account's stream. */

@@ -26,6 +26,13 @@ export interface RegionalPartsProps {
    * @default - as `settings.compliance.recorder` says
    */
   readonly createRecorder?: boolean | CfnCondition;
+  /**
+   * Whether to forward the region's GuardDuty findings. A member account whose GuardDuty the guard's account
+   * administers does not: GuardDuty sends every member's findings to its administrator, whose regional part forwards
+   * them once.
+   * @default true
+   */
+  readonly forwardFindings?: boolean;
 }
 
 /**
@@ -80,7 +87,9 @@ export class RegionalParts extends Construct {
     for (const rule of cloudTrailRules(calls, [...LAUNCH_DETECTIONS, ...JUDGED_CALL_DETECTIONS], toHome(), 'launch, tamper, credential and abuse calls and root activity to the home region')) {
       this.forwardingRules.push(rule);
     }
-    forward('Findings', 'GuardDuty findings of crypto-mining, stolen credentials and a blinded defender,', findingEventPattern(settings.minimumSeverity));
+    if (props.forwardFindings ?? true) {
+      forward('Findings', 'GuardDuty findings of crypto-mining, stolen credentials and a blinded defender,', findingEventPattern(settings.minimumSeverity));
+    }
     forward('AlarmStateChanges', 'its alarms going into ALARM, and back to OK,', alarmStateChangePattern(settings.alarmNamePrefix));
 
     if (props.createDetector !== false) {

@@ -131,6 +131,17 @@ describe('OrganizationMembers', () => {
     expect(JSON.stringify(members.template)).not.toMatch(/AWS::Lambda::Function|BootstrapVersion|cdk-hnb659fds/);
   });
 
+  test('members forward no GuardDuty finding where the security account administers GuardDuty: it receives them itself', () => {
+    const findingRules = (b: Built) => Object.values(b.members.template.Resources as Record<string, any>)
+      .filter((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.EventPattern?.source ?? []).includes('aws.guardduty'));
+    // GIVEN / THEN: administered, in the guard's own regions
+    expect(findingRules(build())).toEqual([]);
+    // a member region the security account has no regional part in: forwarded, or nobody would see them
+    expect(findingRules(build({ regions: ['eu-west-1', 'ap-south-1'] }))).toHaveLength(1);
+    // GuardDuty not administered by the guard: forwarded
+    expect(findingRules(build({ guardDutyAutoEnable: false }))).toHaveLength(1);
+  });
+
   test('the containment role: made in one region per account, trusted only by the launch evaluator\'s role within the organization', () => {
     const built = build({}, { launchWatch: { responses: STOP_ALL } });
     const role = containmentRoleOf(built);
