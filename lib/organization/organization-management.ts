@@ -86,7 +86,7 @@ export interface OrganizationManagementProps {
    * `existingLogGroup`, such as Control Tower's (`aws-controltower/CloudTrailLogs`, in this account). Its log group is
    * subscribed to a stream the security account's launch evaluator reads: the backstop for regions without the member
    * part. A log group takes at most two subscription filters.
-   * @default - a new organization trail: `{ organizationTrail: true, organizationId }`
+   * @default - a new organization trail: `{ organizationTrail: true, organizationId }`, with any other create prop given here
    */
   readonly auditTrail?: AuditTrailProps;
 
@@ -134,7 +134,11 @@ export class OrganizationManagement extends Construct {
 
     this.guardDutyAdministrators = delegateGuardDutyAdministrator(this, props.securityAccount, props.guardDutyRegions);
 
-    this.auditTrail = new AuditTrail(this, 'AuditTrail', props.auditTrail ?? { organizationTrail: true, organizationId: props.organizationId });
+    // A trail created here is the organization's, whatever else its props say; an adopted one is taken as it is.
+    const trail = props.auditTrail?.existingTrailArn !== undefined
+      ? props.auditTrail
+      : { organizationTrail: true, organizationId: props.organizationId, ...props.auditTrail };
+    this.auditTrail = new AuditTrail(this, 'AuditTrail', trail);
     const key = new GuardKey(this, 'Key', { description: 'MiningGuard organization: trail records to the security account, spend notifications' });
     if (this.auditTrail.logGroup) {
       this.trailStream = this.streamToSecurityAccount(this.auditTrail.logGroup, key, security);

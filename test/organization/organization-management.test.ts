@@ -75,6 +75,11 @@ describe('OrganizationManagement', () => {
     });
   });
 
+  test('a trail created with props of its own is still the organization\'s', () => {
+    const template = build({ auditTrail: { trailName: 'organization-audit' } });
+    template.hasResourceProperties('AWS::CloudTrail::Trail', { TrailName: 'organization-audit', IsOrganizationTrail: true });
+  });
+
   test('adopts Control Tower\'s trail without touching it, and subscribes its log group where it lives', () => {
     const template = build({}, { env: ENV }, true);
     template.resourceCountIs('AWS::CloudTrail::Trail', 0);
