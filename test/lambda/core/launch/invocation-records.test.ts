@@ -68,7 +68,8 @@ describe('invocationRecords', () => {
   });
 
   test('a Kinesis batch from another account\'s log group carries every record of every delivery, in order', () => {
-    const batch = kinesisBatch(dataMessage(RECORDS.slice(0, 3).map((r) => JSON.stringify(r))), dataMessage(RECORDS.slice(3, 5).map((r) => JSON.stringify(r))));
+    const message = (from: number, to: number) => dataMessage(RECORDS.slice(from, to).map((r) => JSON.stringify(r)));
+    const batch = kinesisBatch(message(0, 3), message(3, 5));
     expect(records(batch)).toEqual({ records: RECORDS.slice(0, 5), unreadable: [] });
   });
 
