@@ -90,9 +90,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Never rewrite snapshots in CI: a changed template must be a reviewed change.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      // jest's default, one worker fewer than the cores, runs the suites one at a time on a 2-core CI machine; most of
-      // their time is spent waiting on the emulator and on child processes, so two workers finish much sooner.
-      maxWorkers: 2,
+      // jest's default, one worker fewer than the cores, runs the suites one at a time on a 2-core CI machine; much of
+      // their time is spent waiting on the emulator (one Python process) and on child processes, so three workers keep
+      // both cores busy where two left a third of one idle.
+      maxWorkers: 3,
       testTimeout: 120_000,
       // Two projects, run by `test:unit` and `test:integration` alone and by the build together: the unit tests need no
       // emulator and no CLI synth; only the integration tests start the emulator and synthesize the examples.
