@@ -61,6 +61,13 @@ export interface ManagementAccount {
   readonly account: string;
   /** The region of its stack: where the organization trail's log group is. */
   readonly region: string;
+  /**
+   * Whether its stack streams the organization trail's log group: it does whenever its trail has one here (created,
+   * or adopted with `existingLogGroup`). Set false for an adopted trail without a log group in the management account,
+   * or the security account's deployment fails on a stream that does not exist.
+   * @default true
+   */
+  readonly trailRecords?: boolean;
 }
 
 /** Properties of `OrganizationMembers`. */
@@ -256,7 +263,7 @@ export class OrganizationMembers extends Construct {
     this.stackSet.node.addDependency(evaluator.role, this.busPolicy);
 
     if (props.managementAccount) {
-      this.trailStreamMapping = this.readOrganizationTrail(evaluator, props.managementAccount);
+      if (props.managementAccount.trailRecords ?? true) this.trailStreamMapping = this.readOrganizationTrail(evaluator, props.managementAccount);
       this.readOrganizationSpend(props.guard, props.managementAccount);
     }
     this.guardDutyAutoEnable = autoEnable ? this.autoEnableGuardDuty(props.guard) : [];

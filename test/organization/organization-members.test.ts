@@ -247,6 +247,13 @@ describe('OrganizationMembers', () => {
       });
     });
 
+    test('no stream read when the management stack has no trail log group to stream; the spend topic still read', () => {
+      const { template } = build({ managementAccount: { ...MANAGEMENT, trailRecords: false } });
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+      expect(JSON.stringify(template.toJSON())).not.toContain('mining-guard-organization-trail');
+      expect(JSON.stringify(template.toJSON())).toContain('mining-guard-organization-spend');
+    });
+
     test('without it, nothing is read from another account', () => {
       const { template } = build();
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
