@@ -16,7 +16,7 @@ import { GuardKey } from '../common/guard-key';
 import { catalogSubscriptionPattern } from '../launches/subscription-pattern';
 import { anomalyDetection } from '../spend/anomaly-detection';
 import { costBudget } from '../spend/budgets';
-import { SPEND_PUBLISHERS } from '../spend/spend-topic';
+import { allowSpendPublishers, SPEND_PUBLISHERS } from '../spend/spend-topic';
 import { validateNotificationCount, validatePercentages, validatePositiveUsd } from '../spend/spend-validation';
 import { AuditTrail, AuditTrailProps } from '../trail/audit-trail';
 
@@ -219,16 +219,7 @@ export class OrganizationManagement extends Construct {
       masterKey: key,
       enforceSSL: true,
     });
-    const account = Stack.of(this).account;
-    for (const service of SPEND_PUBLISHERS) {
-      topic.addToResourcePolicy(new iam.PolicyStatement({
-        sid: `Allow${service.split('.')[0]}Publish`,
-        principals: [new iam.ServicePrincipal(service)],
-        actions: ['sns:Publish'],
-        resources: [topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
-      }));
-    }
+    allowSpendPublishers(topic, Stack.of(this).account);
     topic.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'SecurityAccountSubscribesItsNotifier',
       principals: [security],

@@ -32,6 +32,13 @@ export function createSpendTopic(scope: Construct, id: string, key: kms.IKey, no
     masterKey: key,
     enforceSSL: true,
   });
+  allowSpendPublishers(topic, account);
+  topic.addSubscription(new subscriptions.LambdaSubscription(notifier.function));
+  return topic;
+}
+
+/** Lets AWS Budgets and Cost Anomaly Detection publish to `topic`, each only on `account`'s behalf. */
+export function allowSpendPublishers(topic: sns.Topic, account: string): void {
   for (const service of SPEND_PUBLISHERS) {
     topic.addToResourcePolicy(new iam.PolicyStatement({
       sid: `Allow${service.split('.')[0]}Publish`,
@@ -41,6 +48,4 @@ export function createSpendTopic(scope: Construct, id: string, key: kms.IKey, no
       conditions: { StringEquals: { 'aws:SourceAccount': account } },
     }));
   }
-  topic.addSubscription(new subscriptions.LambdaSubscription(notifier.function));
-  return topic;
 }
